@@ -1,0 +1,44 @@
+/* The hiblab command line: one file per subcommand, helpers shared here. */
+#ifndef HB_CLI_H
+#define HB_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/engine.h"
+
+int cmd_suspend(int argc, char **argv);
+int cmd_resume(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
+int cmd_invalidate(int argc, char **argv);
+int cmd_plugins(int argc, char **argv);
+
+/* Print "hiblab: <detail>" for err to stderr and return its exit code. */
+int cli_fail(int err);
+
+/* Print "hiblab: <cmd>: <message>" and a hint, return HB_EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+
+/* A progress line on stderr while a long run goes (only on a terminal). */
+struct cli_progress {
+	bool enabled;
+	double start;
+	double last;
+	bool drawn;
+};
+
+void cli_progress_init(struct cli_progress *p, bool quiet);
+hb_progress_fn cli_progress_update;
+void cli_progress_done(struct cli_progress *p);
+
+/* Monotonic seconds. */
+double cli_now(void);
+
+/* "612.3 MB/s" style throughput of bytes over seconds (MB = 10^6 bytes). */
+void cli_rate(uint64_t bytes, double seconds, char *buf, unsigned cap);
+
+#endif

@@ -1,0 +1,77 @@
+/* Helpers shared by the subcommands: errors, timing, progress. */
+#include "cli.h"
+
+#include "core/error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+int cli_fail(int err)
+{
+	fprintf(stderr, "hiblab: %s\n", hb_detail(err));
+	return hb_exit_code(err);
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "hiblab: %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see: hiblab %s --help)\n", cmd);
+	return HB_EXIT_USAGE;
+}
+
+double cli_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void cli_rate(uint64_t bytes, double seconds, char *buf, unsigned cap)
+{
+	if (seconds <= 0.0)
+		snprintf(buf, cap, "- MB/s");
+	else
+		snprintf(buf, cap, "%.1f MB/s", (double)bytes / seconds / 1e6);
+}
+
+void cli_progress_init(struct cli_progress *p, bool quiet)
+{
+	p->enabled = !quiet && isatty(STDERR_FILENO);
+	p->start = p->last = cli_now();
+	p->drawn = false;
+}
+
+void cli_progress_update(void *ctx, const struct hb_progress *pr)
+{
+	struct cli_progress *p = (struct cli_progress *)ctx;
+	double now, elapsed, eta;
+	char rate[32];
+
+	if (!p->enabled)
+		return;
+	now = cli_now();
+	if (now - p->last < 0.2 && pr->done < pr->total)
+		return;
+	p->last = now;
+	elapsed = now - p->start;
+	cli_rate(pr->done, elapsed, rate, sizeof(rate));
+	eta = pr->done ? elapsed * (double)(pr->total - pr->done) / (double)pr->done : 0.0;
+	fprintf(stderr, "\r%-8s %5.1f%%  %s  ETA %.0f s   ", pr->phase,
+		pr->total ? 100.0 * (double)pr->done / (double)pr->total : 100.0, rate, eta);
+	p->drawn = true;
+}
+
+void cli_progress_done(struct cli_progress *p)
+{
+	if (p->drawn)
+		fprintf(stderr, "\r%60s\r", "");
+	p->drawn = false;
+}

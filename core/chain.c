@@ -1,0 +1,279 @@
+/* Filter chains: building them, preparing them, and running chunks through. */
+#include "chain.h"
+#include "error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct hb_filter *filter_of(const struct hb_chain *c, unsigned i)
+{
+	return (const struct hb_filter *)c->filters[i].ops;
+}
+
+int hb_chain_from_text(struct hb_chain *c, const char *text)
+{
+	struct hb_spec *specs;
+	unsigned n = 0, i;
+	int err = 0;
+
+	memset(c, 0, sizeof(*c));
+	if (!text || !*text || strcmp(text, "none") == 0)
+		return 0;
+	specs = (struct hb_spec *)calloc(HB_MAX_FILTERS, sizeof(*specs));
+	if (!specs)
+		return hb_fail(HB_ENOMEM, "--filters: out of memory");
+	err = hb_spec_parse_list(text, "--filters", specs, HB_MAX_FILTERS, &n);
+	for (i = 0; !err && i < n; i++) {
+		err = hb_instance_init(&c->filters[i], HB_KIND_FILTER, &specs[i], "--filters");
+		if (!err)
+			c->count = i + 1;
+	}
+	free(specs);
+	if (err)
+		hb_chain_free(c);
+	return err;
+}
+
+int hb_chain_from_header(struct hb_chain *c, const struct hb_header *h)
+{
+	struct hb_spec *spec;
+	unsigned i;
+	int err = 0;
+
+	memset(c, 0, sizeof(*c));
+	spec = (struct hb_spec *)calloc(1, sizeof(*spec));
+	if (!spec)
+		return hb_fail(HB_ENOMEM, "out of memory");
+	for (i = 0; !err && i < h->filter_count; i++) {
+		const struct hb_header_filter *f = &h->filters[i];
+		unsigned n = 0;
+
+		if (!hb_find_plugin(HB_KIND_FILTER, f->name)) {
+			err = hb_fail(HB_ENOPLUGIN, "image needs %s; this build has no %s", f->name,
+				      f->name);
+			break;
+		}
+		/* the stored options are canonical text: parse them like a spec */
+		if (f->options[0]) {
+			char text[HB_NAME_MAX + HB_STR_MAX + 1];
+			snprintf(text, sizeof(text), "%s:%s", f->name, f->options);
+			err = hb_spec_parse_list(text, "image header", spec, 1, &n);
+		} else {
+			memset(spec, 0, sizeof(*spec));
+			snprintf(spec->name, sizeof(spec->name), "%s", f->name);
+		}
+		if (!err)
+			err = hb_instance_init(&c->filters[i], HB_KIND_FILTER, spec, "image header");
+		if (err == HB_EUSAGE)
+			err = hb_fail(HB_ENOPLUGIN, "image sets %s options this build does not know "
+						    "(%s)", f->name, f->options);
+		if (!err) {
+			c->params[i] = f->params;
+			c->count = i + 1;
+		}
+	}
+	free(spec);
+	if (err)
+		hb_chain_free(c);
+	return err;
+}
+
+int hb_chain_prepare(struct hb_chain *c, const struct hb_image_info *img)
+{
+	unsigned i;
+	int err;
+
+	c->img = *img;
+	c->img.aad = NULL;
+	c->img.aad_len = 0;
+	c->stage_cap[0] = (size_t)img->page_size * img->chunk_pages;
+	c->buf_cap = c->stage_cap[0];
+	for (i = 0; i < c->count; i++) {
+		const struct hb_filter *f = filter_of(c, i);
+		size_t in = c->stage_cap[i];
+		size_t out = f->bound ? f->bound(c->filters[i].conf, in) : in;
+
+		c->stage_cap[i + 1] = out;
+		if (out > c->buf_cap)
+			c->buf_cap = out;
+		if (f->prepare) {
+			err = f->prepare(c->filters[i].conf, &c->img, &c->params[i]);
+			if (err)
+				return err;
+		}
+		c->prepared[i] = true;
+	}
+	return 0;
+}
+
+int hb_chain_describe(const struct hb_chain *c, struct hb_header *h)
+{
+	unsigned i;
+	int err;
+
+	h->filter_count = c->count;
+	for (i = 0; i < c->count; i++) {
+		struct hb_header_filter *f = &h->filters[i];
+		snprintf(f->name, sizeof(f->name), "%s", c->filters[i].plugin->name);
+		err = hb_options_format(c->filters[i].plugin->options, c->filters[i].conf,
+					f->options, sizeof(f->options));
+		if (err)
+			return err;
+		f->params = c->params[i];
+	}
+	return 0;
+}
+
+void hb_chain_names(const struct hb_chain *c, char *buf, size_t cap)
+{
+	size_t used = 0;
+	unsigned i;
+
+	snprintf(buf, cap, "none");
+	for (i = 0; i < c->count && used < cap; i++) {
+		int n = snprintf(buf + used, cap - used, "%s%s", i ? "," : "",
+				 c->filters[i].plugin->name);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+}
+
+void hb_chain_free(struct hb_chain *c)
+{
+	unsigned i;
+
+	for (i = 0; i < HB_MAX_FILTERS; i++) {
+		const struct hb_filter *f = filter_of(c, i);
+		if (!f)
+			continue;
+		if (c->prepared[i] && f->release)
+			f->release(c->filters[i].conf);
+		hb_instance_free(&c->filters[i]);
+	}
+	memset(c, 0, sizeof(*c));
+}
+
+int hb_worker_init(struct hb_worker *w, const struct hb_chain *c, const struct hb_image_info *img)
+{
+	unsigned i;
+	int err = 0;
+
+	memset(w, 0, sizeof(*w));
+	w->chain = c;
+	if (c->count == 0)
+		return 0;
+	w->buf[0] = (uint8_t *)malloc(c->buf_cap);
+	w->buf[1] = (uint8_t *)malloc(c->buf_cap);
+	if (!w->buf[0] || !w->buf[1]) {
+		hb_worker_fini(w);
+		return hb_fail(HB_ENOMEM, "out of memory for filter buffers");
+	}
+	for (i = 0; i < c->count; i++) {
+		const struct hb_filter *f = filter_of(c, i);
+		w->priv[i] = hb_zalloc(f->base.priv_size);
+		if (!w->priv[i]) {
+			err = hb_fail(HB_ENOMEM, "%s: out of memory", f->base.name);
+			break;
+		}
+		if (f->create) {
+			err = f->create(w->priv[i], c->filters[i].conf, img);
+			if (err) {
+				hb_wipe_free(w->priv[i], f->base.priv_size);
+				w->priv[i] = NULL;
+				break;
+			}
+		}
+	}
+	if (err)
+		hb_worker_fini(w);
+	return err;
+}
+
+void hb_worker_fini(struct hb_worker *w)
+{
+	unsigned i;
+
+	for (i = 0; w->chain && i < w->chain->count; i++) {
+		const struct hb_filter *f = filter_of(w->chain, i);
+		if (!w->priv[i])
+			continue;
+		if (f->destroy)
+			f->destroy(w->priv[i]);
+		hb_wipe_free(w->priv[i], f->base.priv_size);
+	}
+	/* the buffers held plaintext pages: wipe them too */
+	if (w->chain) {
+		hb_wipe_free(w->buf[0], w->chain->buf_cap);
+		hb_wipe_free(w->buf[1], w->chain->buf_cap);
+	}
+	memset(w, 0, sizeof(*w));
+}
+
+int hb_worker_encode(struct hb_worker *w, const struct hb_chunk_ref *ref, const uint8_t *in,
+		     size_t in_len, const uint8_t **out, size_t *out_len)
+{
+	const struct hb_chain *c = w->chain;
+	unsigned i;
+	int err;
+
+	for (i = 0; i < c->count; i++) {
+		const struct hb_filter *f = filter_of(c, i);
+		struct hb_xfer x = {
+			.chunk = ref,
+			.in = in,
+			.in_len = in_len,
+			.out = w->buf[i & 1],
+			.out_cap = c->stage_cap[i + 1],
+		};
+
+		err = f->encode(w->priv[i], &x);
+		if (err)
+			return err;
+		if (x.out_len > x.out_cap)
+			return hb_fail(HB_EINTERNAL, "%s: wrote %zu bytes past its bound %zu",
+				       f->base.name, x.out_len, x.out_cap);
+		in = x.out;
+		in_len = x.out_len;
+	}
+	*out = in;
+	*out_len = in_len;
+	return 0;
+}
+
+int hb_worker_decode(struct hb_worker *w, const struct hb_chunk_ref *ref, const uint8_t *in,
+		     size_t in_len, const uint8_t **out, size_t *out_len)
+{
+	const struct hb_chain *c = w->chain;
+	unsigned i;
+	int err;
+
+	for (i = c->count; i-- > 0;) {
+		const struct hb_filter *f = filter_of(c, i);
+		struct hb_xfer x = {
+			.chunk = ref,
+			.in = in,
+			.in_len = in_len,
+			.out = w->buf[i & 1],
+			/* decoding stage i gives back what stage i was given */
+			.out_cap = c->stage_cap[i],
+		};
+
+		if (in_len > c->stage_cap[i + 1])
+			return hb_fail(HB_ECORRUPT, "record %llu: %s input of %zu bytes exceeds "
+						    "its bound", (unsigned long long)ref->seq,
+				       f->base.name, in_len);
+		err = f->decode(w->priv[i], &x);
+		if (err)
+			return err;
+		if (x.out_len > x.out_cap)
+			return hb_fail(HB_EINTERNAL, "%s: decoded %zu bytes past its bound %zu",
+				       f->base.name, x.out_len, x.out_cap);
+		in = x.out;
+		in_len = x.out_len;
+	}
+	*out = in;
+	*out_len = in_len;
+	return 0;
+}

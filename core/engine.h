@@ -1,0 +1,57 @@
+/* The image engine: what the CLI, the scenario runner and the tests call.
+ * Callers see these functions only; how the pipeline runs inside (one
+ * thread today, N workers later) is not their business. */
+#ifndef HB_ENGINE_H
+#define HB_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "format.h"
+
+#define HB_DEFAULT_CHUNK_PAGES 32u  /* 32 x 4 KiB = 128 KiB, the kernel's unit */
+
+struct hb_progress {
+	const char *phase;    /* "suspend", "resume" */
+	uint64_t done;        /* original bytes processed */
+	uint64_t total;
+};
+
+typedef void hb_progress_fn(void *ctx, const struct hb_progress *p);
+
+struct hb_suspend_args {
+	const char *source;      /* "sim:mixed,size=256MiB,seed=1", "file:/path" */
+	const char *filters;     /* "zero,crc32c"; NULL, "" or "none": no filter */
+	const char *target;      /* "file:/tmp/a.img" */
+	const char *key_spec;    /* for ciphers, or NULL */
+	uint32_t chunk_pages;    /* 0: HB_DEFAULT_CHUNK_PAGES */
+	hb_progress_fn *progress;
+	void *progress_ctx;
+};
+
+struct hb_resume_args {
+	const char *target;
+	const char *sink;        /* "file:/path", "null"; NULL: "null" */
+	bool verify;             /* compare with the source recorded in the image */
+	const char *key_spec;
+	hb_progress_fn *progress;
+	void *progress_ctx;
+};
+
+struct hb_stats {
+	uint64_t pages;
+	uint64_t bytes;          /* original bytes (the source's exact length) */
+	uint64_t records;
+	uint64_t image_bytes;    /* bytes on the target: header area + records */
+};
+
+int hb_suspend(const struct hb_suspend_args *a, struct hb_stats *st);
+int hb_resume(const struct hb_resume_args *a, struct hb_stats *st);
+
+/* Read and check the header of the image at target (spent images too). */
+int hb_inspect(const char *target, struct hb_header *h);
+
+/* Drop the image at target without restoring it. HB_ENOIMAGE if none. */
+int hb_invalidate(const char *target);
+
+#endif

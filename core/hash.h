@@ -1,0 +1,26 @@
+/* Checksums the core needs, declared here and implemented on their libraries
+ * in filters/ (crc32c.c on ISA-L, xxh3.c on libxxhash), so core/ itself stays
+ * portable C. */
+#ifndef HB_HASH_H
+#define HB_HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Standard CRC-32C (Castagnoli).  crc: the value so far (0 to start), so
+ * hb_crc32c(hb_crc32c(0, a, n), b, m) == crc of a then b. */
+uint32_t hb_crc32c(uint32_t crc, const void *buf, size_t len);
+
+/* The image digest: XXH3-128 of each chunk's original bytes, folded in
+ * record order into a running XXH3-128 (docs/FORMAT.md, "Digest"). */
+#define HB_DIGEST_LEN 16
+
+void hb_chunk_digest(const void *buf, size_t len, uint8_t out[HB_DIGEST_LEN]);
+
+struct hb_digest;  /* the running fold */
+struct hb_digest *hb_digest_new(void);
+void hb_digest_add(struct hb_digest *d, const uint8_t chunk_digest[HB_DIGEST_LEN]);
+void hb_digest_final(struct hb_digest *d, uint8_t out[HB_DIGEST_LEN]);
+void hb_digest_free(struct hb_digest *d);
+
+#endif

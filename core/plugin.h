@@ -1,0 +1,178 @@
+/* The plugin API: filters, writers, sources and sinks.  docs/PLUGINS.md
+ * explains each method; this header is the contract.
+ *
+ * Every plugin starts with a struct hb_plugin: its name, one line of help,
+ * its options (declared as data, parsed by the core into a conf struct of
+ * conf_size bytes) and the size of its private state (allocated, zeroed and
+ * freed by the core).  Methods marked optional may be NULL. */
+#ifndef HB_PLUGIN_H
+#define HB_PLUGIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "options.h"
+
+struct hb_plugin {
+	const char *name;
+	const char *help;
+	const struct hb_option *options;  /* terminated by an entry with name == NULL */
+	size_t conf_size;                 /* parsed options (and, for filters, per-image state) */
+	size_t priv_size;                 /* per-instance (per-worker) state */
+};
+
+/* Asks the user for a passphrase without echo (a terminal prompt).  attempt
+ * counts from 1.  Returns the length, or a negative HB_E* code. */
+typedef int hb_passphrase_fn(void *ctx, const char *prompt, char *buf, size_t cap,
+			     unsigned attempt);
+
+/* What every plugin may know about the image being written or read. */
+struct hb_image_info {
+	uint32_t page_size;
+	uint32_t chunk_pages;
+	uint64_t page_count;
+	uint64_t image_id;     /* random per image; seeds record checksums */
+	const uint8_t *aad;    /* the header's static section: authenticate it (AEAD) */
+	size_t aad_len;        /* (NULL/0 while prepare() runs: it is not final yet) */
+	const char *key_spec;  /* --key text ("keyfile=PATH"), or NULL */
+	hb_passphrase_fn *ask_passphrase;  /* without key_spec: prompt (or NULL) */
+	void *ask_ctx;
+	unsigned key_attempt;  /* 1, 2, 3: the engine retries a wrong typed key */
+	bool saving;           /* true on suspend, false on resume */
+};
+
+/* ---- filters ------------------------------------------------------------ */
+
+/* Where a chunk sits in the image: lets a cipher derive a unique nonce. */
+struct hb_chunk_ref {
+	uint64_t seq;         /* record number, 0-based */
+	uint64_t first_page;
+	uint32_t pages;
+};
+
+/* One step of a filter: in -> out.  out_len is set by the filter. */
+struct hb_xfer {
+	const struct hb_chunk_ref *chunk;
+	const uint8_t *in;
+	size_t in_len;
+	uint8_t *out;
+	size_t out_cap;
+	size_t out_len;
+};
+
+/* Bytes a filter keeps in the image header (a salt, KDF costs). */
+#define HB_PARAMS_MAX 256
+struct hb_params {
+	uint8_t data[HB_PARAMS_MAX];
+	size_t len;
+};
+
+struct hb_filter {
+	struct hb_plugin base;
+	/* optional: worst-case output size for in_len input bytes (NULL: in_len) */
+	size_t (*bound)(const void *conf, size_t in_len);
+	/* optional: once per image, before any worker exists.  Saving: may write
+	 * params (stored in the header).  Loading: reads them.  May keep derived
+	 * per-image state (a key) in conf. */
+	int (*prepare)(void *conf, const struct hb_image_info *img, struct hb_params *params);
+	/* optional: undo prepare (wipe keys) */
+	void (*release)(void *conf);
+	/* optional: set up one worker's state in priv (zeroed by the core) */
+	int (*create)(void *priv, const void *conf, const struct hb_image_info *img);
+	/* optional: free what create allocated */
+	void (*destroy)(void *priv);
+	/* required: transform a chunk on suspend, and undo it on resume.  Decode
+	 * failures return HB_ECORRUPT (or HB_EKEY) and may set a detail line. */
+	int (*encode)(void *priv, struct hb_xfer *x);
+	int (*decode)(void *priv, struct hb_xfer *x);
+	/* optional escape hatch for needs no method covers (see HB_CTL_*) */
+	int (*ctl)(const void *conf, int op, void *arg);
+};
+
+/* ctl ops */
+enum hb_ctl_op {
+	/* arg: struct hb_ctl_describe; render params for `hiblab inspect` */
+	HB_CTL_DESCRIBE_PARAMS = 1
+};
+
+struct hb_ctl_describe {
+	const struct hb_params *params;
+	char *buf;
+	size_t cap;
+};
+
+/* ---- writers (image targets) --------------------------------------------- */
+
+enum hb_open_mode {
+	HB_OPEN_SAVE,  /* suspend: a new image; any old signature is gone at open */
+	HB_OPEN_LOAD   /* resume, inspect, invalidate */
+};
+
+/* The header area at the front of every image: docs/FORMAT.md. */
+#define HB_HEADER_AREA 4096u
+
+struct hb_writer {
+	struct hb_plugin base;
+	/* required: open the target described by conf */
+	int (*open)(void *priv, const void *conf, enum hb_open_mode mode);
+	/* required (save): append len bytes to the data area */
+	int (*write)(void *priv, const void *buf, size_t len);
+	/* required (load): next len bytes of the data area; HB_ETRUNCATED if the
+	 * target ends first */
+	int (*read)(void *priv, void *buf, size_t len);
+	/* required (load): the HB_HEADER_AREA bytes of the header area */
+	int (*read_header)(void *priv, void *buf);
+	/* required (save): make every written byte durable, then write the header
+	 * area (len <= HB_HEADER_AREA) and make it durable: the commit point */
+	int (*commit)(void *priv, const void *header, size_t len);
+	/* required (load): replace the header with `header` (a spent image)
+	 * durably, so the image is never restored again */
+	int (*invalidate)(void *priv, const void *header, size_t len);
+	/* optional (save): the suspend failed; leave no image behind */
+	void (*abort)(void *priv);
+	/* optional: called after every open(), a failed one too */
+	void (*close)(void *priv);
+};
+
+/* ---- sources (where pages come from) -------------------------------------- */
+
+struct hb_source_info {
+	uint32_t page_size;
+	uint64_t bytes;        /* exact length; the last page is zero-padded */
+};
+
+struct hb_source {
+	struct hb_plugin base;
+	/* required: open and say how large the source is */
+	int (*open)(void *priv, const void *conf, struct hb_source_info *info);
+	/* required: pages [first, first+count) into buf (count * page_size bytes).
+	 * Called in order; bytes past the end of the source read as zero. */
+	int (*read)(void *priv, uint64_t first, uint32_t count, uint8_t *buf);
+	/* optional: called after every open(), a failed one too */
+	void (*close)(void *priv);
+};
+
+/* ---- sinks (where restored pages go) -------------------------------------- */
+
+struct hb_sink_info {
+	uint32_t page_size;
+	uint64_t bytes;          /* exact length of the original source */
+	const char *source;      /* the source spec recorded in the image */
+};
+
+struct hb_sink {
+	struct hb_plugin base;
+	/* required */
+	int (*open)(void *priv, const void *conf, const struct hb_sink_info *info);
+	/* required: restored pages, in order (unverified until commit) */
+	int (*write)(void *priv, uint64_t first, uint32_t count, const uint8_t *buf);
+	/* optional: every record and the image digest verified: make it real
+	 * (rename into place, atomic restore) */
+	int (*commit)(void *priv);
+	/* optional: called after every open(), a failed one too; without a
+	 * commit, discard what was written */
+	void (*close)(void *priv);
+};
+
+#endif

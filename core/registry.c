@@ -1,0 +1,169 @@
+/* The plugin registry and configured plugin instances. */
+#include "registry.h"
+#include "error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Plugins live in filters/, backends/ and sim/; listing them here is what
+ * links them in. */
+extern const struct hb_filter hb_filter_zero;
+extern const struct hb_filter hb_filter_crc32c;
+extern const struct hb_writer hb_writer_file;
+extern const struct hb_source hb_source_sim;
+extern const struct hb_source hb_source_file;
+extern const struct hb_sink hb_sink_file;
+extern const struct hb_sink hb_sink_null;
+extern const struct hb_sink hb_sink_verify;
+
+static const struct hb_registered filters[] = {
+	{ .plugin = &hb_filter_zero.base, .ops = &hb_filter_zero },
+	{ .plugin = &hb_filter_crc32c.base, .ops = &hb_filter_crc32c },
+	{ .plugin = NULL },
+};
+
+static const struct hb_registered writers[] = {
+	{ .plugin = &hb_writer_file.base, .ops = &hb_writer_file },
+	{ .plugin = NULL },
+};
+
+static const struct hb_registered sources[] = {
+	{ .plugin = &hb_source_sim.base, .ops = &hb_source_sim },
+	{ .plugin = &hb_source_file.base, .ops = &hb_source_file },
+	{ .plugin = NULL },
+};
+
+static const struct hb_registered sinks[] = {
+	{ .plugin = &hb_sink_file.base, .ops = &hb_sink_file },
+	{ .plugin = &hb_sink_null.base, .ops = &hb_sink_null },
+	{ .plugin = &hb_sink_verify.base, .ops = &hb_sink_verify },
+	{ .plugin = NULL },
+};
+
+const struct hb_registered *hb_registry(enum hb_kind kind)
+{
+	switch (kind) {
+	case HB_KIND_FILTER:
+		return filters;
+	case HB_KIND_WRITER:
+		return writers;
+	case HB_KIND_SOURCE:
+		return sources;
+	case HB_KIND_SINK:
+		return sinks;
+	}
+	return NULL;
+}
+
+const char *hb_kind_name(enum hb_kind kind)
+{
+	switch (kind) {
+	case HB_KIND_FILTER:
+		return "filter";
+	case HB_KIND_WRITER:
+		return "writer";
+	case HB_KIND_SOURCE:
+		return "source";
+	case HB_KIND_SINK:
+		return "sink";
+	}
+	return "plugin";
+}
+
+const struct hb_registered *hb_find_plugin(enum hb_kind kind, const char *name)
+{
+	const struct hb_registered *r;
+
+	for (r = hb_registry(kind); r && r->plugin; r++) {
+		if (strcmp(r->plugin->name, name) == 0)
+			return r;
+	}
+	return NULL;
+}
+
+void *hb_zalloc(size_t size)
+{
+	return calloc(1, size ? size : 1);
+}
+
+void hb_wipe_free(void *p, size_t size)
+{
+	/* volatile so that the compiler cannot drop the wipe of a dying buffer */
+	volatile unsigned char *v = (volatile unsigned char *)p;
+	size_t i;
+
+	if (!p)
+		return;
+	for (i = 0; i < size; i++)
+		v[i] = 0;
+	free(p);
+}
+
+static void list_names(enum hb_kind kind, char *buf, size_t cap)
+{
+	const struct hb_registered *r;
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (r = hb_registry(kind); r && r->plugin && used < cap; r++) {
+		int n = snprintf(buf + used, cap - used, "%s%s", used ? ", " : "", r->plugin->name);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+}
+
+int hb_instance_init(struct hb_instance *in, enum hb_kind kind, const struct hb_spec *spec,
+		     const char *what)
+{
+	const struct hb_registered *r = hb_find_plugin(kind, spec->name);
+	const struct hb_plugin *p;
+	char names[256];
+	int err;
+
+	memset(in, 0, sizeof(*in));
+	if (!r) {
+		list_names(kind, names, sizeof(names));
+		return hb_fail(HB_EUSAGE, "%s: unknown %s '%s' (this build has: %s)", what,
+			       hb_kind_name(kind), spec->name, names);
+	}
+	p = in->plugin = r->plugin;
+	in->ops = r->ops;
+	in->conf = hb_zalloc(p->conf_size);
+	in->priv = hb_zalloc(p->priv_size);
+	if (!in->conf || !in->priv) {
+		hb_instance_free(in);
+		return hb_fail(HB_ENOMEM, "%s: out of memory", p->name);
+	}
+	err = hb_options_apply(p->options, in->conf, spec);
+	if (err) {
+		char why[512];
+		snprintf(why, sizeof(why), "%s", hb_detail(err));
+		hb_instance_free(in);
+		return hb_fail(err, "%s: %s", what, why);
+	}
+	return 0;
+}
+
+int hb_instance_from_text(struct hb_instance *in, enum hb_kind kind, const char *text,
+			  const char *what)
+{
+	struct hb_spec spec;
+	int err;
+
+	memset(in, 0, sizeof(*in));
+	err = hb_spec_parse(text, what, &spec);
+	if (err)
+		return err;
+	return hb_instance_init(in, kind, &spec, what);
+}
+
+void hb_instance_free(struct hb_instance *in)
+{
+	if (in->plugin) {
+		hb_wipe_free(in->conf, in->plugin->conf_size);
+		hb_wipe_free(in->priv, in->plugin->priv_size);
+	}
+	memset(in, 0, sizeof(*in));
+}

@@ -1,0 +1,49 @@
+/* The one explicit list of every plugin in this build (no constructor tricks:
+ * a static library would drop unreferenced plugin objects). */
+#ifndef HB_REGISTRY_H
+#define HB_REGISTRY_H
+
+#include "plugin.h"
+
+enum hb_kind { HB_KIND_FILTER, HB_KIND_WRITER, HB_KIND_SOURCE, HB_KIND_SINK };
+
+/* A registered plugin: its common part, and its whole table. */
+struct hb_registered {
+	const struct hb_plugin *plugin;
+	const void *ops;  /* struct hb_filter, hb_writer, hb_source or hb_sink */
+};
+
+/* The plugins of one kind, ended by an entry whose plugin is NULL. */
+const struct hb_registered *hb_registry(enum hb_kind kind);
+
+/* "filter", "writer", ... */
+const char *hb_kind_name(enum hb_kind kind);
+
+/* The plugin called name, or NULL. */
+const struct hb_registered *hb_find_plugin(enum hb_kind kind, const char *name);
+
+/* A configured plugin: options parsed into conf, private state allocated. */
+struct hb_instance {
+	const struct hb_plugin *plugin;
+	const void *ops;  /* the whole struct hb_filter, hb_writer, ... */
+	void *conf;
+	void *priv;
+};
+
+/* Look up spec->name among plugins of kind, and configure it.  what names
+ * the option in messages ("--target"). */
+int hb_instance_init(struct hb_instance *in, enum hb_kind kind, const struct hb_spec *spec,
+		     const char *what);
+
+/* Parse text as one spec item and configure it. */
+int hb_instance_from_text(struct hb_instance *in, enum hb_kind kind, const char *text,
+			  const char *what);
+
+/* Wipe (conf may hold keys) and free conf and priv. */
+void hb_instance_free(struct hb_instance *in);
+
+/* Allocate zeroed memory (NULL on failure), and wipe-then-free it. */
+void *hb_zalloc(size_t size);
+void hb_wipe_free(void *p, size_t size);
+
+#endif

@@ -1,0 +1,221 @@
+/* Resume: target -> records -> filter chain reversed -> sink, and the
+ * one-attempt rule: the image is spent before its first page is handed on,
+ * and the sink commits only after every record and the digest verified. */
+#include "engine.h"
+#include "chain.h"
+#include "error.h"
+#include "target.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct resume_job {
+	struct hb_target target;
+	const struct hb_header *h;
+	struct hb_chain chain;
+	struct hb_image_info img;
+	struct hb_instance snk;
+	const struct hb_sink *sink;
+	bool sink_open;
+	struct hb_worker worker;
+	struct hb_digest *digest;
+	uint8_t *payload;
+	size_t payload_cap;
+	uint64_t read;
+};
+
+static int open_sink(struct resume_job *j, const struct hb_resume_args *a)
+{
+	const char *text = a->sink ? a->sink : "null";
+	struct hb_sink_info info = {
+		.page_size = j->h->page_size,
+		.bytes = j->h->image_bytes,
+		.source = j->h->source,
+	};
+	int err;
+
+	if (a->verify && a->sink)
+		return hb_fail(HB_EUSAGE, "--verify and --sink exclude each other (--verify is "
+					  "--sink verify)");
+	if (a->verify)
+		text = "verify";
+	err = hb_instance_from_text(&j->snk, HB_KIND_SINK, text, "--sink");
+	if (err)
+		return err;
+	j->sink = (const struct hb_sink *)j->snk.ops;
+	j->sink_open = true;  /* close() after any open(), a failed one too */
+	return j->sink->open(j->snk.priv, j->snk.conf, &info);
+}
+
+static int setup(struct resume_job *j, const struct hb_resume_args *a)
+{
+	const struct hb_header *h;
+	int err = hb_target_load(&j->target, a->target);
+
+	if (err)
+		return err;
+	h = j->h = j->target.header;
+	if (h->spent)
+		return hb_fail(HB_ENOIMAGE, "no image: the image at %s was already resumed or "
+					    "invalidated", a->target);
+	err = hb_chain_from_header(&j->chain, h);
+	if (err)
+		return err;
+	j->img = (struct hb_image_info){
+		.page_size = h->page_size,
+		.chunk_pages = h->chunk_pages,
+		.page_count = h->page_count,
+		.image_id = h->image_id,
+		.key_spec = a->key_spec,
+		.saving = false,
+	};
+	err = hb_chain_prepare(&j->chain, &j->img);
+	if (err)
+		return err;
+	j->img.aad = j->target.area + j->target.static_off;
+	j->img.aad_len = j->target.static_len;
+	err = hb_worker_init(&j->worker, &j->chain, &j->img);
+	if (err)
+		return err;
+	j->payload_cap = j->chain.stage_cap[j->chain.count];
+	j->payload = (uint8_t *)malloc(j->payload_cap);
+	j->digest = hb_digest_new();
+	if (!j->payload || !j->digest)
+		return hb_fail(HB_ENOMEM, "out of memory");
+	err = open_sink(j, a);
+	if (err)
+		return err;
+	/* one attempt: from here on, whatever happens, this image is spent */
+	return hb_target_invalidate(&j->target);
+}
+
+static int read_failed(int err, uint64_t seq, uint64_t records)
+{
+	if (err == HB_ETRUNCATED)
+		return hb_fail(HB_ETRUNCATED, "image truncated: record %llu of %llu is missing",
+			       (unsigned long long)seq + 1, (unsigned long long)records);
+	return err;
+}
+
+/* One record: read, check, decode, digest, hand to the sink. */
+static int process_record(struct resume_job *j, uint64_t seq, uint64_t first, uint32_t pages)
+{
+	const struct hb_writer *w = j->target.writer;
+	struct hb_chunk_ref ref = { .seq = seq, .first_page = first, .pages = pages };
+	size_t expect = (size_t)pages * j->h->page_size;
+	unsigned long long n = (unsigned long long)seq;
+	uint8_t hdr[HB_RECORD_HDR];
+	uint8_t digest[HB_DIGEST_LEN];
+	struct hb_record r;
+	const uint8_t *out;
+	size_t out_len;
+	int err;
+
+	err = w->read(j->target.inst.priv, hdr, sizeof(hdr));
+	if (err)
+		return read_failed(err, seq, j->h->record_count);
+	if (hb_record_decode(hdr, &r))
+		return hb_fail(HB_ECORRUPT, "record %llu: bad record marker", n);
+	if (r.seq != seq)
+		return hb_fail(HB_ECORRUPT, "record %llu: found record %llu in its place", n,
+			       (unsigned long long)r.seq);
+	if (r.pages != pages)
+		return hb_fail(HB_ECORRUPT, "record %llu: holds %u pages, expected %u", n, r.pages,
+			       pages);
+	if (r.payload_len > j->payload_cap)
+		return hb_fail(HB_ECORRUPT, "record %llu: length %u exceeds the largest possible %zu",
+			       n, r.payload_len, j->payload_cap);
+	err = w->read(j->target.inst.priv, j->payload, r.payload_len);
+	if (err)
+		return read_failed(err, seq, j->h->record_count);
+	j->read += sizeof(hdr) + r.payload_len;
+	if (!hb_record_crc_ok(hdr, j->h->image_id, j->payload, r.payload_len))
+		return hb_fail(HB_ECORRUPT, "record %llu: checksum mismatch", n);
+	err = hb_worker_decode(&j->worker, &ref, j->payload, r.payload_len, &out, &out_len);
+	if (err)
+		return err;
+	if (out_len != expect)
+		return hb_fail(HB_ECORRUPT, "record %llu: decodes to %zu bytes, expected %zu", n,
+			       out_len, expect);
+	hb_chunk_digest(out, out_len, digest);
+	hb_digest_add(j->digest, digest);
+	return j->sink->write(j->snk.priv, first, pages, out);
+}
+
+static int finish(struct resume_job *j)
+{
+	uint8_t digest[HB_DIGEST_LEN];
+
+	hb_digest_final(j->digest, digest);
+	if (j->read != j->h->data_bytes)
+		return hb_fail(HB_ECORRUPT, "image holds %llu bytes of records, header says %llu",
+			       (unsigned long long)j->read, (unsigned long long)j->h->data_bytes);
+	if (memcmp(digest, j->h->digest, HB_DIGEST_LEN) != 0)
+		return hb_fail(HB_EDIGEST, "digest of the restored pages differs from the image's "
+					   "(a filter or the image is faulty)");
+	return j->sink->commit ? j->sink->commit(j->snk.priv) : 0;
+}
+
+static void teardown(struct resume_job *j)
+{
+	if (j->sink_open && j->sink->close)
+		j->sink->close(j->snk.priv);
+	hb_instance_free(&j->snk);
+	hb_worker_fini(&j->worker);
+	hb_chain_free(&j->chain);
+	hb_target_close(&j->target);
+	hb_digest_free(j->digest);
+	free(j->payload);
+}
+
+int hb_resume(const struct hb_resume_args *a, struct hb_stats *st)
+{
+	struct resume_job j;
+	struct hb_progress prog = { .phase = "resume" };
+	uint64_t first = 0, seq;
+	int err;
+
+	memset(&j, 0, sizeof(j));
+	memset(st, 0, sizeof(*st));
+	hb_clear_detail();
+	err = setup(&j, a);
+	if (err)
+		goto out;
+	prog.total = j.h->image_bytes;
+	for (seq = 0; seq < j.h->record_count; seq++) {
+		uint64_t left = j.h->page_count - first;
+		uint32_t pages = left < j.h->chunk_pages ? (uint32_t)left : j.h->chunk_pages;
+
+		if (first >= j.h->page_count) {
+			err = hb_fail(HB_ECORRUPT, "header lists %llu records for %llu pages",
+				      (unsigned long long)j.h->record_count,
+				      (unsigned long long)j.h->page_count);
+			goto out;
+		}
+		err = process_record(&j, seq, first, pages);
+		if (err)
+			goto out;
+		first += pages;
+		if (a->progress) {
+			uint64_t done = first * j.h->page_size;
+			prog.done = done < prog.total ? done : prog.total;
+			a->progress(a->progress_ctx, &prog);
+		}
+	}
+	if (first != j.h->page_count) {
+		err = hb_fail(HB_ECORRUPT, "records hold %llu pages, header says %llu",
+			      (unsigned long long)first, (unsigned long long)j.h->page_count);
+		goto out;
+	}
+	err = finish(&j);
+	if (err)
+		goto out;
+	st->pages = j.h->page_count;
+	st->bytes = j.h->image_bytes;
+	st->records = j.h->record_count;
+	st->image_bytes = HB_HEADER_AREA + j.read;
+out:
+	teardown(&j);
+	return err;
+}

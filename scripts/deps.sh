@@ -1,0 +1,34 @@
+#!/bin/sh
+# Install the Debian packages hiblab needs, if any is missing.
+# Checks with pkg-config (libraries) and command -v (tools); installs with
+# apt-get only what is missing and says what it installs.
+set -eu
+
+# package:pkg-config-name or package:command
+LIBS="libisal-dev:libisal libxxhash-dev:libxxhash liblz4-dev:liblz4 libzstd-dev:libzstd
+liblzo2-dev:lzo2 libssl-dev:libcrypto libcriterion-dev:criterion"
+TOOLS="pkg-config:pkg-config gcc:gcc make:make"
+
+missing=""
+for pair in $TOOLS; do
+	command -v "${pair#*:}" >/dev/null 2>&1 || missing="$missing ${pair%%:*}"
+done
+for pair in $LIBS; do
+	if ! command -v pkg-config >/dev/null 2>&1 ||
+	   ! pkg-config --exists "${pair#*:}" 2>/dev/null; then
+		missing="$missing ${pair%%:*}"
+	fi
+done
+
+[ -z "$missing" ] && exit 0
+
+echo "deps: installing:$missing"
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: not root; run as root or install:$missing" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086 # word splitting of the list is intended
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
+echo "deps: done"

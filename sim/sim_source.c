@@ -1,0 +1,75 @@
+/* sim: a simulated memory model as a page source. */
+#include "memory.h"
+
+#include "core/error.h"
+#include "core/plugin.h"
+
+struct sim_conf {
+	unsigned profile;
+	uint64_t size;
+	int64_t seed;
+	uint64_t page_size;
+};
+
+struct sim_priv {
+	const struct hb_profile *profile;
+	const struct sim_conf *conf;
+};
+
+static int sim_open(void *priv, const void *conf, struct hb_source_info *info)
+{
+	struct sim_priv *s = (struct sim_priv *)priv;
+
+	s->conf = (const struct sim_conf *)conf;
+	s->profile = hb_profile_at(s->conf->profile);
+	if (!s->profile)
+		return hb_fail(HB_EINTERNAL, "sim: no profile %u", s->conf->profile);
+	if (s->conf->page_size & (s->conf->page_size - 1))
+		return hb_fail(HB_EUSAGE, "sim: page-size=%llu: not a power of two",
+			       (unsigned long long)s->conf->page_size);
+	if (s->conf->size % s->conf->page_size)
+		return hb_fail(HB_EUSAGE, "sim: size=%llu: not a whole number of %llu-byte pages",
+			       (unsigned long long)s->conf->size,
+			       (unsigned long long)s->conf->page_size);
+	info->page_size = (uint32_t)s->conf->page_size;
+	info->bytes = s->conf->size;
+	return 0;
+}
+
+static int sim_read(void *priv, uint64_t first, uint32_t count, uint8_t *buf)
+{
+	const struct sim_priv *s = (const struct sim_priv *)priv;
+	size_t ps = s->conf->page_size;
+	uint32_t i;
+
+	for (i = 0; i < count; i++)
+		hb_sim_page(s->profile, (uint64_t)s->conf->seed, first + i, buf + i * ps, ps);
+	return 0;
+}
+
+static const struct hb_option sim_options[] = {
+	{ .name = "profile", .type = HB_OPT_CHOICE, .def = "mixed", .flags = HB_OPT_POSITIONAL,
+	  .choices = HB_PROFILE_NAMES, .help = "memory profile (docs/SIMULATION.md)",
+	  .offset = offsetof(struct sim_conf, profile) },
+	{ .name = "size", .type = HB_OPT_SIZE, .def = "256MiB", .min = 0, .max = INT64_MAX,
+	  .help = "memory size (up to petabytes; costs no memory)",
+	  .offset = offsetof(struct sim_conf, size) },
+	{ .name = "seed", .type = HB_OPT_INT, .def = "1", .min = 0, .max = INT64_MAX,
+	  .help = "content seed: same seed, same pages",
+	  .offset = offsetof(struct sim_conf, seed) },
+	{ .name = "page-size", .type = HB_OPT_SIZE, .def = "4096", .min = 512, .max = 65536,
+	  .help = "page size", .offset = offsetof(struct sim_conf, page_size) },
+	{ .name = NULL },
+};
+
+const struct hb_source hb_source_sim = {
+	.base = {
+		.name = "sim",
+		.help = "simulated memory: deterministic pages of a profile, any size",
+		.options = sim_options,
+		.conf_size = sizeof(struct sim_conf),
+		.priv_size = sizeof(struct sim_priv),
+	},
+	.open = sim_open,
+	.read = sim_read,
+};

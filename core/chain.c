@@ -140,18 +140,25 @@ void hb_chain_names(const struct hb_chain *c, char *buf, size_t cap)
 	}
 }
 
+void hb_chain_unprepare(struct hb_chain *c)
+{
+	unsigned i;
+
+	for (i = 0; i < c->count; i++) {
+		const struct hb_filter *f = filter_of(c, i);
+		if (c->prepared[i] && f->release)
+			f->release(c->filters[i].conf);
+		c->prepared[i] = false;
+	}
+}
+
 void hb_chain_free(struct hb_chain *c)
 {
 	unsigned i;
 
-	for (i = 0; i < HB_MAX_FILTERS; i++) {
-		const struct hb_filter *f = filter_of(c, i);
-		if (!f)
-			continue;
-		if (c->prepared[i] && f->release)
-			f->release(c->filters[i].conf);
+	hb_chain_unprepare(c);
+	for (i = 0; i < HB_MAX_FILTERS; i++)
 		hb_instance_free(&c->filters[i]);
-	}
 	memset(c, 0, sizeof(*c));
 }
 

@@ -33,6 +33,9 @@ int hb_chain_describe(const struct hb_chain *c, struct hb_header *h);
 /* "zero,crc32c" or "none". */
 void hb_chain_names(const struct hb_chain *c, char *buf, size_t cap);
 
+/* Undo hb_chain_prepare (wipes keys), so it can run again. */
+void hb_chain_unprepare(struct hb_chain *c);
+
 /* Release per-image state (wipes keys) and free. */
 void hb_chain_free(struct hb_chain *c);
 

@@ -24,6 +24,8 @@ struct hb_suspend_args {
 	const char *filters;     /* "zero,crc32c"; NULL, "" or "none": no filter */
 	const char *target;      /* "file:/tmp/a.img" */
 	const char *key_spec;    /* for ciphers, or NULL */
+	hb_passphrase_fn *ask_passphrase;  /* prompt when no key_spec (or NULL) */
+	void *ask_ctx;
 	uint32_t chunk_pages;    /* 0: HB_DEFAULT_CHUNK_PAGES */
 	hb_progress_fn *progress;
 	void *progress_ctx;
@@ -34,6 +36,8 @@ struct hb_resume_args {
 	const char *sink;        /* "file:/path", "null"; NULL: "null" */
 	bool verify;             /* compare with the source recorded in the image */
 	const char *key_spec;
+	hb_passphrase_fn *ask_passphrase;  /* prompt when no key_spec: up to 3 tries */
+	void *ask_ctx;
 	hb_progress_fn *progress;
 	void *progress_ctx;
 };

@@ -48,6 +48,26 @@ static int open_sink(struct resume_job *j, const struct hb_resume_args *a)
 	return j->sink->open(j->snk.priv, j->snk.conf, &info);
 }
 
+/* A typed passphrase gets three tries; then the image is spent like any
+ * refused one, since the system has now booted without it. */
+static int prepare_chain(struct resume_job *j)
+{
+	int err;
+
+	for (j->img.key_attempt = 1;; j->img.key_attempt++) {
+		err = hb_chain_prepare(&j->chain, &j->img);
+		if (err != HB_EKEY || !j->img.ask_passphrase)
+			return err;
+		hb_chain_unprepare(&j->chain);
+		if (j->img.key_attempt == 3)
+			break;
+	}
+	err = hb_target_invalidate(&j->target);
+	if (err)
+		return err;
+	return hb_fail(HB_EKEY, "wrong key (3 tries): the image is invalidated");
+}
+
 static int setup(struct resume_job *j, const struct hb_resume_args *a)
 {
 	const struct hb_header *h;
@@ -68,9 +88,11 @@ static int setup(struct resume_job *j, const struct hb_resume_args *a)
 		.page_count = h->page_count,
 		.image_id = h->image_id,
 		.key_spec = a->key_spec,
+		.ask_passphrase = a->key_spec ? NULL : a->ask_passphrase,
+		.ask_ctx = a->ask_ctx,
 		.saving = false,
 	};
-	err = hb_chain_prepare(&j->chain, &j->img);
+	err = prepare_chain(j);
 	if (err)
 		return err;
 	j->img.aad = j->target.area + j->target.static_off;

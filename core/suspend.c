@@ -110,6 +110,9 @@ static int setup(struct suspend_job *j, const struct hb_suspend_args *a)
 		.page_count = h->page_count,
 		.image_id = h->image_id,
 		.key_spec = a->key_spec,
+		.ask_passphrase = a->key_spec ? NULL : a->ask_passphrase,
+		.ask_ctx = a->ask_ctx,
+		.key_attempt = 1,
 		.saving = true,
 	};
 	err = hb_chain_prepare(&j->chain, &j->img);

@@ -1,0 +1,108 @@
+#!/bin/sh
+# CLI tests: exit codes, one-line errors, and the tour from the README.
+# Usage: HIBLAB=build/hiblab sh tests/cli.sh
+set -u
+
+HIBLAB=${HIBLAB:-build/hiblab}
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/hiblab-cli-XXXXXX")
+trap 'rm -rf "$TMP"' EXIT INT TERM
+passed=0
+failed=0
+
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+# check MESSAGE CMD...: CMD must succeed; check_not: it must fail
+check() { msg=$1; shift; if "$@"; then ok; else bad "$msg"; fi; }
+check_not() { msg=$1; shift; if "$@"; then bad "$msg"; else ok; fi; }
+
+# run CODE PATTERN ARGS...: expect exit CODE, and PATTERN (grep -E) in the
+# output; an error must be exactly one line on stderr starting "hiblab: ".
+run() {
+	want=$1 pattern=$2
+	shift 2
+	"$HIBLAB" "$@" >"$TMP/out" 2>"$TMP/err"
+	got=$?
+	if [ "$got" -ne "$want" ]; then
+		bad "hiblab $*: exit $got, expected $want: $(cat "$TMP/err")"
+		return
+	fi
+	if [ "$want" -ne 0 ]; then
+		lines=$(wc -l <"$TMP/err")
+		if [ "$lines" -ne 1 ] || ! grep -q '^hiblab: ' "$TMP/err"; then
+			bad "hiblab $*: expected one 'hiblab: ' line, got: $(cat "$TMP/err")"
+			return
+		fi
+	fi
+	if ! cat "$TMP/out" "$TMP/err" | grep -Eq -- "$pattern"; then
+		bad "hiblab $*: output lacks /$pattern/: $(cat "$TMP/out" "$TMP/err")"
+		return
+	fi
+	ok
+}
+
+img=$TMP/a.img
+src=sim:mixed,size=8MiB,seed=1
+
+# help and listings
+run 0 'usage: hiblab COMMAND' --help
+run 0 'exit status' --help
+run 0 '--source SPEC' suspend --help
+run 0 '--verify' resume --help
+run 0 'state' inspect --help
+run 0 '^hiblab [0-9]' --version
+run 0 'crc32c +CRC-32C' plugins
+run 0 'size=256MiB +memory size' plugins
+run 2 'unknown command' frobnicate
+run 2 "unknown command ''" ''
+
+# bad input: exit 2, one line, nothing written
+run 2 "unknown filter 'zzip'" suspend --source "$src" --filters zero,zzip --target "file:$img"
+run 2 "'12XB' is not a size" suspend --source sim:mixed,size=12XB --target "file:$img"
+run 2 '--target is required' suspend --source "$src"
+run 2 '--source is required' suspend --target "file:$img"
+run 2 "unknown source 'mem'" suspend --source mem:1 --target "file:$img"
+run 2 "unknown writer 'tape'" suspend --source "$src" --target tape:/dev/st0
+run 2 'expected one of zero\|random\|text\|mixed' suspend --source sim:pink --target "file:$img"
+run 2 "unknown option 'speed'" suspend --source sim:mixed,speed=9 --target "file:$img"
+run 2 'chunk-pages' suspend --source "$src" --target "file:$img" --chunk-pages 0
+run 2 'unknown option' suspend --source "$src" --target "file:$img" --frob
+run 2 'not a regular file' suspend --source "$src" --target file:/dev/null
+check_not "a refused suspend left $img" [ -e "$img" ]
+
+# the tour
+run 0 'suspended 2048 pages' suspend --source "$src" --filters zero,crc32c --target "file:$img"
+mode=$(stat -c %a "$img")
+check "image mode $mode, expected 600" [ "$mode" = 600 ]
+run 0 'state: +valid' inspect "file:$img"
+run 0 '2\. crc32c' inspect "file:$img"
+run 0 'ratio: +[0-9.]+' inspect "file:$img"
+run 0 'restored 2048 pages, bit-exact' resume --target "file:$img" --verify
+run 0 'state: +spent' inspect "file:$img"
+run 3 'already resumed' resume --target "file:$img" --verify
+run 3 'already spent' invalidate "file:$img"
+run 3 'does not exist' resume --target "file:$TMP/none.img"
+
+# a dump file through an image and back is the same file
+head -c 1000000 /dev/urandom >"$TMP/mem.raw"
+run 0 'suspended 245 pages' suspend --source "file:$TMP/mem.raw" --filters zero --target "file:$img"
+run 0 'restored 245 pages to file:' resume --target "file:$img" --sink "file:$TMP/back.raw"
+check "restored dump differs" cmp -s "$TMP/mem.raw" "$TMP/back.raw"
+
+# refused: exit 4, nothing restored
+run 0 'suspended' suspend --source "$src" --filters zero --target "file:$img"
+printf 'X' | dd of="$img" bs=1 seek=5000 conv=notrunc 2>/dev/null
+rm -f "$TMP/out.raw"
+run 4 'record 0: checksum mismatch' resume --target "file:$img" --sink "file:$TMP/out.raw"
+check_not "refused image restored pages" [ -e "$TMP/out.raw" ]
+run 0 'state: +spent' inspect "file:$img"
+printf 'NOTHIBER' | dd of="$img" bs=1 seek=0 conv=notrunc 2>/dev/null
+run 4 'not a hiblab image' inspect "file:$img"
+run 0 'suspended' suspend --source "$src" --target "file:$img"
+truncate -s 100000 "$img"
+run 4 'truncated' resume --target "file:$img"
+run 0 'suspended' suspend --source "$src" --target "file:$img"
+run 0 'invalidated' invalidate "file:$img"
+run 3 'already resumed or invalidated' resume --target "file:$img"
+
+echo "cli: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

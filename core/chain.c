@@ -218,6 +218,22 @@ void hb_worker_fini(struct hb_worker *w)
 	memset(w, 0, sizeof(*w));
 }
 
+/* One filter step; an ordered filter waits for its turn (chunk order). */
+static int run_stage(struct hb_worker *w, unsigned i, struct hb_xfer *x, bool encode)
+{
+	const struct hb_filter *f = filter_of(w->chain, i);
+	bool turn = f->ordered && w->turns;
+	int err = turn ? hb_turn_begin(w->turns, i, x->chunk->seq) : 0;
+
+	if (err)
+		return err;
+	err = encode ? f->encode(w->priv[i], x) : f->decode(w->priv[i], x);
+	/* the turn passes on even after a failure: the pipeline is stopping */
+	if (turn)
+		hb_turn_end(w->turns, i);
+	return err;
+}
+
 int hb_worker_encode(struct hb_worker *w, const struct hb_chunk_ref *ref, const uint8_t *in,
 		     size_t in_len, const uint8_t **out, size_t *out_len)
 {
@@ -235,7 +251,7 @@ int hb_worker_encode(struct hb_worker *w, const struct hb_chunk_ref *ref, const 
 			.out_cap = c->stage_cap[i + 1],
 		};
 
-		err = f->encode(w->priv[i], &x);
+		err = run_stage(w, i, &x, true);
 		if (err)
 			return err;
 		if (x.out_len > x.out_cap)
@@ -271,7 +287,7 @@ int hb_worker_decode(struct hb_worker *w, const struct hb_chunk_ref *ref, const 
 			return hb_fail(HB_ECORRUPT, "record %llu: %s input of %zu bytes exceeds "
 						    "its bound", (unsigned long long)ref->seq,
 				       f->base.name, in_len);
-		err = f->decode(w->priv[i], &x);
+		err = run_stage(w, i, &x, false);
 		if (err)
 			return err;
 		if (x.out_len > x.out_cap)

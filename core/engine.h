@@ -27,6 +27,7 @@ struct hb_suspend_args {
 	hb_passphrase_fn *ask_passphrase;  /* prompt when no key_spec (or NULL) */
 	void *ask_ctx;
 	uint32_t chunk_pages;    /* 0: HB_DEFAULT_CHUNK_PAGES */
+	unsigned threads;        /* worker threads; 0: online CPUs */
 	hb_progress_fn *progress;
 	void *progress_ctx;
 };
@@ -35,6 +36,7 @@ struct hb_resume_args {
 	const char *target;
 	const char *sink;        /* "file:/path", "null"; NULL: "null" */
 	bool verify;             /* compare with the source recorded in the image */
+	unsigned threads;        /* worker threads; 0: online CPUs */
 	const char *key_spec;
 	hb_passphrase_fn *ask_passphrase;  /* prompt when no key_spec: up to 3 tries */
 	void *ask_ctx;

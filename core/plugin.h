@@ -70,6 +70,9 @@ struct hb_params {
 
 struct hb_filter {
 	struct hb_plugin base;
+	/* the filter keeps state across chunks (dedup): the pipeline runs it on
+	 * chunks in image order, one at a time; other stages stay parallel */
+	bool ordered;
 	/* optional: worst-case output size for in_len input bytes (NULL: in_len) */
 	size_t (*bound)(const void *conf, size_t in_len);
 	/* optional: once per image, before any worker exists.  Saving: may write

@@ -4,6 +4,7 @@
 #include "engine.h"
 #include "chain.h"
 #include "error.h"
+#include "pipeline.h"
 #include "target.h"
 
 #include <stdio.h>
@@ -18,11 +19,11 @@ struct resume_job {
 	struct hb_instance snk;
 	const struct hb_sink *sink;
 	bool sink_open;
-	struct hb_worker worker;
 	struct hb_digest *digest;
-	uint8_t *payload;
 	size_t payload_cap;
-	uint64_t read;
+	uint64_t read, pages_done;
+	const struct hb_resume_args *args;
+	struct hb_progress progress;
 };
 
 static int open_sink(struct resume_job *j, const struct hb_resume_args *a)
@@ -97,13 +98,9 @@ static int setup(struct resume_job *j, const struct hb_resume_args *a)
 		return err;
 	j->img.aad = j->target.area + j->target.static_off;
 	j->img.aad_len = j->target.static_len;
-	err = hb_worker_init(&j->worker, &j->chain, &j->img);
-	if (err)
-		return err;
 	j->payload_cap = j->chain.stage_cap[j->chain.count];
-	j->payload = (uint8_t *)malloc(j->payload_cap);
 	j->digest = hb_digest_new();
-	if (!j->payload || !j->digest)
+	if (!j->digest)
 		return hb_fail(HB_ENOMEM, "out of memory");
 	err = open_sink(j, a);
 	if (err)
@@ -120,50 +117,94 @@ static int read_failed(int err, uint64_t seq, uint64_t records)
 	return err;
 }
 
-/* One record: read, check, decode, digest, hand to the sink. */
-static int process_record(struct resume_job *j, uint64_t seq, uint64_t first, uint32_t pages)
+/* In order: the next record's header and payload, checked for place and size. */
+static int read_record(void *ctx, struct hb_slot *s)
 {
+	struct resume_job *j = (struct resume_job *)ctx;
 	const struct hb_writer *w = j->target.writer;
-	struct hb_chunk_ref ref = { .seq = seq, .first_page = first, .pages = pages };
-	size_t expect = (size_t)pages * j->h->page_size;
-	unsigned long long n = (unsigned long long)seq;
-	uint8_t hdr[HB_RECORD_HDR];
-	uint8_t digest[HB_DIGEST_LEN];
+	unsigned long long n = (unsigned long long)s->seq;
+	uint64_t first = s->seq * j->h->chunk_pages, left;
 	struct hb_record r;
-	const uint8_t *out;
-	size_t out_len;
 	int err;
 
-	err = w->read(j->target.inst.priv, hdr, sizeof(hdr));
+	if (s->seq == j->h->record_count)
+		return 1;
+	if (first >= j->h->page_count)
+		return hb_fail(HB_ECORRUPT, "header lists %llu records for %llu pages",
+			       (unsigned long long)j->h->record_count,
+			       (unsigned long long)j->h->page_count);
+	left = j->h->page_count - first;
+	s->first_page = first;
+	s->pages = left < j->h->chunk_pages ? (uint32_t)left : j->h->chunk_pages;
+	err = w->read(j->target.inst.priv, s->record, HB_RECORD_HDR);
 	if (err)
-		return read_failed(err, seq, j->h->record_count);
-	if (hb_record_decode(hdr, &r))
+		return read_failed(err, s->seq, j->h->record_count);
+	if (hb_record_decode(s->record, &r))
 		return hb_fail(HB_ECORRUPT, "record %llu: bad record marker", n);
-	if (r.seq != seq)
+	if (r.seq != s->seq)
 		return hb_fail(HB_ECORRUPT, "record %llu: found record %llu in its place", n,
 			       (unsigned long long)r.seq);
-	if (r.pages != pages)
+	if (r.pages != s->pages)
 		return hb_fail(HB_ECORRUPT, "record %llu: holds %u pages, expected %u", n, r.pages,
-			       pages);
+			       s->pages);
 	if (r.payload_len > j->payload_cap)
 		return hb_fail(HB_ECORRUPT, "record %llu: length %u exceeds the largest possible %zu",
 			       n, r.payload_len, j->payload_cap);
-	err = w->read(j->target.inst.priv, j->payload, r.payload_len);
+	err = w->read(j->target.inst.priv, s->in, r.payload_len);
 	if (err)
-		return read_failed(err, seq, j->h->record_count);
-	j->read += sizeof(hdr) + r.payload_len;
-	if (!hb_record_crc_ok(hdr, j->h->image_id, j->payload, r.payload_len))
+		return read_failed(err, s->seq, j->h->record_count);
+	s->in_len = r.payload_len;
+	j->read += HB_RECORD_HDR + r.payload_len;
+	return 0;
+}
+
+/* In parallel: check the record, undo the chain, digest the pages. */
+static int decode_record(void *ctx, struct hb_slot *s)
+{
+	struct resume_job *j = (struct resume_job *)ctx;
+	struct hb_chunk_ref ref = { .seq = s->seq, .first_page = s->first_page, .pages = s->pages };
+	size_t expect = (size_t)s->pages * j->h->page_size;
+	unsigned long long n = (unsigned long long)s->seq;
+	int err;
+
+	if (!hb_record_crc_ok(s->record, j->h->image_id, s->in, (uint32_t)s->in_len))
 		return hb_fail(HB_ECORRUPT, "record %llu: checksum mismatch", n);
-	err = hb_worker_decode(&j->worker, &ref, j->payload, r.payload_len, &out, &out_len);
+	err = hb_worker_decode(&s->worker, &ref, s->in, s->in_len, &s->out, &s->out_len);
 	if (err)
 		return err;
-	if (out_len != expect)
+	if (s->out_len != expect)
 		return hb_fail(HB_ECORRUPT, "record %llu: decodes to %zu bytes, expected %zu", n,
-			       out_len, expect);
-	hb_chunk_digest(out, out_len, digest);
-	hb_digest_add(j->digest, digest);
-	return j->sink->write(j->snk.priv, first, pages, out);
+			       s->out_len, expect);
+	hb_chunk_digest(s->out, s->out_len, s->digest);
+	return 0;
 }
+
+/* In order: fold the digest, hand the pages to the sink (uncommitted). */
+static int emit_pages(void *ctx, struct hb_slot *s)
+{
+	struct resume_job *j = (struct resume_job *)ctx;
+	const struct hb_resume_args *a = j->args;
+	int err;
+
+	hb_digest_add(j->digest, s->digest);
+	err = j->sink->write(j->snk.priv, s->first_page, s->pages, s->out);
+	if (err)
+		return err;
+	j->pages_done = s->first_page + s->pages;
+	if (a->progress) {
+		uint64_t done = j->pages_done * j->h->page_size;
+		j->progress.done = done < j->progress.total ? done : j->progress.total;
+		a->progress(a->progress_ctx, &j->progress);
+	}
+	return 0;
+}
+
+static const struct hb_pipe_ops resume_ops = {
+	.read = read_record,
+	.work = decode_record,
+	.emit = emit_pages,
+};
+
 
 static int finish(struct resume_job *j)
 {
@@ -184,18 +225,14 @@ static void teardown(struct resume_job *j)
 	if (j->sink_open && j->sink->close)
 		j->sink->close(j->snk.priv);
 	hb_instance_free(&j->snk);
-	hb_worker_fini(&j->worker);
 	hb_chain_free(&j->chain);
 	hb_target_close(&j->target);
 	hb_digest_free(j->digest);
-	free(j->payload);
 }
 
 int hb_resume(const struct hb_resume_args *a, struct hb_stats *st)
 {
 	struct resume_job j;
-	struct hb_progress prog = { .phase = "resume" };
-	uint64_t first = 0, seq;
 	int err;
 
 	memset(&j, 0, sizeof(j));
@@ -204,30 +241,21 @@ int hb_resume(const struct hb_resume_args *a, struct hb_stats *st)
 	err = setup(&j, a);
 	if (err)
 		goto out;
-	prog.total = j.h->image_bytes;
-	for (seq = 0; seq < j.h->record_count; seq++) {
-		uint64_t left = j.h->page_count - first;
-		uint32_t pages = left < j.h->chunk_pages ? (uint32_t)left : j.h->chunk_pages;
-
-		if (first >= j.h->page_count) {
-			err = hb_fail(HB_ECORRUPT, "header lists %llu records for %llu pages",
-				      (unsigned long long)j.h->record_count,
-				      (unsigned long long)j.h->page_count);
-			goto out;
-		}
-		err = process_record(&j, seq, first, pages);
-		if (err)
-			goto out;
-		first += pages;
-		if (a->progress) {
-			uint64_t done = first * j.h->page_size;
-			prog.done = done < prog.total ? done : prog.total;
-			a->progress(a->progress_ctx, &prog);
-		}
-	}
-	if (first != j.h->page_count) {
+	j.args = a;
+	j.progress = (struct hb_progress){ .phase = "resume", .total = j.h->image_bytes };
+	err = hb_pipe_run(&(struct hb_pipe_args){
+		.ops = &resume_ops,
+		.ctx = &j,
+		.threads = a->threads,
+		.in_cap = j.payload_cap,
+		.chain = &j.chain,
+		.img = &j.img,
+	});
+	if (err)
+		goto out;
+	if (j.pages_done != j.h->page_count) {
 		err = hb_fail(HB_ECORRUPT, "records hold %llu pages, header says %llu",
-			      (unsigned long long)first, (unsigned long long)j.h->page_count);
+			      (unsigned long long)j.pages_done, (unsigned long long)j.h->page_count);
 		goto out;
 	}
 	err = finish(&j);

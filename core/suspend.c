@@ -3,6 +3,7 @@
 #include "engine.h"
 #include "chain.h"
 #include "error.h"
+#include "pipeline.h"
 #include "target.h"
 
 #include <stdio.h>
@@ -23,10 +24,10 @@ struct suspend_job {
 	uint8_t *static_bytes;
 	size_t static_len;
 	struct hb_image_info img;
-	struct hb_worker worker;
 	struct hb_digest *digest;
-	uint8_t *pages;
-	uint64_t written;
+	uint64_t written, records;
+	const struct hb_suspend_args *args;
+	struct hb_progress progress;
 };
 
 /* Unique enough to tell images apart (it seeds record checksums so a stale
@@ -88,9 +89,8 @@ static int setup(struct suspend_job *j, const struct hb_suspend_args *a)
 
 	h = j->header = (struct hb_header *)hb_zalloc(sizeof(*h));
 	j->static_bytes = (uint8_t *)malloc(HB_HEADER_AREA);
-	j->pages = (uint8_t *)malloc((size_t)j->info.page_size * chunk_pages);
 	j->digest = hb_digest_new();
-	if (!h || !j->static_bytes || !j->pages || !j->digest)
+	if (!h || !j->static_bytes || !j->digest)
 		return hb_fail(HB_ENOMEM, "out of memory");
 	h->version = HB_FORMAT_VERSION;
 	h->image_id = new_image_id(j);
@@ -125,40 +125,72 @@ static int setup(struct suspend_job *j, const struct hb_suspend_args *a)
 		return err;
 	j->img.aad = j->static_bytes;
 	j->img.aad_len = j->static_len;
-	err = hb_worker_init(&j->worker, &j->chain, &j->img);
-	if (err)
-		return err;
 	/* the target last: opening it for save destroys any image it held */
 	return hb_target_open(&j->target, a->target, HB_OPEN_SAVE);
 }
 
-/* One chunk: read, digest, encode, append as a record. */
-static int process_chunk(struct suspend_job *j, uint64_t seq, uint64_t first, uint32_t pages)
+/* In order: the next chunk's pages from the source. */
+static int read_chunk(void *ctx, struct hb_slot *s)
 {
-	const struct hb_writer *w = j->target.writer;
-	struct hb_chunk_ref ref = { .seq = seq, .first_page = first, .pages = pages };
-	size_t len = (size_t)pages * j->info.page_size;
-	uint8_t digest[HB_DIGEST_LEN];
-	uint8_t rec[HB_RECORD_HDR];
-	const uint8_t *payload;
-	size_t payload_len;
+	struct suspend_job *j = (struct suspend_job *)ctx;
+	uint64_t first = s->seq * j->header->chunk_pages;
+	uint64_t left;
+
+	if (first >= j->header->page_count)
+		return 1;
+	left = j->header->page_count - first;
+	s->first_page = first;
+	s->pages = left < j->header->chunk_pages ? (uint32_t)left : j->header->chunk_pages;
+	s->in_len = (size_t)s->pages * j->info.page_size;
+	return j->source->read(j->src.priv, first, s->pages, s->in);
+}
+
+/* In parallel: digest the original pages, run the chain, frame the record. */
+static int encode_chunk(void *ctx, struct hb_slot *s)
+{
+	struct suspend_job *j = (struct suspend_job *)ctx;
+	struct hb_chunk_ref ref = { .seq = s->seq, .first_page = s->first_page, .pages = s->pages };
 	int err;
 
-	err = j->source->read(j->src.priv, first, pages, j->pages);
+	hb_chunk_digest(s->in, s->in_len, s->digest);
+	err = hb_worker_encode(&s->worker, &ref, s->in, s->in_len, &s->out, &s->out_len);
 	if (err)
 		return err;
-	hb_chunk_digest(j->pages, len, digest);
-	hb_digest_add(j->digest, digest);
-	err = hb_worker_encode(&j->worker, &ref, j->pages, len, &payload, &payload_len);
-	if (err)
-		return err;
-	hb_record_encode(rec, j->img.image_id, seq, pages, payload, (uint32_t)payload_len);
-	err = w->write(j->target.inst.priv, rec, sizeof(rec));
-	if (!err)
-		err = w->write(j->target.inst.priv, payload, payload_len);
-	j->written += sizeof(rec) + payload_len;
-	return err;
+	hb_record_encode(s->record, j->img.image_id, s->seq, s->pages, s->out,
+			 (uint32_t)s->out_len);
+	return 0;
 }
+
+/* In order: fold the digest, append the record to the target. */
+static int emit_record(void *ctx, struct hb_slot *s)
+{
+	struct suspend_job *j = (struct suspend_job *)ctx;
+	const struct hb_writer *w = j->target.writer;
+	const struct hb_suspend_args *a = j->args;
+	int err;
+
+	hb_digest_add(j->digest, s->digest);
+	err = w->write(j->target.inst.priv, s->record, HB_RECORD_HDR);
+	if (!err)
+		err = w->write(j->target.inst.priv, s->out, s->out_len);
+	if (err)
+		return err;
+	j->written += HB_RECORD_HDR + s->out_len;
+	j->records++;
+	if (a->progress) {
+		uint64_t done = (s->first_page + s->pages) * j->info.page_size;
+		j->progress.done = done < j->info.bytes ? done : j->info.bytes;
+		a->progress(a->progress_ctx, &j->progress);
+	}
+	return 0;
+}
+
+static const struct hb_pipe_ops suspend_ops = {
+	.read = read_chunk,
+	.work = encode_chunk,
+	.emit = emit_record,
+};
+
 
 static int commit(struct suspend_job *j, uint64_t records)
 {
@@ -183,7 +215,6 @@ static void teardown(struct suspend_job *j, int err)
 	if (err && j->target.is_open && j->target.writer->abort)
 		j->target.writer->abort(j->target.inst.priv);
 	hb_target_close(&j->target);
-	hb_worker_fini(&j->worker);
 	hb_chain_free(&j->chain);
 	if (j->source_open && j->source->close)
 		j->source->close(j->src.priv);
@@ -191,14 +222,11 @@ static void teardown(struct suspend_job *j, int err)
 	hb_digest_free(j->digest);
 	free(j->header);
 	free(j->static_bytes);
-	free(j->pages);
 }
 
 int hb_suspend(const struct hb_suspend_args *a, struct hb_stats *st)
 {
 	struct suspend_job j;
-	struct hb_progress prog = { .phase = "suspend" };
-	uint64_t first = 0, seq = 0;
 	int err;
 
 	memset(&j, 0, sizeof(j));
@@ -207,28 +235,24 @@ int hb_suspend(const struct hb_suspend_args *a, struct hb_stats *st)
 	err = setup(&j, a);
 	if (err)
 		goto out;
-	prog.total = j.info.bytes;
-	while (first < j.header->page_count) {
-		uint64_t left = j.header->page_count - first;
-		uint32_t pages = left < j.header->chunk_pages ? (uint32_t)left : j.header->chunk_pages;
-
-		err = process_chunk(&j, seq, first, pages);
-		if (err)
-			goto out;
-		first += pages;
-		seq++;
-		if (a->progress) {
-			uint64_t done = first * j.header->page_size;
-			prog.done = done < prog.total ? done : prog.total;
-			a->progress(a->progress_ctx, &prog);
-		}
-	}
-	err = commit(&j, seq);
+	j.args = a;
+	j.progress = (struct hb_progress){ .phase = "suspend", .total = j.info.bytes };
+	err = hb_pipe_run(&(struct hb_pipe_args){
+		.ops = &suspend_ops,
+		.ctx = &j,
+		.threads = a->threads,
+		.in_cap = (size_t)j.header->page_size * j.header->chunk_pages,
+		.chain = &j.chain,
+		.img = &j.img,
+	});
+	if (err)
+		goto out;
+	err = commit(&j, j.records);
 	if (err)
 		goto out;
 	st->pages = j.header->page_count;
 	st->bytes = j.header->image_bytes;
-	st->records = seq;
+	st->records = j.records;
 	st->image_bytes = HB_HEADER_AREA + j.written;
 out:
 	teardown(&j, err);

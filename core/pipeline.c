@@ -1,0 +1,231 @@
+/* The parallel pipeline (see pipeline.h).  Chunk k lives in slot k % depth;
+ * it may be read once chunk k - depth has been emitted, which is what bounds
+ * memory and gives back-pressure.  Every thread runs the same loop and takes
+ * whichever role is free: emit the next chunk in order (first, as it frees
+ * a slot), or read the next chunk in order and then work on it. */
+#include "pipeline.h"
+#include "error.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum slot_state { SLOT_FREE, SLOT_BUSY, SLOT_DONE };
+
+/* Ordered sections of the chain, for filters that must see chunks in image
+ * order (dedup): stage i of chunk k runs after stage i of chunk k - 1. */
+struct hb_turns {
+	pthread_mutex_t *lock;
+	pthread_cond_t *cond;
+	const bool *failed;
+	uint64_t next[HB_MAX_FILTERS];
+};
+
+struct pipe {
+	const struct hb_pipe_args *a;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct hb_slot *slots;
+	enum slot_state *state;
+	unsigned depth;
+	uint64_t next_read, next_emit;
+	bool reading, emitting, input_done, failed;
+	int err;
+	char detail[512];
+	struct hb_turns turns;
+};
+
+unsigned hb_pipe_default_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
+}
+
+int hb_turn_begin(struct hb_turns *t, unsigned stage, uint64_t seq)
+{
+	int err = 0;
+
+	pthread_mutex_lock(t->lock);
+	while (t->next[stage] != seq && !*t->failed)
+		pthread_cond_wait(t->cond, t->lock);
+	if (*t->failed)
+		err = hb_fail(HB_EIO, "pipeline stopped");
+	pthread_mutex_unlock(t->lock);
+	return err;
+}
+
+void hb_turn_end(struct hb_turns *t, unsigned stage)
+{
+	pthread_mutex_lock(t->lock);
+	t->next[stage]++;
+	pthread_cond_broadcast(t->cond);
+	pthread_mutex_unlock(t->lock);
+}
+
+/* Called with the lock held. */
+static void fail(struct pipe *p, int err)
+{
+	if (!p->failed) {
+		p->failed = true;
+		p->err = err;
+		snprintf(p->detail, sizeof(p->detail), "%s", hb_detail(err));
+	}
+	pthread_cond_broadcast(&p->cond);
+}
+
+/* Read chunk next_read into its slot, then work on it.  Lock held on entry
+ * and exit; dropped while reading and working. */
+static void read_and_work(struct pipe *p)
+{
+	uint64_t k = p->next_read;
+	struct hb_slot *s = &p->slots[k % p->depth];
+	int r;
+
+	p->reading = true;
+	pthread_mutex_unlock(&p->lock);
+	s->seq = k;
+	r = p->a->ops->read(p->a->ctx, s);
+	pthread_mutex_lock(&p->lock);
+	p->reading = false;
+	if (r == 1) {
+		p->input_done = true;
+		pthread_cond_broadcast(&p->cond);
+		return;
+	}
+	if (r < 0) {
+		fail(p, r);
+		return;
+	}
+	p->next_read++;
+	p->state[k % p->depth] = SLOT_BUSY;
+	pthread_cond_broadcast(&p->cond);  /* another thread may read now */
+	pthread_mutex_unlock(&p->lock);
+	r = p->a->ops->work(p->a->ctx, s);
+	pthread_mutex_lock(&p->lock);
+	if (r < 0)
+		fail(p, r);
+	else
+		p->state[k % p->depth] = SLOT_DONE;
+	pthread_cond_broadcast(&p->cond);
+}
+
+static void emit_next(struct pipe *p)
+{
+	unsigned i = (unsigned)(p->next_emit % p->depth);
+	int r;
+
+	p->emitting = true;
+	pthread_mutex_unlock(&p->lock);
+	r = p->a->ops->emit(p->a->ctx, &p->slots[i]);
+	pthread_mutex_lock(&p->lock);
+	p->emitting = false;
+	if (r < 0) {
+		fail(p, r);
+		return;
+	}
+	p->state[i] = SLOT_FREE;
+	p->next_emit++;
+	pthread_cond_broadcast(&p->cond);
+}
+
+static void *run_thread(void *arg)
+{
+	struct pipe *p = (struct pipe *)arg;
+
+	pthread_mutex_lock(&p->lock);
+	while (!p->failed) {
+		if (!p->emitting && p->next_emit < p->next_read &&
+		    p->state[p->next_emit % p->depth] == SLOT_DONE)
+			emit_next(p);
+		else if (!p->reading && !p->input_done && p->next_read < p->next_emit + p->depth)
+			read_and_work(p);
+		else if (p->input_done && p->next_emit == p->next_read)
+			break;
+		else
+			pthread_cond_wait(&p->cond, &p->lock);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+static int setup_slots(struct pipe *p)
+{
+	const struct hb_pipe_args *a = p->a;
+	unsigned i;
+	int err;
+
+	p->slots = (struct hb_slot *)calloc(p->depth, sizeof(*p->slots));
+	p->state = (enum slot_state *)calloc(p->depth, sizeof(*p->state));
+	if (!p->slots || !p->state)
+		return hb_fail(HB_ENOMEM, "out of memory for the pipeline");
+	for (i = 0; i < p->depth; i++) {
+		struct hb_slot *s = &p->slots[i];
+		s->in = (uint8_t *)malloc(a->in_cap ? a->in_cap : 1);
+		if (!s->in)
+			return hb_fail(HB_ENOMEM, "out of memory for the pipeline");
+		err = hb_worker_init(&s->worker, a->chain, a->img);
+		if (err)
+			return err;
+		s->worker.turns = &p->turns;
+	}
+	return 0;
+}
+
+static void free_slots(struct pipe *p)
+{
+	unsigned i;
+
+	for (i = 0; p->slots && i < p->depth; i++) {
+		hb_worker_fini(&p->slots[i].worker);
+		/* the input held plaintext pages */
+		hb_wipe_free(p->slots[i].in, p->slots[i].in ? p->a->in_cap : 0);
+	}
+	free(p->slots);
+	free(p->state);
+}
+
+int hb_pipe_run(const struct hb_pipe_args *a)
+{
+	unsigned threads = a->threads ? a->threads : hb_pipe_default_threads();
+	pthread_t *tids = NULL;
+	unsigned started = 0, i;
+	struct pipe p;
+	int err;
+
+	memset(&p, 0, sizeof(p));
+	p.a = a;
+	p.depth = a->depth ? a->depth : 2 * threads + 2;
+	pthread_mutex_init(&p.lock, NULL);
+	pthread_cond_init(&p.cond, NULL);
+	p.turns = (struct hb_turns){ .lock = &p.lock, .cond = &p.cond, .failed = &p.failed };
+	err = setup_slots(&p);
+	if (err)
+		goto out;
+	tids = (pthread_t *)calloc(threads, sizeof(*tids));
+	if (!tids) {
+		err = hb_fail(HB_ENOMEM, "out of memory for threads");
+		goto out;
+	}
+	/* the calling thread is worker 0 */
+	for (i = 1; i < threads; i++) {
+		if (pthread_create(&tids[i], NULL, run_thread, &p) != 0)
+			break;
+		started++;
+	}
+	run_thread(&p);
+	for (i = 1; i <= started; i++)
+		pthread_join(tids[i], NULL);
+	if (p.failed) {
+		err = p.err;
+		hb_set_detail(p.detail);
+	}
+out:
+	free(tids);
+	free_slots(&p);
+	pthread_cond_destroy(&p.cond);
+	pthread_mutex_destroy(&p.lock);
+	return err;
+}

@@ -1,5 +1,6 @@
 # hiblab: one non-recursive Makefile.  `make V=1` shows the commands.
-# Variants: `make CC=clang`, `make SAN=1` (ASan+UBSan, in build/san).
+# Variants: `make CC=clang`, `make SAN=1` (ASan+UBSan, in build/san),
+# `make SAN=thread` (TSan, in build/tsan).
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -11,19 +12,20 @@ MANDIR := $(PREFIX)/share/man
 CC ?= cc
 AR ?= ar
 SAN ?=
-BUILD ?= $(if $(SAN),build/san,build)
+BUILD ?= $(if $(filter thread,$(SAN)),build/tsan,$(if $(SAN),build/san,build))
 
-LIBS_PC := libisal libxxhash liblz4 libzstd lzo2 libcrypto
+LIBS_PC := libisal libxxhash liblz4 libzstd lzo2 libcrypto liburing
 PKG_CFLAGS := $(shell pkg-config --cflags $(LIBS_PC) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(LIBS_PC) 2>/dev/null || echo -lisal -lxxhash -llz4 -lzstd -llzo2 -lcrypto)
+PKG_LIBS := $(shell pkg-config --libs $(LIBS_PC) 2>/dev/null || echo -lisal -lxxhash -llz4 -lzstd -llzo2 -lcrypto -luring)
 
 # zstd's warning set, on top of -Wall -Wextra -Werror
 WARN := -Wall -Wextra -Werror -Wcast-qual -Wcast-align -Wshadow -Wstrict-aliasing=1 \
 	-Wswitch-enum -Wdeclaration-after-statement -Wstrict-prototypes -Wundef \
 	-Wpointer-arith -Wvla -Wformat=2 -Winit-self -Wfloat-equal -Wwrite-strings \
 	-Wredundant-decls -Wmissing-prototypes -Wc++-compat
-SANITIZERS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-SANFLAGS := $(if $(SAN),$(SANITIZERS))
+ASAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+TSAN := -fsanitize=thread -fno-omit-frame-pointer
+SANFLAGS := $(if $(filter thread,$(SAN)),$(TSAN),$(if $(SAN),$(ASAN)))
 OPT ?= -O2 -g
 CPPFLAGS += -I. -D_GNU_SOURCE $(PKG_CFLAGS)
 CFLAGS += -std=c11 $(OPT) $(WARN) $(SANFLAGS) -MMD -MP

@@ -90,6 +90,7 @@ const struct hb_source hb_source_file = {
 		.conf_size = sizeof(struct fsrc_conf),
 		.priv_size = sizeof(struct fsrc_priv),
 	},
+	.parallel_read = true,  /* pread: no shared file position */
 	.open = fsrc_open,
 	.read = fsrc_read,
 	.close = fsrc_close,

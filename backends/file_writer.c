@@ -1,6 +1,9 @@
-/* file: a regular image file.  Created 0600 (it holds memory), written
- * through a staging buffer, fdatasync'ed before the header is written:
- * the header at offset 0, records from HB_HEADER_AREA on. */
+/* file: a regular image file, created 0600 (it holds memory).  The data area
+ * goes through a direct-I/O stream (dio.h: O_DIRECT, several writes in
+ * flight); records are durable (fdatasync) before the header is written at
+ * offset 0, and the header is durable before commit returns. */
+#include "dio.h"
+
 #include "core/error.h"
 #include "core/plugin.h"
 
@@ -13,171 +16,103 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define STAGE_SIZE (1u << 20)
-
 struct file_conf {
 	char path[HB_STR_MAX];
 	bool sync;
+	bool direct;
+	uint64_t buffer;
+	int64_t depth;
 };
 
 struct file_priv {
 	const struct file_conf *conf;
 	int fd;
-	bool saving;
-	uint64_t pos;        /* file offset of stage[0] */
-	uint8_t *stage;
-	size_t used;         /* save: bytes staged; load: bytes valid in stage */
-	size_t taken;        /* load: bytes of stage already handed out */
+	enum hb_open_mode mode;
+	struct hb_dio *dio;
+	char name[HB_STR_MAX + 8];
 };
 
 static int io_fail(const struct file_priv *f, const char *what, int e)
 {
 	if (e == ENOSPC || e == EFBIG || e == EDQUOT)
-		return hb_fail(HB_ENOSPACE, "file %s: %s: %s", f->conf->path, what, strerror(e));
-	return hb_fail(HB_EIO, "file %s: %s: %s", f->conf->path, what, strerror(e));
+		return hb_fail(HB_ENOSPACE, "%s: %s: %s", f->name, what, strerror(e));
+	return hb_fail(HB_EIO, "%s: %s: %s", f->name, what, strerror(e));
 }
 
-static int pwrite_all(struct file_priv *f, const uint8_t *buf, size_t len, uint64_t off)
+/* Open with O_DIRECT where asked and allowed (tmpfs refuses it). */
+static int open_fd(struct file_priv *f, int flags)
 {
-	while (len) {
-		ssize_t n = pwrite(f->fd, buf, len, (off_t)off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return io_fail(f, "write", n < 0 ? errno : ENOSPC);
-		buf += n;
-		len -= (size_t)n;
-		off += (uint64_t)n;
+	if (f->conf->direct) {
+		f->fd = open(f->conf->path, flags | O_DIRECT, 0600);
+		if (f->fd >= 0 || errno != EINVAL)
+			return f->fd;
+		hb_note("%s: O_DIRECT refused by the file system; using the page cache", f->name);
 	}
-	return 0;
-}
-
-/* Read up to len bytes at off; *got < len only at the end of the file. */
-static int pread_all(struct file_priv *f, uint8_t *buf, size_t len, uint64_t off, size_t *got)
-{
-	*got = 0;
-	while (*got < len) {
-		ssize_t n = pread(f->fd, buf + *got, len - *got, (off_t)(off + *got));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return io_fail(f, "read", errno);
-		if (n == 0)
-			break;
-		*got += (size_t)n;
-	}
-	return 0;
+	f->fd = open(f->conf->path, flags, 0600);
+	return f->fd;
 }
 
 static int file_open(void *priv, const void *conf, enum hb_open_mode mode)
 {
 	struct file_priv *f = (struct file_priv *)priv;
-	struct stat st;
 	int flags = O_CLOEXEC | (mode == HB_OPEN_SAVE ? O_WRONLY | O_CREAT | O_TRUNC : O_RDWR);
+	struct stat st;
 
 	f->conf = (const struct file_conf *)conf;
 	f->fd = -1;
-	f->saving = mode == HB_OPEN_SAVE;
-	f->pos = HB_HEADER_AREA;
-	f->fd = open(f->conf->path, flags, 0600);
-	if (f->fd < 0 && mode == HB_OPEN_LOAD && (errno == EACCES || errno == EROFS))
-		f->fd = open(f->conf->path, O_RDONLY | O_CLOEXEC);  /* inspect still works */
+	f->mode = mode;
+	snprintf(f->name, sizeof(f->name), "file %s", f->conf->path);
+	if (open_fd(f, flags) < 0 && mode == HB_OPEN_LOAD && (errno == EACCES || errno == EROFS))
+		open_fd(f, O_RDONLY | O_CLOEXEC);  /* inspect still works */
 	if (f->fd < 0) {
 		if (errno == ENOENT && mode == HB_OPEN_LOAD)
 			return hb_fail(HB_ENOIMAGE, "no image: %s does not exist", f->conf->path);
 		return io_fail(f, "open", errno);
 	}
-	if (fstat(f->fd, &st) == 0 && !S_ISREG(st.st_mode)) {
-		close(f->fd);
-		f->fd = -1;
-		return hb_fail(HB_EUSAGE, "file %s: not a regular file (for a device use block:)",
-			       f->conf->path);
-	}
-	if (f->saving && fchmod(f->fd, 0600) != 0)
+	if (fstat(f->fd, &st) == 0 && !S_ISREG(st.st_mode))
+		return hb_fail(HB_EUSAGE, "%s: not a regular file (for a device use block:)",
+			       f->name);
+	if (mode == HB_OPEN_SAVE && fchmod(f->fd, 0600) != 0)
 		return io_fail(f, "chmod 0600", errno);
-	f->stage = (uint8_t *)malloc(STAGE_SIZE);
-	if (!f->stage)
-		return hb_fail(HB_ENOMEM, "out of memory");
-	return 0;
-}
-
-static int flush_stage(struct file_priv *f)
-{
-	int err = pwrite_all(f, f->stage, f->used, f->pos);
-
-	f->pos += f->used;
-	f->used = 0;
-	return err;
+	return hb_dio_open(&f->dio, &(struct hb_dio_params){
+		.fd = f->fd,
+		.offset = HB_HEADER_AREA,
+		.writing = mode == HB_OPEN_SAVE,
+		.buf_size = (size_t)f->conf->buffer,
+		.depth = (unsigned)f->conf->depth,
+		.name = f->name,
+	});
 }
 
 static int file_write(void *priv, const void *buf, size_t len)
 {
-	struct file_priv *f = (struct file_priv *)priv;
-	const uint8_t *p = (const uint8_t *)buf;
-	int err;
-
-	while (len) {
-		size_t n = STAGE_SIZE - f->used;
-		if (f->used == 0 && len >= STAGE_SIZE) {
-			/* large writes skip the stage: no copy */
-			n = len - len % STAGE_SIZE;
-			err = pwrite_all(f, p, n, f->pos);
-			if (err)
-				return err;
-			f->pos += n;
-		} else {
-			if (n > len)
-				n = len;
-			memcpy(f->stage + f->used, p, n);
-			f->used += n;
-			if (f->used == STAGE_SIZE && (err = flush_stage(f)) != 0)
-				return err;
-		}
-		p += n;
-		len -= n;
-	}
-	return 0;
+	return hb_dio_write(((struct file_priv *)priv)->dio, buf, len);
 }
 
 static int file_read(void *priv, void *buf, size_t len)
 {
-	struct file_priv *f = (struct file_priv *)priv;
-	uint8_t *p = (uint8_t *)buf;
-	size_t got;
-	int err;
-
-	while (len) {
-		size_t n = f->used - f->taken;
-		if (n == 0) {
-			f->pos += f->used;
-			f->used = f->taken = 0;
-			err = pread_all(f, f->stage, STAGE_SIZE, f->pos, &got);
-			if (err)
-				return err;
-			if (got == 0)
-				return HB_ETRUNCATED;
-			f->used = got;
-			continue;
-		}
-		if (n > len)
-			n = len;
-		memcpy(p, f->stage + f->taken, n);
-		f->taken += n;
-		p += n;
-		len -= n;
-	}
-	return 0;
+	return hb_dio_read(((struct file_priv *)priv)->dio, buf, len);
 }
 
 static int file_read_header(void *priv, void *buf)
 {
 	struct file_priv *f = (struct file_priv *)priv;
-	size_t got;
-	int err = pread_all(f, (uint8_t *)buf, HB_HEADER_AREA, 0, &got);
+	uint8_t *area = (uint8_t *)hb_dio_alloc(HB_HEADER_AREA);
+	ssize_t n;
 
-	if (!err)
-		memset((uint8_t *)buf + got, 0, HB_HEADER_AREA - got);
-	return err;
+	if (!area)
+		return hb_fail(HB_ENOMEM, "out of memory");
+	do
+		n = pread(f->fd, area, HB_HEADER_AREA, 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		free(area);
+		return io_fail(f, "read", errno);
+	}
+	memset(area + n, 0, HB_HEADER_AREA - (size_t)n);  /* a short file: no image */
+	memcpy(buf, area, HB_HEADER_AREA);
+	free(area);
+	return 0;
 }
 
 static int sync_file(struct file_priv *f)
@@ -204,17 +139,25 @@ static int sync_dir(struct file_priv *f)
 	return err;
 }
 
+/* Records durable, then the header area, then the header durable. */
 static int put_header(struct file_priv *f, const void *header, size_t len)
 {
-	uint8_t *area = (uint8_t *)calloc(1, HB_HEADER_AREA);
+	uint8_t *area = (uint8_t *)hb_dio_alloc(HB_HEADER_AREA);
+	ssize_t n;
 	int err;
 
 	if (!area)
 		return hb_fail(HB_ENOMEM, "out of memory");
+	memset(area, 0, HB_HEADER_AREA);
 	memcpy(area, header, len);
-	err = sync_file(f);  /* records durable before the signature exists */
-	if (!err)
-		err = pwrite_all(f, area, HB_HEADER_AREA, 0);
+	err = sync_file(f);
+	if (!err) {
+		do
+			n = pwrite(f->fd, area, HB_HEADER_AREA, 0);
+		while (n < 0 && errno == EINTR);
+		if (n != (ssize_t)HB_HEADER_AREA)
+			err = io_fail(f, "write of the header", n < 0 ? errno : ENOSPC);
+	}
 	if (!err)
 		err = sync_file(f);
 	free(area);
@@ -224,7 +167,7 @@ static int put_header(struct file_priv *f, const void *header, size_t len)
 static int file_commit(void *priv, const void *header, size_t len)
 {
 	struct file_priv *f = (struct file_priv *)priv;
-	int err = flush_stage(f);
+	int err = hb_dio_finish(f->dio);
 
 	if (!err)
 		err = put_header(f, header, len);
@@ -251,11 +194,11 @@ static void file_close(void *priv)
 {
 	struct file_priv *f = (struct file_priv *)priv;
 
+	hb_dio_close(f->dio);
+	f->dio = NULL;
 	if (f->fd >= 0)
 		close(f->fd);
 	f->fd = -1;
-	free(f->stage);
-	f->stage = NULL;
 }
 
 static const struct hb_option file_options[] = {
@@ -264,13 +207,22 @@ static const struct hb_option file_options[] = {
 	{ .name = "sync", .type = HB_OPT_BOOL, .def = "yes",
 	  .help = "fdatasync records before the header, and the header after",
 	  .offset = offsetof(struct file_conf, sync) },
+	{ .name = "direct", .type = HB_OPT_BOOL, .def = "yes",
+	  .help = "O_DIRECT: bypass the page cache (falls back where refused)",
+	  .offset = offsetof(struct file_conf, direct) },
+	{ .name = "buffer", .type = HB_OPT_SIZE, .def = "1MiB", .min = 4096, .max = 64 << 20,
+	  .help = "bytes per write (a multiple of 4 KiB)",
+	  .offset = offsetof(struct file_conf, buffer) },
+	{ .name = "depth", .type = HB_OPT_INT, .def = "4", .min = 1, .max = 64,
+	  .help = "writes (or read-aheads) in flight",
+	  .offset = offsetof(struct file_conf, depth) },
 	{ .name = NULL },
 };
 
 const struct hb_writer hb_writer_file = {
 	.base = {
 		.name = "file",
-		.help = "a regular image file",
+		.help = "a regular image file (O_DIRECT, io_uring)",
 		.options = file_options,
 		.conf_size = sizeof(struct file_conf),
 		.priv_size = sizeof(struct file_priv),

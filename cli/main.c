@@ -47,10 +47,16 @@ static void usage(FILE *out)
 		     "  5 restored pages differ from the source (--verify)\n");
 }
 
+static void print_note(const char *text)
+{
+	fprintf(stderr, "hiblab: note: %s\n", text);
+}
+
 int main(int argc, char **argv)
 {
 	size_t i;
 
+	hb_set_note_handler(print_note);
 	if (argc < 2) {
 		usage(stderr);
 		return HB_EXIT_USAGE;

@@ -228,8 +228,9 @@ static int run_stage(struct hb_worker *w, unsigned i, struct hb_xfer *x, bool en
 	if (err)
 		return err;
 	err = encode ? f->encode(w->priv[i], x) : f->decode(w->priv[i], x);
-	/* the turn passes on even after a failure: the pipeline is stopping */
-	if (turn)
+	/* after a failure the turn is kept: the pipeline is stopping, and a later
+	 * chunk must not report its own error before this one */
+	if (turn && !err)
 		hb_turn_end(w->turns, i);
 	return err;
 }

@@ -87,3 +87,23 @@ void hb_set_detail(const char *text)
 {
 	snprintf(detail, sizeof(detail), "%s", text);
 }
+
+static hb_note_fn *note_handler;
+
+void hb_set_note_handler(hb_note_fn *fn)
+{
+	note_handler = fn;
+}
+
+void hb_note(const char *fmt, ...)
+{
+	char text[512];
+	va_list ap;
+
+	if (!note_handler)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	note_handler(text);
+}

@@ -58,4 +58,15 @@ void hb_clear_detail(void);
 /* Copy a detail line from another thread (a worker) into the calling one. */
 void hb_set_detail(const char *text);
 
+/* Notes: what a user should know that is not an error ("O_DIRECT refused;
+ * using the page cache").  Dropped unless a handler is set (the CLI prints
+ * them on stderr). */
+typedef void hb_note_fn(const char *text);
+void hb_set_note_handler(hb_note_fn *fn);
+void hb_note(const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 1, 2)))
+#endif
+	;
+
 #endif

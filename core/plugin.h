@@ -147,10 +147,14 @@ struct hb_source_info {
 
 struct hb_source {
 	struct hb_plugin base;
+	/* read() may run for several chunks at once, in any order (a model that
+	 * computes pages, a file read with pread): the pipeline then reads in its
+	 * worker threads.  false: strictly in order, one call at a time. */
+	bool parallel_read;
 	/* required: open and say how large the source is */
 	int (*open)(void *priv, const void *conf, struct hb_source_info *info);
-	/* required: pages [first, first+count) into buf (count * page_size bytes).
-	 * Called in order; bytes past the end of the source read as zero. */
+	/* required: pages [first, first+count) into buf (count * page_size bytes);
+	 * bytes past the end of the source read as zero */
 	int (*read)(void *priv, uint64_t first, uint32_t count, uint8_t *buf);
 	/* optional: called after every open(), a failed one too */
 	void (*close)(void *priv);

@@ -129,7 +129,8 @@ static int setup(struct suspend_job *j, const struct hb_suspend_args *a)
 	return hb_target_open(&j->target, a->target, HB_OPEN_SAVE);
 }
 
-/* In order: the next chunk's pages from the source. */
+/* In order: claim the next chunk, and read it unless the source reads in
+ * parallel. */
 static int read_chunk(void *ctx, struct hb_slot *s)
 {
 	struct suspend_job *j = (struct suspend_job *)ctx;
@@ -142,16 +143,24 @@ static int read_chunk(void *ctx, struct hb_slot *s)
 	s->first_page = first;
 	s->pages = left < j->header->chunk_pages ? (uint32_t)left : j->header->chunk_pages;
 	s->in_len = (size_t)s->pages * j->info.page_size;
+	if (j->source->parallel_read)
+		return 0;  /* encode_chunk reads, in parallel */
 	return j->source->read(j->src.priv, first, s->pages, s->in);
 }
 
-/* In parallel: digest the original pages, run the chain, frame the record. */
+/* In parallel: (read,) digest the original pages, run the chain, frame the
+ * record. */
 static int encode_chunk(void *ctx, struct hb_slot *s)
 {
 	struct suspend_job *j = (struct suspend_job *)ctx;
 	struct hb_chunk_ref ref = { .seq = s->seq, .first_page = s->first_page, .pages = s->pages };
 	int err;
 
+	if (j->source->parallel_read) {
+		err = j->source->read(j->src.priv, s->first_page, s->pages, s->in);
+		if (err)
+			return err;
+	}
 	hb_chunk_digest(s->in, s->in_len, s->digest);
 	err = hb_worker_encode(&s->worker, &ref, s->in, s->in_len, &s->out, &s->out_len);
 	if (err)

@@ -70,6 +70,7 @@ const struct hb_source hb_source_sim = {
 		.conf_size = sizeof(struct sim_conf),
 		.priv_size = sizeof(struct sim_priv),
 	},
+	.parallel_read = true,
 	.open = sim_open,
 	.read = sim_read,
 };

@@ -27,7 +27,7 @@ run() {
 		return
 	fi
 	if [ "$want" -ne 0 ]; then
-		lines=$(wc -l <"$TMP/err")
+		lines=$(grep -vc "^hiblab: note: " "$TMP/err")
 		if [ "$lines" -ne 1 ] || ! grep -q '^hiblab: ' "$TMP/err"; then
 			bad "hiblab $*: expected one 'hiblab: ' line, got: $(cat "$TMP/err")"
 			return

@@ -29,6 +29,7 @@ struct file_priv {
 	int fd;
 	enum hb_open_mode mode;
 	struct hb_dio *dio;
+	bool truncated;     /* we emptied a regular file: abort may remove it */
 	char name[HB_STR_MAX + 8];
 };
 
@@ -74,6 +75,7 @@ static int file_open(void *priv, const void *conf, enum hb_open_mode mode)
 			       f->name);
 	if (mode == HB_OPEN_SAVE && fchmod(f->fd, 0600) != 0)
 		return io_fail(f, "chmod 0600", errno);
+	f->truncated = mode == HB_OPEN_SAVE;
 	return hb_dio_open(&f->dio, &(struct hb_dio_params){
 		.fd = f->fd,
 		.offset = HB_HEADER_AREA,
@@ -185,8 +187,9 @@ static void file_abort(void *priv)
 {
 	struct file_priv *f = (struct file_priv *)priv;
 
-	/* the file was truncated at open: what is left is a half image */
-	if (f->fd >= 0)
+	/* the file was emptied at open: what is left is a half image.  Never
+	 * anything else: a path that failed the checks is not ours to remove. */
+	if (f->truncated)
 		unlink(f->conf->path);
 }
 

@@ -63,6 +63,30 @@ static int canonical_source(const struct hb_instance *src, char *buf, size_t cap
 	return 0;
 }
 
+/* Without filters the image's size is known exactly: refuse one that cannot
+ * fit before writing it.  Filters may shrink it, so with them the writer
+ * reports an overflow if it happens. */
+static int check_room(struct suspend_job *j)
+{
+	const struct hb_writer *w = j->target.writer;
+	const struct hb_header *h = j->header;
+	uint64_t room, need, records = (h->page_count + h->chunk_pages - 1) / h->chunk_pages;
+	char needs[32], has[32];
+	int err;
+
+	if (!w->capacity || j->chain.count)
+		return 0;
+	err = w->capacity(j->target.inst.priv, &room);
+	if (err)
+		return err;
+	need = records * HB_RECORD_HDR + h->page_count * h->page_size;
+	if (need <= room)
+		return 0;
+	hb_format_size(HB_HEADER_AREA + need, needs, sizeof(needs));
+	hb_format_size(HB_HEADER_AREA + room, has, sizeof(has));
+	return hb_fail(HB_ENOSPACE, "image needs %s, target has room for %s", needs, has);
+}
+
 static int setup(struct suspend_job *j, const struct hb_suspend_args *a)
 {
 	struct hb_header *h;
@@ -126,7 +150,8 @@ static int setup(struct suspend_job *j, const struct hb_suspend_args *a)
 	j->img.aad = j->static_bytes;
 	j->img.aad_len = j->static_len;
 	/* the target last: opening it for save destroys any image it held */
-	return hb_target_open(&j->target, a->target, HB_OPEN_SAVE);
+	err = hb_target_open(&j->target, a->target, HB_OPEN_SAVE);
+	return err ? err : check_room(j);
 }
 
 /* In order: claim the next chunk, and read it unless the source reads in
@@ -221,7 +246,7 @@ static int commit(struct suspend_job *j, uint64_t records)
 
 static void teardown(struct suspend_job *j, int err)
 {
-	if (err && j->target.is_open && j->target.writer->abort)
+	if (err && j->target.ready && j->target.writer->abort)
 		j->target.writer->abort(j->target.inst.priv);
 	hb_target_close(&j->target);
 	hb_chain_free(&j->chain);

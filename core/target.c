@@ -18,7 +18,9 @@ int hb_target_open(struct hb_target *t, const char *text, enum hb_open_mode mode
 	t->writer = (const struct hb_writer *)t->inst.ops;
 	/* close() runs after any open(), a failed one too, to release what it got */
 	t->is_open = true;
-	return t->writer->open(t->inst.priv, t->inst.conf, mode);
+	err = t->writer->open(t->inst.priv, t->inst.conf, mode);
+	t->ready = !err;
+	return err;
 }
 
 int hb_target_load(struct hb_target *t, const char *text)

@@ -9,7 +9,8 @@
 struct hb_target {
 	struct hb_instance inst;
 	const struct hb_writer *writer;
-	bool is_open;
+	bool is_open;               /* open() was called: close() is due */
+	bool ready;                 /* open() succeeded */
 	uint8_t *area;              /* HB_HEADER_AREA bytes (load) */
 	struct hb_header *header;   /* decoded (load) */
 	size_t static_off, static_len;

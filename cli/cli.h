@@ -34,6 +34,12 @@ struct cli_progress {
 void cli_progress_init(struct cli_progress *p, bool quiet);
 hb_progress_fn cli_progress_update;
 void cli_progress_done(struct cli_progress *p);
+hb_passphrase_fn cli_passphrase;  /* typed on /dev/tty, echo off (cli/passphrase.c) */
+/* cli_passphrase where there is a terminal to type on, else NULL. */
+hb_passphrase_fn *cli_passphrase_prompt(void);
+
+/* --threads N: 1..256 into *out (0 stays "online CPUs"); prints the error. */
+int cli_parse_threads(const char *cmd, const char *text, unsigned *out);
 
 /* Monotonic seconds. */
 double cli_now(void);

@@ -20,7 +20,10 @@ static void help(void)
 	       "                      (a sim model is regenerated, a dump file read again)\n"
 	       "      --sink SPEC     where restored pages go: file:PATH (written only if the\n"
 	       "                      image verifies), null (default: check and discard)\n"
-	       "      --key SPEC      key for cipher filters: keyfile=PATH or passfile=PATH\n"
+	       "      --key SPEC      key for cipher filters: keyfile=PATH or passfile=PATH;\n"
+	       "                      without it a passphrase is asked on the terminal (3 tries,\n"
+	       "                      then the image is invalidated)\n"
+	       "  -j, --threads N     worker threads (default: online CPUs)\n"
 	       "  -q, --quiet         no progress line, no summary\n"
 	       "  -h, --help          this help\n");
 }
@@ -32,6 +35,7 @@ int cmd_resume(int argc, char **argv)
 		{ "sink", required_argument, NULL, 'o' },
 		{ "verify", no_argument, NULL, 'v' },
 		{ "key", required_argument, NULL, 'k' },
+		{ "threads", required_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -46,7 +50,7 @@ int cmd_resume(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":t:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":t:j:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			a.target = optarg;
@@ -59,6 +63,10 @@ int cmd_resume(int argc, char **argv)
 			break;
 		case 'k':
 			a.key_spec = optarg;
+			break;
+		case 'j':
+			if (cli_parse_threads("resume", optarg, &a.threads))
+				return HB_EXIT_USAGE;
 			break;
 		case 'q':
 			quiet = true;
@@ -78,6 +86,8 @@ int cmd_resume(int argc, char **argv)
 		return cli_usage_error("resume", "--target is required");
 	if (a.verify && a.sink)
 		return cli_usage_error("resume", "--verify and --sink exclude each other");
+	if (!a.key_spec)
+		a.ask_passphrase = cli_passphrase_prompt();
 	cli_progress_init(&prog, quiet);
 	a.progress = cli_progress_update;
 	a.progress_ctx = &prog;

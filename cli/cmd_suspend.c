@@ -21,7 +21,10 @@ static void help(void)
 	       "  -f, --filters LIST     filter chain, applied in order (default: none):\n"
 	       "                           zero,crc32c   zstd:level=3,crc32c\n"
 	       "  -t, --target SPEC      where the image goes: file:PATH\n"
-	       "      --key SPEC         key for cipher filters: keyfile=PATH or passfile=PATH\n"
+	       "      --key SPEC         key for cipher filters: keyfile=PATH (32 raw bytes or 64\n"
+	       "                         hex digits) or passfile=PATH (its first line); without\n"
+	       "                         it a passphrase is asked twice on the terminal\n"
+	       "  -j, --threads N        worker threads (default: online CPUs)\n"
 	       "      --chunk-pages N    pages per record (default %u, at most 4096)\n"
 	       "  -q, --quiet            no progress line, no summary\n"
 	       "  -h, --help             this help\n\n"
@@ -36,6 +39,7 @@ int cmd_suspend(int argc, char **argv)
 		{ "filters", required_argument, NULL, 'f' },
 		{ "target", required_argument, NULL, 't' },
 		{ "key", required_argument, NULL, 'k' },
+		{ "threads", required_argument, NULL, 'j' },
 		{ "chunk-pages", required_argument, NULL, 'c' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -53,7 +57,7 @@ int cmd_suspend(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":s:f:t:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":s:f:t:j:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			a.source = optarg;
@@ -66,6 +70,10 @@ int cmd_suspend(int argc, char **argv)
 			break;
 		case 'k':
 			a.key_spec = optarg;
+			break;
+		case 'j':
+			if (cli_parse_threads("suspend", optarg, &a.threads))
+				return HB_EXIT_USAGE;
 			break;
 		case 'c':
 			n = strtoul(optarg, &end, 10);
@@ -92,6 +100,8 @@ int cmd_suspend(int argc, char **argv)
 		return cli_usage_error("suspend", "--source is required");
 	if (!a.target)
 		return cli_usage_error("suspend", "--target is required");
+	if (!a.key_spec)
+		a.ask_passphrase = cli_passphrase_prompt();
 	cli_progress_init(&prog, quiet);
 	a.progress = cli_progress_update;
 	a.progress_ctx = &prog;

@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -74,4 +75,17 @@ void cli_progress_done(struct cli_progress *p)
 	if (p->drawn)
 		fprintf(stderr, "\r%60s\r", "");
 	p->drawn = false;
+}
+
+int cli_parse_threads(const char *cmd, const char *text, unsigned *out)
+{
+	char *end;
+	unsigned long n = strtoul(text, &end, 10);
+
+	if (*text < '0' || *text > '9' || *end || n < 1 || n > 256) {
+		cli_usage_error(cmd, "--threads %s: expected 1..256", text);
+		return -1;
+	}
+	*out = (unsigned)n;
+	return 0;
 }

@@ -136,6 +136,9 @@ struct hb_writer {
 	void (*abort)(void *priv);
 	/* optional: called after every open(), a failed one too */
 	void (*close)(void *priv);
+	/* optional (save, after open): the most bytes of records the target can
+	 * hold, so that an image which cannot fit is refused before it is written */
+	int (*capacity)(void *priv, uint64_t *bytes);
 };
 
 /* ---- sources (where pages come from) -------------------------------------- */

@@ -9,7 +9,17 @@
 /* Plugins live in filters/, backends/ and sim/; listing them here is what
  * links them in. */
 extern const struct hb_filter hb_filter_zero;
+extern const struct hb_filter hb_filter_dedup;
+extern const struct hb_filter hb_filter_lz4;
+extern const struct hb_filter hb_filter_lz4hc;
+extern const struct hb_filter hb_filter_zstd;
+extern const struct hb_filter hb_filter_lzo;
+extern const struct hb_filter hb_filter_deflate;
+extern const struct hb_filter hb_filter_aes_256_gcm;
+extern const struct hb_filter hb_filter_chacha20_poly1305;
 extern const struct hb_filter hb_filter_crc32c;
+extern const struct hb_filter hb_filter_xxh3;
+extern const struct hb_filter hb_filter_sha256;
 extern const struct hb_writer hb_writer_file;
 extern const struct hb_source hb_source_sim;
 extern const struct hb_source hb_source_file;
@@ -19,7 +29,17 @@ extern const struct hb_sink hb_sink_verify;
 
 static const struct hb_registered filters[] = {
 	{ .plugin = &hb_filter_zero.base, .ops = &hb_filter_zero },
+	{ .plugin = &hb_filter_dedup.base, .ops = &hb_filter_dedup },
+	{ .plugin = &hb_filter_lz4.base, .ops = &hb_filter_lz4 },
+	{ .plugin = &hb_filter_lz4hc.base, .ops = &hb_filter_lz4hc },
+	{ .plugin = &hb_filter_zstd.base, .ops = &hb_filter_zstd },
+	{ .plugin = &hb_filter_lzo.base, .ops = &hb_filter_lzo },
+	{ .plugin = &hb_filter_deflate.base, .ops = &hb_filter_deflate },
+	{ .plugin = &hb_filter_aes_256_gcm.base, .ops = &hb_filter_aes_256_gcm },
+	{ .plugin = &hb_filter_chacha20_poly1305.base, .ops = &hb_filter_chacha20_poly1305 },
 	{ .plugin = &hb_filter_crc32c.base, .ops = &hb_filter_crc32c },
+	{ .plugin = &hb_filter_xxh3.base, .ops = &hb_filter_xxh3 },
+	{ .plugin = &hb_filter_sha256.base, .ops = &hb_filter_sha256 },
 	{ .plugin = NULL },
 };
 

@@ -1,12 +1,17 @@
 /* crc32c (ISA-L): the core's record checksum, and a checksum filter that
- * appends a CRC-32C of its input and strips it again after verifying. */
+ * appends a CRC-32C of its input and strips it again after verifying.
+ *
+ * Encoded: the input, then its CRC-32C as a little-endian u32. */
 #include "core/bytes.h"
 #include "core/error.h"
 #include "core/hash.h"
 #include "core/plugin.h"
+#include "filters/checksum_frame.h"
 
 #include <isa-l/crc.h>
 #include <string.h>
+
+#define CRC32C_LEN 4
 
 uint32_t hb_crc32c(uint32_t crc, const void *buf, size_t len)
 {
@@ -15,35 +20,27 @@ uint32_t hb_crc32c(uint32_t crc, const void *buf, size_t len)
 	return ~crc32_iscsi((unsigned char *)(uintptr_t)buf, (int)len, ~crc);
 }
 
+static int crc32c_sum(void *ctx, const uint8_t *buf, size_t len, uint8_t *out)
+{
+	(void)ctx;
+	hb_put32(out, hb_crc32c(0, buf, len));
+	return 0;
+}
+
 static size_t crc32c_bound(const void *conf, size_t in_len)
 {
 	(void)conf;
-	return in_len + 4;
+	return hb_sum_bound(in_len, CRC32C_LEN);
 }
 
 static int crc32c_encode(void *priv, struct hb_xfer *x)
 {
-	(void)priv;
-	memcpy(x->out, x->in, x->in_len);
-	hb_put32(x->out + x->in_len, hb_crc32c(0, x->in, x->in_len));
-	x->out_len = x->in_len + 4;
-	return 0;
+	return hb_sum_encode(x, "crc32c", CRC32C_LEN, crc32c_sum, priv);
 }
 
 static int crc32c_decode(void *priv, struct hb_xfer *x)
 {
-	size_t len = x->in_len - 4;
-
-	(void)priv;
-	if (x->in_len < 4)
-		return hb_fail(HB_ECORRUPT, "record %llu: crc32c: too short",
-			       (unsigned long long)x->chunk->seq);
-	if (hb_crc32c(0, x->in, len) != hb_get32(x->in + len))
-		return hb_fail(HB_ECORRUPT, "record %llu: crc32c mismatch",
-			       (unsigned long long)x->chunk->seq);
-	memcpy(x->out, x->in, len);
-	x->out_len = len;
-	return 0;
+	return hb_sum_decode(x, "crc32c", CRC32C_LEN, crc32c_sum, priv);
 }
 
 const struct hb_filter hb_filter_crc32c = {

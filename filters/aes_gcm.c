@@ -1,0 +1,32 @@
+/* aes-256-gcm: authenticated encryption of every record with AES-256-GCM
+ * (OpenSSL; AES-NI where the CPU has it).  All the work is in aead.c. */
+#include "aead.h"
+
+static const struct hb_aead_desc aes_gcm = {
+	.name = "aes-256-gcm",
+	.evp_name = "AES-256-GCM",
+};
+
+static int aes_gcm_prepare(void *conf, const struct hb_image_info *img, struct hb_params *params)
+{
+	return hb_aead_prepare(&aes_gcm, conf, img, params);
+}
+
+const struct hb_filter hb_filter_aes_256_gcm = {
+	.base = {
+		.name = "aes-256-gcm",
+		.help = "encrypt and authenticate records with AES-256-GCM (--key keyfile=PATH, "
+			"passfile=PATH, or a typed passphrase)",
+		.options = hb_aead_options,
+		.conf_size = sizeof(struct hb_aead_conf),
+		.priv_size = sizeof(struct hb_aead_priv),
+	},
+	.bound = hb_aead_bound,
+	.prepare = aes_gcm_prepare,
+	.release = hb_aead_release,
+	.create = hb_aead_create,
+	.destroy = hb_aead_destroy,
+	.encode = hb_aead_encode,
+	.decode = hb_aead_decode,
+	.ctl = hb_aead_ctl,
+};

@@ -235,69 +235,94 @@ static int run_stage(struct hb_worker *w, unsigned i, struct hb_xfer *x, bool en
 	return err;
 }
 
+/* Where a stage's input lives: writable (with room after it) or not. */
+struct stage_data {
+	const uint8_t *p;
+	uint8_t *mut;      /* p, writable; NULL if read-only */
+	size_t len, cap;   /* cap: writable bytes from p (when mut) */
+};
+
+/* The output of a stage: what it wrote to out, or what it passed through
+ * (x->result, inside its input). */
+static void stage_result(const struct hb_xfer *x, const struct stage_data *in, uint8_t *out,
+			 size_t out_buf_cap, struct stage_data *next)
+{
+	if (x->result) {
+		size_t skip = (size_t)(x->result - in->p);
+		next->p = x->result;
+		next->mut = in->mut ? in->mut + skip : NULL;
+		next->cap = in->mut ? in->cap - skip : 0;
+	} else {
+		next->p = out;
+		next->mut = out;
+		next->cap = out_buf_cap;
+	}
+	next->len = x->out_len;
+}
+
+/* Whether p points into buf[0..cap) (as integers: they may be unrelated). */
+static bool inside(const uint8_t *p, const uint8_t *buf, size_t cap)
+{
+	uintptr_t a = (uintptr_t)p, b = (uintptr_t)buf;
+
+	return a >= b && a < b + cap;
+}
+
+/* Run every stage, forward (encode) or backward (decode).  Each stage writes
+ * into the worker buffer that does not hold its input, or passes its input
+ * through (a checksum appending in place, or stripping its digest). */
+int hb_worker_run(struct hb_worker *w, const struct hb_chunk_ref *ref, bool encode, uint8_t *in,
+		  size_t in_len, size_t in_cap, const uint8_t **out, size_t *out_len)
+{
+	const struct hb_chain *c = w->chain;
+	struct stage_data d = { .p = in, .mut = in_cap ? in : NULL, .len = in_len, .cap = in_cap };
+	unsigned n;
+	int err;
+
+	for (n = 0; n < c->count; n++) {
+		unsigned i = encode ? n : c->count - 1 - n;
+		const struct hb_filter *f = filter_of(c, i);
+		uint8_t *buf = inside(d.p, w->buf[0], c->buf_cap) ? w->buf[1] : w->buf[0];
+		struct hb_xfer x = {
+			.chunk = ref,
+			.in = d.p,
+			.in_len = d.len,
+			.in_mut = d.mut,
+			.in_spare = d.mut && d.cap > d.len ? d.cap - d.len : 0,
+			.out = buf,
+			/* decoding stage i gives back what stage i was given */
+			.out_cap = encode ? c->stage_cap[i + 1] : c->stage_cap[i],
+		};
+
+		if (!encode && d.len > c->stage_cap[i + 1])
+			return hb_fail(HB_ECORRUPT, "record %llu: %s input of %zu bytes exceeds "
+						    "its bound", (unsigned long long)ref->seq,
+				       f->base.name, d.len);
+		err = run_stage(w, i, &x, encode);
+		if (err)
+			return err;
+		if (x.result ? !inside(x.result, d.p, d.len + x.in_spare + 1) ||
+				       (size_t)(x.result - d.p) + x.out_len > d.len + x.in_spare
+			     : x.out_len > x.out_cap)
+			return hb_fail(HB_EINTERNAL, "%s: %zu bytes of output outside its bound",
+				       f->base.name, x.out_len);
+		stage_result(&x, &d, buf, c->buf_cap, &d);
+	}
+	*out = d.p;
+	*out_len = d.len;
+	return 0;
+}
+
 int hb_worker_encode(struct hb_worker *w, const struct hb_chunk_ref *ref, const uint8_t *in,
 		     size_t in_len, const uint8_t **out, size_t *out_len)
 {
-	const struct hb_chain *c = w->chain;
-	unsigned i;
-	int err;
-
-	for (i = 0; i < c->count; i++) {
-		const struct hb_filter *f = filter_of(c, i);
-		struct hb_xfer x = {
-			.chunk = ref,
-			.in = in,
-			.in_len = in_len,
-			.out = w->buf[i & 1],
-			.out_cap = c->stage_cap[i + 1],
-		};
-
-		err = run_stage(w, i, &x, true);
-		if (err)
-			return err;
-		if (x.out_len > x.out_cap)
-			return hb_fail(HB_EINTERNAL, "%s: wrote %zu bytes past its bound %zu",
-				       f->base.name, x.out_len, x.out_cap);
-		in = x.out;
-		in_len = x.out_len;
-	}
-	*out = in;
-	*out_len = in_len;
-	return 0;
+	/* read-only input (in_cap 0): the cast never leads to a write */
+	return hb_worker_run(w, ref, true, (uint8_t *)(uintptr_t)in, in_len, 0, out, out_len);
 }
 
 int hb_worker_decode(struct hb_worker *w, const struct hb_chunk_ref *ref, const uint8_t *in,
 		     size_t in_len, const uint8_t **out, size_t *out_len)
 {
-	const struct hb_chain *c = w->chain;
-	unsigned i;
-	int err;
-
-	for (i = c->count; i-- > 0;) {
-		const struct hb_filter *f = filter_of(c, i);
-		struct hb_xfer x = {
-			.chunk = ref,
-			.in = in,
-			.in_len = in_len,
-			.out = w->buf[i & 1],
-			/* decoding stage i gives back what stage i was given */
-			.out_cap = c->stage_cap[i],
-		};
-
-		if (in_len > c->stage_cap[i + 1])
-			return hb_fail(HB_ECORRUPT, "record %llu: %s input of %zu bytes exceeds "
-						    "its bound", (unsigned long long)ref->seq,
-				       f->base.name, in_len);
-		err = run_stage(w, i, &x, false);
-		if (err)
-			return err;
-		if (x.out_len > x.out_cap)
-			return hb_fail(HB_EINTERNAL, "%s: decoded %zu bytes past its bound %zu",
-				       f->base.name, x.out_len, x.out_cap);
-		in = x.out;
-		in_len = x.out_len;
-	}
-	*out = in;
-	*out_len = in_len;
-	return 0;
+	return hb_worker_run(w, ref, false, (uint8_t *)(uintptr_t)in, in_len, 0, out, out_len);
 }
+

@@ -63,4 +63,9 @@ int hb_worker_encode(struct hb_worker *w, const struct hb_chunk_ref *ref, const 
 int hb_worker_decode(struct hb_worker *w, const struct hb_chunk_ref *ref, const uint8_t *in,
 		     size_t in_len, const uint8_t **out, size_t *out_len);
 
+/* The same, with an input the filters may extend or trim in place: in is
+ * writable for in_cap bytes (in_cap 0: read-only, like the two above). */
+int hb_worker_run(struct hb_worker *w, const struct hb_chunk_ref *ref, bool encode, uint8_t *in,
+		  size_t in_len, size_t in_cap, const uint8_t **out, size_t *out_len);
+
 #endif

@@ -163,7 +163,9 @@ static int setup_slots(struct pipe *p)
 		return hb_fail(HB_ENOMEM, "out of memory for the pipeline");
 	for (i = 0; i < p->depth; i++) {
 		struct hb_slot *s = &p->slots[i];
-		s->in = (uint8_t *)malloc(a->in_cap ? a->in_cap : 1);
+		/* as large as any stage, so checksums can append in place */
+		s->in_cap = a->in_cap > a->chain->buf_cap ? a->in_cap : a->chain->buf_cap;
+		s->in = (uint8_t *)malloc(s->in_cap ? s->in_cap : 1);
 		if (!s->in)
 			return hb_fail(HB_ENOMEM, "out of memory for the pipeline");
 		err = hb_worker_init(&s->worker, a->chain, a->img);
@@ -181,7 +183,7 @@ static void free_slots(struct pipe *p)
 	for (i = 0; p->slots && i < p->depth; i++) {
 		hb_worker_fini(&p->slots[i].worker);
 		/* the input held plaintext pages */
-		hb_wipe_free(p->slots[i].in, p->slots[i].in ? p->a->in_cap : 0);
+		hb_wipe_free(p->slots[i].in, p->slots[i].in_cap);
 	}
 	free(p->slots);
 	free(p->state);

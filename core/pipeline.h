@@ -17,8 +17,9 @@ struct hb_slot {
 	uint64_t seq;
 	uint64_t first_page;
 	uint32_t pages;
-	uint8_t *in;             /* slot-owned input buffer (in_cap bytes) */
+	uint8_t *in;             /* slot-owned input buffer */
 	size_t in_len;
+	size_t in_cap;           /* its size: room for the chain to grow the data in place */
 	const uint8_t *out;      /* result: into in, or the slot's worker buffers */
 	size_t out_len;
 	uint8_t record[HB_RECORD_HDR]; /* the record header, on disk order */

@@ -51,11 +51,17 @@ struct hb_chunk_ref {
 	uint32_t pages;
 };
 
-/* One step of a filter: in -> out.  out_len is set by the filter. */
+/* One step of a filter: in -> out.  out_len is set by the filter.  A filter
+ * that only appends to or trims its input (a checksum) may avoid the copy:
+ * it writes in place through in_mut when in_spare allows, or points result
+ * into in, and sets out_len; the core then uses result instead of out. */
 struct hb_xfer {
 	const struct hb_chunk_ref *chunk;
 	const uint8_t *in;
 	size_t in_len;
+	uint8_t *in_mut;         /* in, writable; NULL when it is read-only */
+	size_t in_spare;         /* bytes writable after in[in_len] (with in_mut) */
+	const uint8_t *result;   /* set by the filter: output is result[0..out_len) */
 	uint8_t *out;
 	size_t out_cap;
 	size_t out_len;

@@ -169,7 +169,8 @@ static int decode_record(void *ctx, struct hb_slot *s)
 
 	if (!hb_record_crc_ok(s->record, j->h->image_id, s->in, (uint32_t)s->in_len))
 		return hb_fail(HB_ECORRUPT, "record %llu: checksum mismatch", n);
-	err = hb_worker_decode(&s->worker, &ref, s->in, s->in_len, &s->out, &s->out_len);
+	err = hb_worker_run(&s->worker, &ref, false, s->in, s->in_len, s->in_cap, &s->out,
+			    &s->out_len);
 	if (err)
 		return err;
 	if (s->out_len != expect)

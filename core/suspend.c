@@ -66,7 +66,7 @@ static int canonical_source(const struct hb_instance *src, char *buf, size_t cap
 /* Without filters the image's size is known exactly: refuse one that cannot
  * fit before writing it.  Filters may shrink it, so with them the writer
  * reports an overflow if it happens. */
-static int check_room(struct suspend_job *j)
+static int check_room(struct suspend_job *j, const char *target)
 {
 	const struct hb_writer *w = j->target.writer;
 	const struct hb_header *h = j->header;
@@ -84,7 +84,7 @@ static int check_room(struct suspend_job *j)
 		return 0;
 	hb_format_size(HB_HEADER_AREA + need, needs, sizeof(needs));
 	hb_format_size(HB_HEADER_AREA + room, has, sizeof(has));
-	return hb_fail(HB_ENOSPACE, "image needs %s, target has room for %s", needs, has);
+	return hb_fail(HB_ENOSPACE, "image needs %s, %s has room for %s", needs, target, has);
 }
 
 static int setup(struct suspend_job *j, const struct hb_suspend_args *a)
@@ -151,7 +151,7 @@ static int setup(struct suspend_job *j, const struct hb_suspend_args *a)
 	j->img.aad_len = j->static_len;
 	/* the target last: opening it for save destroys any image it held */
 	err = hb_target_open(&j->target, a->target, HB_OPEN_SAVE);
-	return err ? err : check_room(j);
+	return err ? err : check_room(j, a->target);
 }
 
 /* In order: claim the next chunk, and read it unless the source reads in
@@ -187,7 +187,8 @@ static int encode_chunk(void *ctx, struct hb_slot *s)
 			return err;
 	}
 	hb_chunk_digest(s->in, s->in_len, s->digest);
-	err = hb_worker_encode(&s->worker, &ref, s->in, s->in_len, &s->out, &s->out_len);
+	err = hb_worker_run(&s->worker, &ref, true, s->in, s->in_len, s->in_cap, &s->out,
+			    &s->out_len);
 	if (err)
 		return err;
 	hb_record_encode(s->record, j->img.image_id, s->seq, s->pages, s->out,

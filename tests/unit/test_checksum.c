@@ -1,8 +1,9 @@
 /* Checksum filters (crc32c, xxh3, sha256) through the plugin API: the
  * digest's size and byte order, bit-exact round trips, and every single-bit
  * flip of an encoded payload refused as HB_ECORRUPT. */
+#include "filterfx.h"
+
 #include "core/error.h"
-#include "core/plugin.h"
 #include "core/registry.h"
 
 #include <criterion/criterion.h>
@@ -10,73 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* One filter instance driven by hand, as the chain would drive it. */
-struct fx {
-	struct hb_instance inst;
-	const struct hb_filter *f;
-	struct hb_image_info img;
-	struct hb_params params;
-	void *priv;
-	bool prepared, created;
-};
-
-static void fx_open(struct fx *t, const char *spec, bool saving)
-{
-	int err;
-
-	memset(t, 0, sizeof(*t));
-	err = hb_instance_from_text(&t->inst, HB_KIND_FILTER, spec, "test");
-	cr_assert_eq(err, 0, "%s: %s", spec, hb_detail(err));
-	t->f = (const struct hb_filter *)t->inst.ops;
-	t->img = (struct hb_image_info){
-		.page_size = 4096,
-		.chunk_pages = 32,
-		.page_count = 1024,
-		.image_id = 0x1b2c3d4e5f607182ull,
-		.saving = saving,
-	};
-	if (t->f->prepare) {
-		err = t->f->prepare(t->inst.conf, &t->img, &t->params);
-		cr_assert_eq(err, 0, "%s: prepare: %s", spec, hb_detail(err));
-		t->prepared = true;
-	}
-	t->priv = hb_zalloc(t->f->base.priv_size);
-	cr_assert_not_null(t->priv);
-	if (t->f->create) {
-		err = t->f->create(t->priv, t->inst.conf, &t->img);
-		cr_assert_eq(err, 0, "%s: create: %s", spec, hb_detail(err));
-	}
-	t->created = true;
-}
-
-static void fx_close(struct fx *t)
-{
-	if (t->created && t->f->destroy)
-		t->f->destroy(t->priv);
-	if (t->f)
-		hb_wipe_free(t->priv, t->f->base.priv_size);
-	if (t->prepared && t->f->release)
-		t->f->release(t->inst.conf);
-	hb_instance_free(&t->inst);
-	memset(t, 0, sizeof(*t));
-}
-
-static size_t fx_bound(const struct fx *t, size_t len)
-{
-	return t->f->bound ? t->f->bound(t->inst.conf, len) : len;
-}
-
-static int fx_run(struct fx *t, bool enc, uint64_t seq, const uint8_t *in, size_t len,
-		  uint8_t *out, size_t cap, size_t *out_len)
-{
-	struct hb_chunk_ref ref = { .seq = seq, .first_page = seq * 32, .pages = 32 };
-	struct hb_xfer x = { .chunk = &ref, .in = in, .in_len = len, .out = out, .out_cap = cap };
-	int err = enc ? t->f->encode(t->priv, &x) : t->f->decode(t->priv, &x);
-
-	*out_len = x.out_len;
-	return err;
-}
 
 static void fill(uint8_t *buf, size_t len, uint64_t seed)
 {
@@ -106,7 +40,7 @@ static const struct sum_case cases[] = {
 static uint8_t *encode_one(const struct sum_case *c, uint64_t seq, const uint8_t *in,
 			   size_t len, size_t *enc_len)
 {
-	struct fx e;
+	struct filterfx e;
 	size_t cap;
 	uint8_t *enc;
 	int err;
@@ -116,7 +50,7 @@ static uint8_t *encode_one(const struct sum_case *c, uint64_t seq, const uint8_t
 	cr_assert_eq(cap, len + c->len, "%s: bound %zu for %zu", c->spec, cap, len);
 	enc = malloc(cap);
 	cr_assert_not_null(enc);
-	err = fx_run(&e, true, seq, in, len, enc, cap, enc_len);
+	err = fx_encode(&e, seq, in, len, enc, cap, enc_len);
 	cr_assert_eq(err, 0, "%s: encode: %s", c->spec, hb_detail(err));
 	cr_assert_eq(*enc_len, len + c->len, "%s: %zu bytes for %zu", c->spec, *enc_len, len);
 	cr_assert(len == 0 || memcmp(enc, in, len) == 0, "%s: data not kept in front", c->spec);
@@ -128,7 +62,7 @@ static uint8_t *encode_one(const struct sum_case *c, uint64_t seq, const uint8_t
 static void digest_hex(const char *spec, const void *in, size_t len, char *hex, size_t cap)
 {
 	struct sum_case c = { .spec = spec };
-	struct fx e;
+	struct filterfx e;
 	uint8_t *enc;
 	size_t enc_len, i;
 
@@ -177,14 +111,14 @@ Test(checksum, round_trips)
 			const struct sum_case *c = &cases[ci];
 			size_t len = lens[li], enc_len, dec_len;
 			uint8_t *in = malloc(len + 1), *enc, *dec = malloc(len + 1);
-			struct fx d;
+			struct filterfx d;
 			int err;
 
 			cr_assert(in && dec);
 			fill(in, len, li * 31 + ci);
 			enc = encode_one(c, li, in, len, &enc_len);
 			fx_open(&d, c->spec, false);
-			err = fx_run(&d, false, li, enc, enc_len, dec, len, &dec_len);
+			err = fx_decode(&d, li, enc, enc_len, dec, len, &dec_len);
 			cr_assert_eq(err, 0, "%s len %zu: decode: %s", c->spec, len, hb_detail(err));
 			cr_assert_eq(dec_len, len);
 			cr_assert(len == 0 || memcmp(in, dec, len) == 0, "%s len %zu differs", c->spec,
@@ -198,14 +132,14 @@ Test(checksum, round_trips)
 }
 
 /* Decode enc after flipping bit `bit`; must be refused as corrupt. */
-static void expect_flip_refused(struct fx *d, const struct sum_case *c, uint8_t *enc,
+static void expect_flip_refused(struct filterfx *d, const struct sum_case *c, uint8_t *enc,
 				size_t enc_len, size_t bit, uint8_t *dec, size_t cap)
 {
 	size_t dec_len = 0;
 	int err;
 
 	enc[bit / 8] ^= (uint8_t)(1u << (bit % 8));
-	err = fx_run(d, false, 7, enc, enc_len, dec, cap, &dec_len);
+	err = fx_decode(d, 7, enc, enc_len, dec, cap, &dec_len);
 	enc[bit / 8] ^= (uint8_t)(1u << (bit % 8));
 	cr_assert_eq(err, HB_ECORRUPT, "%s: flip of bit %zu of %zu bytes: got %d", c->spec, bit,
 		     enc_len, err);
@@ -222,7 +156,7 @@ Test(checksum, every_bit_flip_detected)
 		const size_t small = 1000, big = 4096 * 32;
 		uint8_t *in = malloc(big), *dec = malloc(big), *enc;
 		size_t enc_len, bit;
-		struct fx d;
+		struct filterfx d;
 
 		cr_assert(in && dec);
 		fx_open(&d, c->spec, false);
@@ -257,14 +191,14 @@ Test(checksum, mismatch_names_record)
 		uint8_t in[64], dec[64], *enc;
 		char want[64];
 		size_t enc_len, dec_len;
-		struct fx d;
+		struct filterfx d;
 		int err;
 
 		fill(in, sizeof(in), ci);
 		enc = encode_one(c, 42, in, sizeof(in), &enc_len);
 		enc[enc_len - 1] ^= 0x80;
 		fx_open(&d, c->spec, false);
-		err = fx_run(&d, false, 42, enc, enc_len, dec, sizeof(dec), &dec_len);
+		err = fx_decode(&d, 42, enc, enc_len, dec, sizeof(dec), &dec_len);
 		cr_assert_eq(err, HB_ECORRUPT);
 		snprintf(want, sizeof(want), "record 42: %s mismatch", names[ci]);
 		cr_assert_str_eq(hb_detail(err), want);
@@ -281,17 +215,17 @@ Test(checksum, short_and_oversize_input_refused)
 		const struct sum_case *c = &cases[ci];
 		uint8_t in[64] = { 0 }, dec[64];
 		size_t dec_len, n;
-		struct fx d;
+		struct filterfx d;
 		int err;
 
 		fx_open(&d, c->spec, false);
 		for (n = 0; n < c->len; n++) {
-			err = fx_run(&d, false, 3, in, n, dec, sizeof(dec), &dec_len);
+			err = fx_decode(&d, 3, in, n, dec, sizeof(dec), &dec_len);
 			cr_assert_eq(err, HB_ECORRUPT, "%s: %zu bytes accepted", c->spec, n);
 			cr_assert(strstr(hb_detail(err), "record 3") != NULL, "%s", hb_detail(err));
 		}
 		/* more data than the stage can give back: refused, not overflowed */
-		err = fx_run(&d, false, 3, in, sizeof(in), dec, sizeof(in) - c->len - 1, &dec_len);
+		err = fx_decode(&d, 3, in, sizeof(in), dec, sizeof(in) - c->len - 1, &dec_len);
 		cr_assert_eq(err, HB_ECORRUPT, "%s: oversize accepted", c->spec);
 		fx_close(&d);
 	}

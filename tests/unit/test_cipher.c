@@ -2,6 +2,7 @@
  * key file, a passphrase file and a typed passphrase; wrong keys refused
  * before the image is spent (and a typed one spending it after 3 tries);
  * tampering refused with the exact code; no plaintext and no secret on disk. */
+#include "filterfx.h"
 #include "testutil.h"
 
 #include "core/bytes.h"
@@ -9,7 +10,6 @@
 #include "core/error.h"
 #include "core/format.h"
 #include "core/hash.h"
-#include "core/options.h"
 #include "core/registry.h"
 #include "sim/memory.h"
 
@@ -127,6 +127,13 @@ static void make_image(const char *cipher, const char *key_spec)
 	cr_assert_eq(err, 0, "suspend %s: %s", cipher, hb_detail(err));
 }
 
+/* make_image, then the whole image file (malloc'd). */
+static uint8_t *image_file(const char *cipher, const char *key_spec, size_t *size)
+{
+	make_image(cipher, key_spec);
+	return tu_read_file(img, size);
+}
+
 static int resume_verify(const char *key_spec, struct typist *t)
 {
 	struct hb_resume_args a = { .target = target, .verify = true, .key_spec = key_spec };
@@ -160,6 +167,48 @@ static bool is_spent(void)
 static bool detail_has(int err, const char *text)
 {
 	return strstr(hb_detail(err), text) != NULL;
+}
+
+/* resume --verify with key_spec: every page comes back. */
+static void expect_resumes(const char *cipher, const char *key_spec)
+{
+	int err = resume_verify(key_spec, NULL);
+
+	cr_assert_eq(err, 0, "%s: %s", cipher, hb_detail(err));
+}
+
+/* An image made with key `good`, resumed with `wrong`: refused (HB_EKEY, why
+ * in the detail), nothing restored, the image not spent, and `good` still
+ * opens it.  Returns the refusal's code. */
+static int wrong_key_keeps_image(const char *cipher, const char *good, const char *wrong,
+				 const char *why)
+{
+	int err;
+
+	make_image(cipher, good);
+	err = resume_to_sink(wrong);
+	cr_assert_eq(err, HB_EKEY, "%s: %d %s", cipher, err, hb_detail(err));
+	cr_assert(detail_has(err, why), "%s", hb_detail(err));
+	cr_assert_not(tu_exists(out), "nothing restored");
+	cr_assert_not(is_spent(), "a wrong key does not spend the image");
+	expect_resumes(cipher, good);
+	return err;
+}
+
+/* file (size bytes) written back as the image: its resume must fail the
+ * AEAD check of record `record`. */
+static void expect_auth_failed(const char *cipher, const uint8_t *file, size_t size,
+			       unsigned record)
+{
+	char want[80];
+	int err;
+
+	tu_write_file(img, file, size);
+	err = resume_to_sink(spec_key);
+	cr_assert_eq(err, HB_ECORRUPT, "%s: %d %s", cipher, err, hb_detail(err));
+	snprintf(want, sizeof(want), "record %u: authentication failed (corrupt or tampered)",
+		 record);
+	cr_assert_str_eq(hb_detail(err), want);
 }
 
 /* Where the records end: the file itself may be padded past them (the file
@@ -235,12 +284,10 @@ Test(cipher, registered_with_kdf_options)
 Test(cipher, keyfile_round_trip_bit_exact)
 {
 	unsigned i;
-	int err;
 
 	for (i = 0; i < NCIPHERS; i++) {
 		make_image(ciphers[i], spec_key);
-		err = resume_verify(spec_key, NULL);
-		cr_assert_eq(err, 0, "%s: %s", ciphers[i], hb_detail(err));
+		expect_resumes(ciphers[i], spec_key);
 		cr_assert(is_spent());
 	}
 }
@@ -248,24 +295,20 @@ Test(cipher, keyfile_round_trip_bit_exact)
 Test(cipher, hex_keyfile_is_the_same_key)
 {
 	unsigned i;
-	int err;
 
 	for (i = 0; i < NCIPHERS; i++) {
 		make_image(ciphers[i], spec_key);
-		err = resume_verify(spec_hex, NULL);
-		cr_assert_eq(err, 0, "%s: %s", ciphers[i], hb_detail(err));
+		expect_resumes(ciphers[i], spec_hex);
 	}
 }
 
 Test(cipher, passfile_round_trip_bit_exact)
 {
 	unsigned i;
-	int err;
 
 	for (i = 0; i < NCIPHERS; i++) {
 		make_image(ciphers[i], spec_pass);
-		err = resume_verify(spec_pass, NULL);
-		cr_assert_eq(err, 0, "%s: %s", ciphers[i], hb_detail(err));
+		expect_resumes(ciphers[i], spec_pass);
 	}
 }
 
@@ -279,8 +322,7 @@ Test(cipher, chained_with_zero_mixed_profile)
 		snprintf(filters, sizeof(filters), "zero,%s", fast(ciphers[i]));
 		err = suspend_with("sim:mixed,size=2MiB,seed=9", filters, spec_key, NULL);
 		cr_assert_eq(err, 0, "%s", hb_detail(err));
-		err = resume_verify(spec_key, NULL);
-		cr_assert_eq(err, 0, "%s: %s", ciphers[i], hb_detail(err));
+		expect_resumes(ciphers[i], spec_key);
 	}
 }
 
@@ -407,34 +449,17 @@ Test(cipher, wrong_key_file_refused_image_kept)
 	int err;
 
 	for (i = 0; i < NCIPHERS; i++) {
-		make_image(ciphers[i], spec_key);
-		err = resume_to_sink(spec_wrongkey);
-		cr_assert_eq(err, HB_EKEY, "%s: %d %s", ciphers[i], err, hb_detail(err));
+		err = wrong_key_keeps_image(ciphers[i], spec_key, spec_wrongkey, "wrong key");
 		cr_assert_eq(hb_exit_code(err), HB_EXIT_REFUSED);
-		cr_assert(detail_has(err, "wrong key"), "%s", hb_detail(err));
-		cr_assert_not(tu_exists(out), "nothing restored");
-		cr_assert_not(is_spent(), "a wrong key file does not spend the image");
-		/* and the right key still opens it */
-		err = resume_verify(spec_key, NULL);
-		cr_assert_eq(err, 0, "%s", hb_detail(err));
 	}
 }
 
 Test(cipher, wrong_passphrase_file_refused_image_kept)
 {
 	unsigned i;
-	int err;
 
-	for (i = 0; i < NCIPHERS; i++) {
-		make_image(ciphers[i], spec_pass);
-		err = resume_to_sink(spec_wrongpass);
-		cr_assert_eq(err, HB_EKEY, "%s: %d %s", ciphers[i], err, hb_detail(err));
-		cr_assert(detail_has(err, "wrong passphrase"), "%s", hb_detail(err));
-		cr_assert_not(tu_exists(out));
-		cr_assert_not(is_spent());
-		err = resume_verify(spec_pass, NULL);
-		cr_assert_eq(err, 0, "%s", hb_detail(err));
-	}
+	for (i = 0; i < NCIPHERS; i++)
+		wrong_key_keeps_image(ciphers[i], spec_pass, spec_wrongpass, "wrong passphrase");
 }
 
 Test(cipher, key_of_the_other_kind_refused_image_kept)
@@ -476,34 +501,23 @@ Test(cipher, flipped_ciphertext_bit_refused)
 	size_t size, offs[8], n;
 	uint8_t *file;
 	unsigned i;
-	int err;
 
 	for (i = 0; i < NCIPHERS; i++) {
-		make_image(ciphers[i], spec_key);
-		file = tu_read_file(img, &size);
+		file = image_file(ciphers[i], spec_key, &size);
 		n = record_offsets(file, size, offs, 8);
 		cr_assert_eq(n, 4);
 		/* a bit in the middle of record 2's ciphertext, crc made to match:
 		 * the record crc cannot catch it, the AEAD must */
 		file[offs[2] + HB_RECORD_HDR + 5000] ^= 0x20;
 		fix_record_crc(file, offs[2], image_id());
-		tu_write_file(img, file, size);
-		err = resume_to_sink(spec_key);
-		cr_assert_eq(err, HB_ECORRUPT, "%s: %d %s", ciphers[i], err, hb_detail(err));
-		cr_assert_str_eq(hb_detail(err),
-				 "record 2: authentication failed (corrupt or tampered)");
+		expect_auth_failed(ciphers[i], file, size, 2);
 		cr_assert_not(tu_exists(out));
 		/* a flipped tag bit too */
-		make_image(ciphers[i], spec_key);
 		free(file);
-		file = tu_read_file(img, &size);
+		file = image_file(ciphers[i], spec_key, &size);
 		file[offs[1] - 1] ^= 0x01;  /* the last byte of record 0: its tag */
 		fix_record_crc(file, offs[0], image_id());
-		tu_write_file(img, file, size);
-		err = resume_to_sink(spec_key);
-		cr_assert_eq(err, HB_ECORRUPT, "%s", hb_detail(err));
-		cr_assert_str_eq(hb_detail(err),
-				 "record 0: authentication failed (corrupt or tampered)");
+		expect_auth_failed(ciphers[i], file, size, 0);
 		free(file);
 	}
 }
@@ -514,8 +528,7 @@ Test(cipher, flipped_bit_without_crc_fix_refused)
 	uint8_t *file;
 	int err;
 
-	make_image("aes-256-gcm", spec_key);
-	file = tu_read_file(img, &size);
+	file = image_file("aes-256-gcm", spec_key, &size);
 	end = data_end(file, size);
 	free(file);
 	tu_flip(img, end - 7, 0x04);
@@ -533,8 +546,7 @@ Test(cipher, swapped_records_refused)
 	int err;
 
 	for (i = 0; i < NCIPHERS; i++) {
-		make_image(ciphers[i], spec_key);
-		file = tu_read_file(img, &size);
+		file = image_file(ciphers[i], spec_key, &size);
 		cr_assert_eq(record_offsets(file, size, offs, 8), 4);
 		len = offs[2] - offs[1];
 		cr_assert_eq(offs[3] - offs[2], len, "equal records without zero/compression");
@@ -549,20 +561,15 @@ Test(cipher, swapped_records_refused)
 		cr_assert(detail_has(err, "record 1: found record 2"), "%s", hb_detail(err));
 		/* payloads swapped under renumbered headers with good crcs: only the
 		 * nonce and the associated data tell */
-		make_image(ciphers[i], spec_key);
 		free(file);
-		file = tu_read_file(img, &size);
+		file = image_file(ciphers[i], spec_key, &size);
 		memcpy(tmp, file + offs[1] + HB_RECORD_HDR, len - HB_RECORD_HDR);
 		memcpy(file + offs[1] + HB_RECORD_HDR, file + offs[2] + HB_RECORD_HDR,
 		       len - HB_RECORD_HDR);
 		memcpy(file + offs[2] + HB_RECORD_HDR, tmp, len - HB_RECORD_HDR);
 		fix_record_crc(file, offs[1], image_id());
 		fix_record_crc(file, offs[2], image_id());
-		tu_write_file(img, file, size);
-		err = resume_to_sink(spec_key);
-		cr_assert_eq(err, HB_ECORRUPT, "%s: %d %s", ciphers[i], err, hb_detail(err));
-		cr_assert_str_eq(hb_detail(err),
-				 "record 1: authentication failed (corrupt or tampered)");
+		expect_auth_failed(ciphers[i], file, size, 1);
 		cr_assert_not(tu_exists(out));
 		free(tmp);
 		free(file);
@@ -573,24 +580,18 @@ Test(cipher, record_from_another_image_refused)
 {
 	size_t size, size2, offs[8];
 	uint8_t *a, *b;
-	int err;
 
 	/* same key, same pages, two images: the per-image salt makes every
 	 * record differ, and one image's record does not open in the other */
-	make_image("aes-256-gcm", spec_key);
-	a = tu_read_file(img, &size);
-	make_image("aes-256-gcm", spec_key);
-	b = tu_read_file(img, &size2);
+	a = image_file("aes-256-gcm", spec_key, &size);
+	b = image_file("aes-256-gcm", spec_key, &size2);
 	cr_assert_eq(size, size2);
 	cr_assert_eq(record_offsets(b, size2, offs, 8), 4);
 	cr_assert_neq(memcmp(a + offs[0] + HB_RECORD_HDR, b + offs[0] + HB_RECORD_HDR, 4096), 0,
 		      "same key and pages, yet different ciphertext");
 	memcpy(b + offs[1], a + offs[1], offs[2] - offs[1]);
 	fix_record_crc(b, offs[1], image_id());
-	tu_write_file(img, b, size2);
-	err = resume_to_sink(spec_key);
-	cr_assert_eq(err, HB_ECORRUPT, "%s", hb_detail(err));
-	cr_assert_str_eq(hb_detail(err), "record 1: authentication failed (corrupt or tampered)");
+	expect_auth_failed("aes-256-gcm", b, size2, 1);
 	free(a);
 	free(b);
 }
@@ -601,8 +602,7 @@ Test(cipher, truncated_image_refused)
 	uint8_t *file;
 	int err;
 
-	make_image("chacha20-poly1305", spec_key);
-	file = tu_read_file(img, &size);
+	file = image_file("chacha20-poly1305", spec_key, &size);
 	cr_assert_eq(record_offsets(file, size, offs, 8), 4);
 	tu_write_file(img, file, data_end(file, size) - 10);  /* the last tag cut short */
 	err = resume_to_sink(spec_key);
@@ -624,8 +624,7 @@ Test(cipher, edited_static_header_refused)
 	int err;
 
 	for (i = 0; i < NCIPHERS; i++) {
-		make_image(ciphers[i], spec_key);
-		file = tu_read_file(img, &size);
+		file = image_file(ciphers[i], spec_key, &size);
 		/* "created" (static section offset 32): a plain edit fails the header crc */
 		file[HB_FIXED_LEN + 32] ^= 0x01;
 		tu_write_file(img, file, size);
@@ -656,9 +655,8 @@ Test(cipher, edited_cipher_params_refused)
 	uint8_t *file, *p;
 	int err;
 
-	make_image("aes-256-gcm", spec_pass);
+	file = image_file("aes-256-gcm", spec_pass, &size);
 	cr_assert_eq(hb_inspect(target, &h), 0);
-	file = tu_read_file(img, &size);
 	p = memmem(file + HB_FIXED_LEN, HB_HEADER_AREA - HB_FIXED_LEN, h.filters[0].params.data,
 		   h.filters[0].params.len);
 	cr_assert_not_null(p);
@@ -789,15 +787,13 @@ Test(cipher, no_secret_on_disk)
 
 	for (i = 0; i < 32; i++)
 		snprintf(hex + 2 * i, 3, "%02x", key[i]);
-	make_image("aes-256-gcm", spec_key);
-	file = tu_read_file(img, &size);
+	file = image_file("aes-256-gcm", spec_key, &size);
 	cr_assert_not(contains(file, size, key, 32));
 	cr_assert_not(contains(file, size, hex, 64));
 	cr_assert_not(contains(file, size, keyfile, strlen(keyfile)));
 	cr_assert_not(contains(file, size, "key.bin", 7));
 	free(file);
-	make_image("chacha20-poly1305", spec_pass);
-	file = tu_read_file(img, &size);
+	file = image_file("chacha20-poly1305", spec_pass, &size);
 	cr_assert_not(contains(file, size, PASSPHRASE, strlen(PASSPHRASE)));
 	cr_assert_not(contains(file, size, "pass.txt", 8));
 	free(file);
@@ -829,12 +825,29 @@ Test(cipher, describe_params_for_inspect)
 	cr_assert_neq(f->ctl(NULL, HB_CTL_DESCRIBE_PARAMS, &d), 0);
 }
 
+/* One cipher worker as the engine sets it up with key file spec_key: on load
+ * with the params the saving side wrote; the AAD only after prepare. */
+static void open_keyed(struct filterfx *t, const char *cipher, const struct hb_params *saved)
+{
+	static const uint8_t aad[] = "static section stand-in";
+
+	fx_init(t, cipher, saved == NULL);
+	t->img.page_count = 32;
+	t->img.key_spec = spec_key;
+	t->img.key_attempt = 1;
+	if (saved)
+		t->params = *saved;
+	fx_prepare(t);
+	t->img.aad = aad;
+	t->img.aad_len = sizeof(aad);
+	fx_create(t);
+}
+
 /* The filter on its own: any input length (it may sit anywhere in a chain),
  * a record of another length or position refused. */
 Test(cipher, any_length_through_the_filter_api)
 {
 	static const size_t lens[] = { 0, 1, 15, 16, 17, 4095, 4096, 131072 };
-	static const uint8_t aad[] = "static section stand-in";
 	uint8_t *in = malloc(131072), *enc = malloc(131072 + 16), *dec = malloc(131072);
 	unsigned c, i;
 
@@ -842,54 +855,31 @@ Test(cipher, any_length_through_the_filter_api)
 	for (i = 0; i < 131072; i++)
 		in[i] = (uint8_t)(i * 7 + i / 251);
 	for (c = 0; c < NCIPHERS; c++) {
-		const struct hb_filter *f =
-			(const struct hb_filter *)hb_find_plugin(HB_KIND_FILTER, ciphers[c])->ops;
-		struct hb_spec spec = { .nargs = 0 };
-		struct hb_image_info info = { .page_size = 4096, .chunk_pages = 32,
-					      .page_count = 32, .key_spec = spec_key,
-					      .key_attempt = 1, .saving = true };
-		struct hb_params params = { .len = 0 };
-		void *conf = calloc(1, f->base.conf_size);
-		void *enc_priv = calloc(1, f->base.priv_size);
-		void *dec_priv = calloc(1, f->base.priv_size);
+		struct filterfx e, d;
 
-		snprintf(spec.name, sizeof(spec.name), "%s", ciphers[c]);
-		cr_assert_eq(hb_options_apply(f->base.options, conf, &spec), 0);
-		cr_assert_eq(f->prepare(conf, &info, &params), 0, "%s", hb_detail(-1));
-		cr_assert_gt(params.len, 0);
-		info.aad = aad;
-		info.aad_len = sizeof(aad);
-		cr_assert_eq(f->create(enc_priv, conf, &info), 0);
-		info.saving = false;
-		cr_assert_eq(f->create(dec_priv, conf, &info), 0);
+		open_keyed(&e, ciphers[c], NULL);
+		cr_assert_gt(e.params.len, 0);
+		open_keyed(&d, ciphers[c], &e.params);
 		for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
-			struct hb_chunk_ref ref = { .seq = i, .first_page = 32 * i, .pages = 32 };
-			struct hb_chunk_ref moved = { .seq = i + 1, .first_page = 32 * i, .pages = 32 };
-			struct hb_xfer e = { .chunk = &ref, .in = in, .in_len = lens[i], .out = enc,
-					     .out_cap = f->bound(conf, lens[i]) };
-			struct hb_xfer d = { .chunk = &ref, .out = dec, .out_cap = 131072 };
+			struct hb_chunk_ref moved = fx_chunk(&d, i);
+			size_t enc_len, dec_len;
+			int err;
 
-			cr_assert_eq(f->encode(enc_priv, &e), 0);
-			cr_assert_eq(e.out_len, lens[i] + 16);
-			d.in = enc;
-			d.in_len = e.out_len;
-			cr_assert_eq(f->decode(dec_priv, &d), 0, "%s", hb_detail(-1));
-			cr_assert_eq(d.out_len, lens[i]);
+			moved.seq = i + 1;  /* the same pages under another record number */
+			err = fx_encode(&e, i, in, lens[i], enc, fx_bound(&e, lens[i]), &enc_len);
+			cr_assert_eq(err, 0, "%s", hb_detail(err));
+			cr_assert_eq(enc_len, lens[i] + 16);
+			err = fx_decode(&d, i, enc, enc_len, dec, 131072, &dec_len);
+			cr_assert_eq(err, 0, "%s", hb_detail(err));
+			cr_assert_eq(dec_len, lens[i]);
 			cr_assert_eq(memcmp(dec, in, lens[i]), 0);
-			d.chunk = &moved;
-			cr_assert_eq(f->decode(dec_priv, &d), HB_ECORRUPT);
-			d.chunk = &ref;
-			d.in_len = e.out_len - 1;
-			cr_assert_eq(f->decode(dec_priv, &d), HB_ECORRUPT);
-			d.in_len = 15;
-			cr_assert_eq(f->decode(dec_priv, &d), HB_ECORRUPT);
+			err = fx_xfer(&d, false, &moved, enc, enc_len, dec, 131072, NULL);
+			cr_assert_eq(err, HB_ECORRUPT);
+			cr_assert_eq(fx_decode(&d, i, enc, enc_len - 1, dec, 131072, NULL), HB_ECORRUPT);
+			cr_assert_eq(fx_decode(&d, i, enc, 15, dec, 131072, NULL), HB_ECORRUPT);
 		}
-		f->destroy(enc_priv);
-		f->destroy(dec_priv);
-		f->release(conf);
-		free(enc_priv);
-		free(dec_priv);
-		free(conf);
+		fx_close(&d);
+		fx_close(&e);
 	}
 	free(in);
 	free(enc);

@@ -4,6 +4,8 @@
  *
  * Every buffer is allocated at exactly the size the filter may use, so an
  * overrun by one byte is an ASan error under `make SAN=1`. */
+#include "filterfx.h"
+
 #include "core/bytes.h"
 #include "core/error.h"
 #include "core/registry.h"
@@ -16,107 +18,52 @@
 #include <string.h>
 #include <zstd.h>
 
-#define CHUNK (32 * 4096)
+#define CHUNK (FX_CHUNK_PAGES * FX_PAGE_SIZE)
 #define SEQ 17  /* the record number the detail lines must name */
 
 /* ---- a filter instance driven by hand ----------------------------------- */
 
-struct filt {
-	char spec[48];
-	char name[16];
-	struct hb_instance inst;
-	const struct hb_filter *f;
-	struct hb_image_info img;
-	struct hb_params params;
-	bool created;
-};
-
-static void filt_open(struct filt *t, const char *spec)
+static void codec_open(struct filterfx *t, const char *spec)
 {
-	int err;
-
-	memset(t, 0, sizeof(*t));
-	snprintf(t->spec, sizeof(t->spec), "%s", spec);
-	snprintf(t->name, sizeof(t->name), "%.*s", (int)strcspn(spec, ":"), spec);
-	t->img.page_size = 4096;
-	t->img.chunk_pages = 32;
-	t->img.page_count = 1024;
-	t->img.image_id = 0x1234;
-	t->img.saving = true;
-	cr_assert_not_null(hb_find_plugin(HB_KIND_FILTER, t->name), "%s is not registered",
-			   t->name);
-	err = hb_instance_from_text(&t->inst, HB_KIND_FILTER, spec, "test");
-	cr_assert_eq(err, 0, "%s: %s", spec, hb_detail(err));
-	t->f = (const struct hb_filter *)t->inst.ops;
-	cr_assert_not_null(t->f->encode);
-	cr_assert_not_null(t->f->decode);
+	fx_open(t, spec, true);
 	cr_assert_not_null(t->f->bound, "%s: a compressor needs bound()", spec);
-	if (t->f->prepare) {
-		err = t->f->prepare(t->inst.conf, &t->img, &t->params);
-		cr_assert_eq(err, 0, "%s prepare: %s", spec, hb_detail(err));
-	}
-	if (t->f->create) {
-		err = t->f->create(t->inst.priv, t->inst.conf, &t->img);
-		cr_assert_eq(err, 0, "%s create: %s", spec, hb_detail(err));
-	}
-	t->created = true;
-}
-
-static void filt_close(struct filt *t)
-{
-	if (t->created && t->f->destroy)
-		t->f->destroy(t->inst.priv);
-	if (t->f && t->f->release)
-		t->f->release(t->inst.conf);
-	hb_instance_free(&t->inst);
-	t->created = false;
-}
-
-static size_t filt_bound(const struct filt *t, size_t len)
-{
-	return t->f->bound(t->inst.conf, len);
 }
 
 /* Encode into a buffer of exactly bound() bytes; returns it (malloc'd). */
-static uint8_t *filt_encode(struct filt *t, const uint8_t *in, size_t len, size_t *out_len)
+static uint8_t *codec_encode(struct filterfx *t, const uint8_t *in, size_t len, size_t *out_len)
 {
-	struct hb_chunk_ref ref = { .seq = SEQ, .first_page = 0, .pages = 32 };
-	size_t cap = filt_bound(t, len);
+	size_t cap = fx_bound(t, len);
 	uint8_t *out = malloc(cap);
-	struct hb_xfer x = { .chunk = &ref, .in = in, .in_len = len, .out = out, .out_cap = cap };
 	int err;
 
 	cr_assert_not_null(out);
-	err = t->f->encode(t->inst.priv, &x);
+	err = fx_encode(t, SEQ, in, len, out, cap, out_len);
 	cr_assert_eq(err, 0, "%s encode %zu bytes: %s", t->spec, len, hb_detail(err));
-	cr_assert_leq(x.out_len, cap, "%s: wrote past its bound", t->spec);
-	*out_len = x.out_len;
+	cr_assert_leq(*out_len, cap, "%s: wrote past its bound", t->spec);
 	return out;
 }
 
 /* Decode in[0..len) into a fresh buffer of exactly out_cap bytes.  The input
  * is copied to a buffer of exactly len bytes so an over-read is caught. */
-static int filt_decode(struct filt *t, const uint8_t *in, size_t len, size_t out_cap,
-		       uint8_t **out, size_t *out_len)
+static int codec_decode(struct filterfx *t, const uint8_t *in, size_t len, size_t out_cap,
+			uint8_t **out, size_t *out_len)
 {
-	struct hb_chunk_ref ref = { .seq = SEQ, .first_page = 0, .pages = 32 };
 	uint8_t *src = malloc(len ? len : 1);
 	uint8_t *dst = malloc(out_cap ? out_cap : 1);
-	struct hb_xfer x = { .chunk = &ref, .in = src, .in_len = len, .out = dst,
-			     .out_cap = out_cap };
+	size_t dst_len;
 	int err;
 
 	cr_assert(src && dst);
 	if (len)
 		memcpy(src, in, len);
 	hb_clear_detail();
-	err = t->f->decode(t->inst.priv, &x);
+	err = fx_decode(t, SEQ, src, len, dst, out_cap, &dst_len);
 	free(src);
 	if (!err)
-		cr_assert_leq(x.out_len, out_cap, "%s: decoded past out_cap", t->spec);
+		cr_assert_leq(dst_len, out_cap, "%s: decoded past out_cap", t->spec);
 	if (out) {
 		*out = dst;
-		*out_len = x.out_len;
+		*out_len = dst_len;
 	} else {
 		free(dst);
 	}
@@ -124,14 +71,15 @@ static int filt_decode(struct filt *t, const uint8_t *in, size_t len, size_t out
 }
 
 /* Decoding must be refused as corrupt, with a detail naming record and filter. */
-static void expect_corrupt(struct filt *t, const uint8_t *in, size_t len, size_t out_cap,
+static void expect_corrupt(struct filterfx *t, const uint8_t *in, size_t len, size_t out_cap,
 			   const char *what)
 {
 	char prefix[64];
-	int err = filt_decode(t, in, len, out_cap, NULL, NULL);
+	int err = codec_decode(t, in, len, out_cap, NULL, NULL);
 
 	cr_assert_eq(err, HB_ECORRUPT, "%s: %s: got %d (%s)", t->spec, what, err, hb_detail(err));
-	snprintf(prefix, sizeof(prefix), "record %d: %s: ", SEQ, t->name);
+	snprintf(prefix, sizeof(prefix), "record %d: %.*s: ", SEQ, (int)strcspn(t->spec, ":"),
+		 t->spec);
 	cr_assert(strncmp(hb_detail(err), prefix, strlen(prefix)) == 0,
 		  "%s: %s: detail '%s' should start '%s'", t->spec, what, hb_detail(err), prefix);
 }
@@ -271,16 +219,16 @@ ParameterizedTest(struct codec_case *c, compress, roundtrip)
 {
 	static const size_t sizes[] = { 0, 1, 4, 5, 6, 7, 100, 4095, 4096, 4097, 65536, 65537,
 					CHUNK - 1, CHUNK };
-	struct filt t;
+	struct filterfx t;
 	size_t s;
 	int k;
 
-	filt_open(&t, c->spec);
+	codec_open(&t, c->spec);
 	for (k = 0; k < K_COUNT; k++) {
 		for (s = 0; s < COUNT(sizes); s++) {
 			size_t len = sizes[s], enc_len, dec_len;
 			uint8_t *in = make_data((enum kind)k, len, 42 + s);
-			uint8_t *enc = filt_encode(&t, in, len, &enc_len);
+			uint8_t *enc = codec_encode(&t, in, len, &enc_len);
 			uint8_t *dec;
 			int err;
 
@@ -291,7 +239,7 @@ ParameterizedTest(struct codec_case *c, compress, roundtrip)
 			if (enc[0] == 1)
 				cr_assert_eq(hb_get32(enc + 1), len, "%s: length field", c->spec);
 			/* out_cap exactly the original length, as for the last chunk */
-			err = filt_decode(&t, enc, enc_len, len, &dec, &dec_len);
+			err = codec_decode(&t, enc, enc_len, len, &dec, &dec_len);
 			cr_assert_eq(err, 0, "%s %s %zu: %s", c->spec, kind_names[k], len,
 				     hb_detail(err));
 			cr_assert_eq(dec_len, len, "%s %s %zu", c->spec, kind_names[k], len);
@@ -299,7 +247,7 @@ ParameterizedTest(struct codec_case *c, compress, roundtrip)
 				  kind_names[k], len);
 			free(dec);
 			/* and with the stage's whole capacity, as for any other chunk */
-			err = filt_decode(&t, enc, enc_len, CHUNK + 1, &dec, &dec_len);
+			err = codec_decode(&t, enc, enc_len, CHUNK + 1, &dec, &dec_len);
 			cr_assert_eq(err, 0, "%s: %s", c->spec, hb_detail(err));
 			cr_assert_eq(dec_len, len);
 			cr_assert(memcmp(dec, in, len) == 0);
@@ -308,7 +256,7 @@ ParameterizedTest(struct codec_case *c, compress, roundtrip)
 			free(in);
 		}
 	}
-	filt_close(&t);
+	fx_close(&t);
 }
 
 /* Random data does not compress: stored raw, exactly one byte of overhead. */
@@ -316,14 +264,14 @@ CODEC_PARAMS(random_stored_raw, every_codec)
 ParameterizedTest(struct codec_case *c, compress, random_stored_raw)
 {
 	static const size_t sizes[] = { 1, 5, 6, 4096, 65537, CHUNK };
-	struct filt t;
+	struct filterfx t;
 	size_t s;
 
-	filt_open(&t, c->spec);
+	codec_open(&t, c->spec);
 	for (s = 0; s < COUNT(sizes); s++) {
 		size_t enc_len;
 		uint8_t *in = make_data(K_RANDOM, sizes[s], 7 + s);
-		uint8_t *enc = filt_encode(&t, in, sizes[s], &enc_len);
+		uint8_t *enc = codec_encode(&t, in, sizes[s], &enc_len);
 
 		cr_assert_eq(enc_len, sizes[s] + 1, "%s: %zu random bytes became %zu", c->spec,
 			     sizes[s], enc_len);
@@ -332,17 +280,17 @@ ParameterizedTest(struct codec_case *c, compress, random_stored_raw)
 		free(enc);
 		free(in);
 	}
-	filt_close(&t);
+	fx_close(&t);
 }
 
 /* Zero and text chunks do compress, with the length recorded. */
 CODEC_PARAMS(compressible_is_compressed, every_codec)
 ParameterizedTest(struct codec_case *c, compress, compressible_is_compressed)
 {
-	struct filt t;
+	struct filterfx t;
 	int k;
 
-	filt_open(&t, c->spec);
+	codec_open(&t, c->spec);
 	for (k = K_ZERO; k <= K_TEXT; k += K_TEXT - K_ZERO) {
 		size_t enc_len;
 		uint8_t *in, *enc;
@@ -351,7 +299,7 @@ ParameterizedTest(struct codec_case *c, compress, compressible_is_compressed)
 		if (k == K_TEXT && strcmp(c->spec, "lz4:acceleration=65537") == 0)
 			continue;
 		in = make_data((enum kind)k, CHUNK, 3);
-		enc = filt_encode(&t, in, CHUNK, &enc_len);
+		enc = codec_encode(&t, in, CHUNK, &enc_len);
 
 		cr_assert_eq(enc[0], 1, "%s %s: stored raw", c->spec, kind_names[k]);
 		cr_assert_eq(hb_get32(enc + 1), CHUNK);
@@ -363,7 +311,7 @@ ParameterizedTest(struct codec_case *c, compress, compressible_is_compressed)
 		free(enc);
 		free(in);
 	}
-	filt_close(&t);
+	fx_close(&t);
 }
 
 /* Records are independent: a worker that never saw the others decodes any
@@ -371,19 +319,19 @@ ParameterizedTest(struct codec_case *c, compress, compressible_is_compressed)
 CODEC_PARAMS(records_independent, each_codec)
 ParameterizedTest(struct codec_case *c, compress, records_independent)
 {
-	struct filt w1, w2;
+	struct filterfx w1, w2;
 	uint8_t *in[3], *enc[3], *dec;
 	size_t enc_len[3], dec_len;
 	int i, err;
 
-	filt_open(&w1, c->spec);
-	filt_open(&w2, c->spec);
+	codec_open(&w1, c->spec);
+	codec_open(&w2, c->spec);
 	for (i = 0; i < 3; i++) {
 		in[i] = make_data(i == 1 ? K_MIXED : K_TEXT, CHUNK, 100 + (uint64_t)i);
-		enc[i] = filt_encode(&w1, in[i], CHUNK, &enc_len[i]);
+		enc[i] = codec_encode(&w1, in[i], CHUNK, &enc_len[i]);
 	}
 	for (i = 2; i >= 0; i--) {
-		err = filt_decode(&w2, enc[i], enc_len[i], CHUNK, &dec, &dec_len);
+		err = codec_decode(&w2, enc[i], enc_len[i], CHUNK, &dec, &dec_len);
 		cr_assert_eq(err, 0, "%s record %d: %s", c->spec, i, hb_detail(err));
 		cr_assert_eq(dec_len, CHUNK);
 		cr_assert(memcmp(dec, in[i], CHUNK) == 0, "%s record %d differs", c->spec, i);
@@ -391,51 +339,60 @@ ParameterizedTest(struct codec_case *c, compress, records_independent)
 		free(enc[i]);
 		free(in[i]);
 	}
-	filt_close(&w2);
-	filt_close(&w1);
+	fx_close(&w2);
+	fx_close(&w1);
 }
 
 /* ---- corruption ---------------------------------------------------------- */
 
-/* A compressed record of text for the corruption tests. */
-static uint8_t *packed_text(struct filt *t, uint8_t **in, size_t len, size_t *enc_len)
-{
-	uint8_t *enc;
+/* A codec, and one record of len bytes of text it compressed, for the
+ * corruption tests. */
+struct packed {
+	struct filterfx t;
+	uint8_t *in, *enc;
+	size_t enc_len;
+};
 
-	*in = make_data(K_TEXT, len, 99);
-	enc = filt_encode(t, *in, len, enc_len);
-	cr_assert_eq(enc[0], 1, "%s: text stored raw", t->spec);
-	return enc;
+static void packed_open(struct packed *p, const char *spec, size_t len)
+{
+	codec_open(&p->t, spec);
+	p->in = make_data(K_TEXT, len, 99);
+	p->enc = codec_encode(&p->t, p->in, len, &p->enc_len);
+	cr_assert_eq(p->enc[0], 1, "%s: text stored raw", spec);
+}
+
+static void packed_close(struct packed *p)
+{
+	free(p->enc);
+	free(p->in);
+	fx_close(&p->t);
 }
 
 CODEC_PARAMS(bad_flag, each_codec)
 ParameterizedTest(struct codec_case *c, compress, bad_flag)
 {
 	static const uint8_t flags[] = { 2, 3, 0x7f, 0x80, 0xfe, 0xff };
-	struct filt t;
+	struct packed p;
 	uint8_t *in, *enc;
 	size_t enc_len, i;
 
-	filt_open(&t, c->spec);
-	enc = packed_text(&t, &in, 8192, &enc_len);
+	packed_open(&p, c->spec, 8192);
 	for (i = 0; i < COUNT(flags); i++) {
 		char what[32];
-		enc[0] = flags[i];
+		p.enc[0] = flags[i];
 		snprintf(what, sizeof(what), "flag 0x%02x", flags[i]);
-		expect_corrupt(&t, enc, enc_len, 8192, what);
+		expect_corrupt(&p.t, p.enc, p.enc_len, 8192, what);
 		cr_assert(strstr(hb_detail(HB_ECORRUPT), "flag"), "%s", hb_detail(HB_ECORRUPT));
 	}
-	free(enc);
-	free(in);
 	/* a raw record of random bytes relabelled as compressed */
 	in = make_data(K_RANDOM, 4096, 5);
-	enc = filt_encode(&t, in, 4096, &enc_len);
+	enc = codec_encode(&p.t, in, 4096, &enc_len);
 	cr_assert_eq(enc[0], 0);
 	enc[0] = 1;
-	expect_corrupt(&t, enc, enc_len, 4096, "raw record flagged compressed");
+	expect_corrupt(&p.t, enc, enc_len, 4096, "raw record flagged compressed");
 	free(enc);
 	free(in);
-	filt_close(&t);
+	packed_close(&p);
 }
 
 CODEC_PARAMS(bad_length, each_codec)
@@ -443,27 +400,24 @@ ParameterizedTest(struct codec_case *c, compress, bad_length)
 {
 	const size_t len = 8192;
 	const uint32_t lens[] = { 0, 1, len - 1, len + 1, len * 2, 0x7fffffff, 0xffffffff };
-	struct filt t;
-	uint8_t *in, *enc;
-	size_t enc_len, i;
+	struct packed p;
+	size_t i;
 
-	filt_open(&t, c->spec);
-	enc = packed_text(&t, &in, len, &enc_len);
+	packed_open(&p, c->spec, len);
 	for (i = 0; i < COUNT(lens); i++) {
 		char what[64];
-		hb_put32(enc + 1, lens[i]);
+		hb_put32(p.enc + 1, lens[i]);
 		snprintf(what, sizeof(what), "length %u", lens[i]);
 		/* out_cap the real length, then room to spare: the library decodes */
-		expect_corrupt(&t, enc, enc_len, len, what);
-		expect_corrupt(&t, enc, enc_len, 4 * len, what);
+		expect_corrupt(&p.t, p.enc, p.enc_len, len, what);
+		expect_corrupt(&p.t, p.enc, p.enc_len, 4 * len, what);
 	}
-	hb_put32(enc + 1, (uint32_t)len);
-	cr_assert_eq(filt_decode(&t, enc, enc_len, len, NULL, NULL), 0, "%s: restored", c->spec);
+	hb_put32(p.enc + 1, (uint32_t)len);
+	cr_assert_eq(codec_decode(&p.t, p.enc, p.enc_len, len, NULL, NULL), 0, "%s: restored",
+		     c->spec);
 	/* the right length, but larger than the stage can hold */
-	expect_corrupt(&t, enc, enc_len, len - 1, "out_cap below length");
-	free(enc);
-	free(in);
-	filt_close(&t);
+	expect_corrupt(&p.t, p.enc, p.enc_len, len - 1, "out_cap below length");
+	packed_close(&p);
 }
 
 /* Every truncation, from empty to one byte short, and trailing garbage. */
@@ -471,35 +425,32 @@ CODEC_PARAMS(truncated_or_extended, each_codec)
 ParameterizedTest(struct codec_case *c, compress, truncated_or_extended)
 {
 	const size_t len = 16384;
-	struct filt t;
-	uint8_t *in, *enc, *longer;
-	size_t enc_len, n;
+	struct packed p;
+	uint8_t *longer;
+	size_t n;
 
-	filt_open(&t, c->spec);
-	enc = packed_text(&t, &in, len, &enc_len);
-	for (n = 0; n < enc_len; n++) {
+	packed_open(&p, c->spec, len);
+	for (n = 0; n < p.enc_len; n++) {
 		char what[64];
-		snprintf(what, sizeof(what), "cut to %zu of %zu bytes", n, enc_len);
-		expect_corrupt(&t, enc, n, len, what);
+		snprintf(what, sizeof(what), "cut to %zu of %zu bytes", n, p.enc_len);
+		expect_corrupt(&p.t, p.enc, n, len, what);
 	}
-	longer = malloc(enc_len + 16);
+	longer = malloc(p.enc_len + 16);
 	cr_assert_not_null(longer);
-	memcpy(longer, enc, enc_len);
-	memset(longer + enc_len, 0, 16);
-	expect_corrupt(&t, longer, enc_len + 1, len, "one byte of trailing zero");
-	expect_corrupt(&t, longer, enc_len + 16, len, "16 bytes of trailing zero");
-	memcpy(longer + enc_len, enc + 1, 16);
-	expect_corrupt(&t, longer, enc_len + 16, 2 * len, "16 bytes of trailing data");
+	memcpy(longer, p.enc, p.enc_len);
+	memset(longer + p.enc_len, 0, 16);
+	expect_corrupt(&p.t, longer, p.enc_len + 1, len, "one byte of trailing zero");
+	expect_corrupt(&p.t, longer, p.enc_len + 16, len, "16 bytes of trailing zero");
+	memcpy(longer + p.enc_len, p.enc + 1, 16);
+	expect_corrupt(&p.t, longer, p.enc_len + 16, 2 * len, "16 bytes of trailing data");
 	free(longer);
 	/* a raw record one byte longer than the stage can hold */
 	longer = calloc(1, len + 2);
 	cr_assert_not_null(longer);
-	expect_corrupt(&t, longer, len + 2, len, "stored record too long");
-	cr_assert_eq(filt_decode(&t, longer, len + 1, len, NULL, NULL), 0, "%s: raw", c->spec);
+	expect_corrupt(&p.t, longer, len + 2, len, "stored record too long");
+	cr_assert_eq(codec_decode(&p.t, longer, len + 1, len, NULL, NULL), 0, "%s: raw", c->spec);
 	free(longer);
-	free(enc);
-	free(in);
-	filt_close(&t);
+	packed_close(&p);
 }
 
 /* Flip every bit of every byte of a compressed record: never a crash or a
@@ -511,18 +462,17 @@ CODEC_PARAMS(flipped_bits, each_codec)
 ParameterizedTest(struct codec_case *c, compress, flipped_bits)
 {
 	const size_t len = 4096;
-	struct filt t;
-	uint8_t *in, *enc, *dec;
-	size_t enc_len, pos, dec_len, flips = 0, caught = 0;
+	struct packed p;
+	uint8_t *dec;
+	size_t pos, dec_len, flips = 0, caught = 0;
 	int bit, err;
 
-	filt_open(&t, c->spec);
-	enc = packed_text(&t, &in, len, &enc_len);
-	for (pos = 1; pos < enc_len; pos++) {
+	packed_open(&p, c->spec, len);
+	for (pos = 1; pos < p.enc_len; pos++) {
 		for (bit = 0; bit < 8; bit++) {
-			enc[pos] ^= (uint8_t)(1u << bit);
-			err = filt_decode(&t, enc, enc_len, len, &dec, &dec_len);
-			enc[pos] ^= (uint8_t)(1u << bit);
+			p.enc[pos] ^= (uint8_t)(1u << bit);
+			err = codec_decode(&p.t, p.enc, p.enc_len, len, &dec, &dec_len);
+			p.enc[pos] ^= (uint8_t)(1u << bit);
 			free(dec);
 			flips++;
 			if (err == HB_ECORRUPT) {
@@ -538,9 +488,7 @@ ParameterizedTest(struct codec_case *c, compress, flipped_bits)
 	/* a structural flip is caught by every library: at least a fifth */
 	cr_assert_geq(caught * 5, flips, "%s: only %zu of %zu flips caught", c->spec, caught,
 		      flips);
-	free(enc);
-	free(in);
-	filt_close(&t);
+	packed_close(&p);
 }
 
 /* Short and empty records. */
@@ -548,15 +496,15 @@ CODEC_PARAMS(short_records, each_codec)
 ParameterizedTest(struct codec_case *c, compress, short_records)
 {
 	static const uint8_t packed_hdr[] = { 1, 0x00, 0x10, 0x00, 0x00 };
-	struct filt t;
+	struct filterfx t;
 	size_t n;
 
-	filt_open(&t, c->spec);
+	codec_open(&t, c->spec);
 	expect_corrupt(&t, packed_hdr, 0, 4096, "empty record");
 	for (n = 1; n <= 4; n++)
 		expect_corrupt(&t, packed_hdr, n, 4096, "header cut short");
 	expect_corrupt(&t, packed_hdr, 5, 4096, "no stream at all");
-	filt_close(&t);
+	fx_close(&t);
 }
 
 /* ---- bounds and options -------------------------------------------------- */
@@ -569,9 +517,9 @@ Test(compress, bound_is_library_worst_case)
 	size_t s, i;
 
 	for (i = 0; i < COUNT(names); i++) {
-		struct filt t;
+		struct filterfx t;
 
-		filt_open(&t, names[i]);
+		codec_open(&t, names[i]);
 		for (s = 0; s < COUNT(sizes); s++) {
 			size_t n = sizes[s], lib = 0;
 
@@ -585,10 +533,10 @@ Test(compress, bound_is_library_worst_case)
 				lib = n + 5 * (n ? (n + 65534) / 65535 : 1);
 			if (lib < 8)
 				lib = 8;
-			cr_assert_eq(filt_bound(&t, n), 5 + lib, "%s bound(%zu) = %zu, want %zu",
-				     names[i], n, filt_bound(&t, n), 5 + lib);
+			cr_assert_eq(fx_bound(&t, n), 5 + lib, "%s bound(%zu) = %zu, want %zu",
+				     names[i], n, fx_bound(&t, n), 5 + lib);
 		}
-		filt_close(&t);
+		fx_close(&t);
 	}
 }
 
@@ -596,22 +544,20 @@ Test(compress, bound_is_library_worst_case)
 CODEC_PARAMS(encode_below_bound, each_codec)
 ParameterizedTest(struct codec_case *c, compress, encode_below_bound)
 {
-	struct hb_chunk_ref ref = { .seq = SEQ };
-	struct filt t;
+	struct filterfx t;
 	uint8_t *in = make_data(K_TEXT, 4096, 1);
 	uint8_t *out;
-	struct hb_xfer x = { .chunk = &ref, .in = in, .in_len = 4096 };
+	size_t cap;
 	int err;
 
-	filt_open(&t, c->spec);
-	x.out_cap = filt_bound(&t, 4096) - 1;
-	out = malloc(x.out_cap);
-	x.out = out;
-	err = t.f->encode(t.inst.priv, &x);
+	codec_open(&t, c->spec);
+	cap = fx_bound(&t, 4096) - 1;
+	out = malloc(cap);
+	err = fx_encode(&t, SEQ, in, 4096, out, cap, NULL);
 	cr_assert_eq(err, HB_EINTERNAL, "%s: got %d", c->spec, err);
 	free(out);
 	free(in);
-	filt_close(&t);
+	fx_close(&t);
 }
 
 Test(compress, options_refused)
@@ -678,21 +624,21 @@ Test(compress, levels_take_effect)
 	size_t i;
 
 	for (i = 0; i < COUNT(pairs); i++) {
-		struct filt a, b;
+		struct filterfx a, b;
 		size_t a_len, b_len;
 		uint8_t *ea, *eb;
 
-		filt_open(&a, pairs[i].fast);
-		filt_open(&b, pairs[i].strong);
-		ea = filt_encode(&a, in, CHUNK, &a_len);
-		eb = filt_encode(&b, in, CHUNK, &b_len);
+		codec_open(&a, pairs[i].fast);
+		codec_open(&b, pairs[i].strong);
+		ea = codec_encode(&a, in, CHUNK, &a_len);
+		eb = codec_encode(&b, in, CHUNK, &b_len);
 		cr_log_info("%s: %zu bytes, %s: %zu bytes", a.spec, a_len, b.spec, b_len);
 		cr_assert_lt(b_len, a_len, "%s (%zu bytes) not smaller than %s (%zu)", b.spec,
 			     b_len, a.spec, a_len);
 		free(ea);
 		free(eb);
-		filt_close(&b);
-		filt_close(&a);
+		fx_close(&b);
+		fx_close(&a);
 	}
 	free(in);
 }

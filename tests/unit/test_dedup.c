@@ -2,9 +2,10 @@
  * instance (each with its own table, as on suspend and on resume), chunks in
  * image order.  Round trips, what references cost, bounded tables, and
  * corrupt or out-of-order input refused. */
+#include "filterfx.h"
+
 #include "core/bytes.h"
 #include "core/error.h"
-#include "core/plugin.h"
 #include "core/registry.h"
 
 #include <criterion/criterion.h>
@@ -14,71 +15,8 @@
 #include <string.h>
 #include <xxhash.h>
 
-#define PAGE 4096u
-#define CHUNK 32u
-
-/* One filter instance driven by hand, as the chain would drive it. */
-struct fx {
-	struct hb_instance inst;
-	const struct hb_filter *f;
-	struct hb_image_info img;
-	struct hb_params params;
-	void *priv;
-	bool prepared, created;
-};
-
-static void fx_open(struct fx *t, const char *spec, bool saving)
-{
-	int err;
-
-	memset(t, 0, sizeof(*t));
-	err = hb_instance_from_text(&t->inst, HB_KIND_FILTER, spec, "test");
-	cr_assert_eq(err, 0, "%s: %s", spec, hb_detail(err));
-	t->f = (const struct hb_filter *)t->inst.ops;
-	t->img = (struct hb_image_info){
-		.page_size = PAGE,
-		.chunk_pages = CHUNK,
-		.page_count = 1024,
-		.image_id = 0x0123456789abcdefull,
-		.saving = saving,
-	};
-	err = t->f->prepare(t->inst.conf, &t->img, &t->params);
-	cr_assert_eq(err, 0, "%s: prepare: %s", spec, hb_detail(err));
-	t->prepared = true;
-	t->priv = hb_zalloc(t->f->base.priv_size);
-	cr_assert_not_null(t->priv);
-	err = t->f->create(t->priv, t->inst.conf, &t->img);
-	cr_assert_eq(err, 0, "%s: create: %s", spec, hb_detail(err));
-	t->created = true;
-}
-
-static void fx_close(struct fx *t)
-{
-	if (t->created && t->f->destroy)
-		t->f->destroy(t->priv);
-	if (t->f)
-		hb_wipe_free(t->priv, t->f->base.priv_size);
-	if (t->prepared && t->f->release)
-		t->f->release(t->inst.conf);
-	hb_instance_free(&t->inst);
-	memset(t, 0, sizeof(*t));
-}
-
-static size_t fx_bound(const struct fx *t, size_t len)
-{
-	return t->f->bound(t->inst.conf, len);
-}
-
-static int fx_run(struct fx *t, bool enc, uint64_t seq, const uint8_t *in, size_t len,
-		  uint8_t *out, size_t cap, size_t *out_len)
-{
-	struct hb_chunk_ref ref = { .seq = seq, .first_page = seq * CHUNK, .pages = CHUNK };
-	struct hb_xfer x = { .chunk = &ref, .in = in, .in_len = len, .out = out, .out_cap = cap };
-	int err = enc ? t->f->encode(t->priv, &x) : t->f->decode(t->priv, &x);
-
-	*out_len = x.out_len;
-	return err;
-}
+#define PAGE FX_PAGE_SIZE  /* the fixture's image */
+#define CHUNK FX_CHUNK_PAGES
 
 /* A page whose content depends only on key: same key, same page. */
 static void page(uint8_t *out, uint64_t key)
@@ -104,7 +42,7 @@ struct rec {
 static void encode_all(const char *spec, uint8_t *const *in, const size_t *lens, size_t n,
 		       struct rec *out)
 {
-	struct fx e;
+	struct filterfx e;
 	size_t i;
 
 	fx_open(&e, spec, true);
@@ -114,7 +52,7 @@ static void encode_all(const char *spec, uint8_t *const *in, const size_t *lens,
 
 		out[i].data = malloc(cap ? cap : 1);
 		cr_assert_not_null(out[i].data);
-		err = fx_run(&e, true, i, in[i], lens[i], out[i].data, cap, &out[i].len);
+		err = fx_encode(&e, i, in[i], lens[i], out[i].data, cap, &out[i].len);
 		cr_assert_eq(err, 0, "%s chunk %zu: %s", spec, i, hb_detail(err));
 		cr_assert_leq(out[i].len, cap);
 	}
@@ -125,7 +63,7 @@ static void encode_all(const char *spec, uint8_t *const *in, const size_t *lens,
 static void decode_all(const char *spec, uint8_t *const *in, const size_t *lens, size_t n,
 		       const struct rec *recs)
 {
-	struct fx d;
+	struct filterfx d;
 	size_t i;
 
 	fx_open(&d, spec, false);
@@ -135,7 +73,7 @@ static void decode_all(const char *spec, uint8_t *const *in, const size_t *lens,
 		int err;
 
 		cr_assert_not_null(dec);
-		err = fx_run(&d, false, i, recs[i].data, recs[i].len, dec, lens[i], &dec_len);
+		err = fx_decode(&d, i, recs[i].data, recs[i].len, dec, lens[i], &dec_len);
 		cr_assert_eq(err, 0, "%s chunk %zu: %s", spec, i, hb_detail(err));
 		cr_assert_eq(dec_len, lens[i], "%s chunk %zu: %zu bytes", spec, i, dec_len);
 		cr_assert(lens[i] == 0 || memcmp(dec, in[i], lens[i]) == 0,
@@ -362,22 +300,31 @@ static void pair_free(struct pair *p)
 	free(p->in[1]);
 }
 
-/* Decode chunk 0 as given, then bytes (len) as chunk 1: the error. */
-static int decode_second(const char *spec, const struct pair *p, const uint8_t *bytes,
-			 size_t len)
+/* Decode len bytes as record seq into a fresh buffer of one whole chunk. */
+static int decode_chunk(struct filterfx *d, uint64_t seq, const uint8_t *in, size_t len)
 {
-	struct fx d;
 	uint8_t *dec = malloc(CHUNK * PAGE);
 	size_t dec_len;
 	int err;
 
 	cr_assert_not_null(dec);
-	fx_open(&d, spec, false);
-	err = fx_run(&d, false, 0, p->r[0].data, p->r[0].len, dec, CHUNK * PAGE, &dec_len);
-	cr_assert_eq(err, 0, "%s", hb_detail(err));
-	err = fx_run(&d, false, 1, bytes, len, dec, CHUNK * PAGE, &dec_len);
-	fx_close(&d);
+	err = fx_decode(d, seq, in, len, dec, CHUNK * PAGE, &dec_len);
 	free(dec);
+	return err;
+}
+
+/* Decode chunk 0 as given, then bytes (len) as chunk 1: the error. */
+static int decode_second(const char *spec, const struct pair *p, const uint8_t *bytes,
+			 size_t len)
+{
+	struct filterfx d;
+	int err;
+
+	fx_open(&d, spec, false);
+	err = decode_chunk(&d, 0, p->r[0].data, p->r[0].len);
+	cr_assert_eq(err, 0, "%s", hb_detail(err));
+	err = decode_chunk(&d, 1, bytes, len);
+	fx_close(&d);
 	return err;
 }
 
@@ -457,21 +404,17 @@ Test(dedup, corrupt_references_refused)
 Test(dedup, empty_slot_refused)
 {
 	struct pair p;
-	struct fx d;
-	uint8_t *dec = malloc(CHUNK * PAGE);
-	size_t dec_len;
+	struct filterfx d;
 	int err;
 
-	cr_assert_not_null(dec);
 	pair_make(&p, "dedup", 4096);
 	fx_open(&d, "dedup", false);
 	/* chunk 1's references, fed to a decoder that never saw chunk 0 */
-	err = fx_run(&d, false, 0, p.r[1].data, p.r[1].len, dec, CHUNK * PAGE, &dec_len);
+	err = decode_chunk(&d, 0, p.r[1].data, p.r[1].len);
 	cr_assert_eq(err, HB_ECORRUPT);
 	cr_assert(strstr(hb_detail(err), "record 0: dedup") != NULL, "%s", hb_detail(err));
 	cr_assert(strstr(hb_detail(err), "empty slot") != NULL, "%s", hb_detail(err));
 	fx_close(&d);
-	free(dec);
 	pair_free(&p);
 }
 
@@ -481,20 +424,20 @@ Test(dedup, bitmap_padding_and_tiny_input_refused)
 	uint8_t *in = chunk_of(keys, 3), dec[3 * PAGE];
 	size_t len = 3 * PAGE, dec_len;
 	struct rec r;
-	struct fx d;
+	struct filterfx d;
 	int err;
 
 	encode_all("dedup", &in, &len, 1, &r);
 	cr_assert_eq(refs_in(&r), 2);
 	r.data[4] |= 0x80;  /* a map bit past the third block */
 	fx_open(&d, "dedup", false);
-	err = fx_run(&d, false, 0, r.data, r.len, dec, sizeof(dec), &dec_len);
+	err = fx_decode(&d, 0, r.data, r.len, dec, sizeof(dec), &dec_len);
 	cr_assert_eq(err, HB_ECORRUPT);
 	cr_assert(strstr(hb_detail(err), "record 0: dedup") != NULL, "%s", hb_detail(err));
 	fx_close(&d);
 
 	fx_open(&d, "dedup", false);
-	err = fx_run(&d, false, 0, r.data, 3, dec, sizeof(dec), &dec_len);
+	err = fx_decode(&d, 0, r.data, 3, dec, sizeof(dec), &dec_len);
 	cr_assert_eq(err, HB_ECORRUPT);
 	fx_close(&d);
 	free_recs(&r, 1);
@@ -531,7 +474,7 @@ Test(dedup, out_of_order_refused)
 {
 	uint64_t keys[CHUNK] = { 0 };
 	uint8_t *in = chunk_of(keys, CHUNK), *out;
-	struct fx e;
+	struct filterfx e;
 	size_t cap, out_len;
 	int err;
 
@@ -539,12 +482,12 @@ Test(dedup, out_of_order_refused)
 	cap = fx_bound(&e, CHUNK * PAGE);
 	out = malloc(cap);
 	cr_assert_not_null(out);
-	err = fx_run(&e, true, 1, in, CHUNK * PAGE, out, cap, &out_len);
+	err = fx_encode(&e, 1, in, CHUNK * PAGE, out, cap, &out_len);
 	cr_assert_eq(err, HB_EINTERNAL);
 	cr_assert(strstr(hb_detail(err), "image order") != NULL, "%s", hb_detail(err));
-	cr_assert_eq(fx_run(&e, true, 0, in, CHUNK * PAGE, out, cap, &out_len), 0);
-	cr_assert_eq(fx_run(&e, true, 0, in, CHUNK * PAGE, out, cap, &out_len), HB_EINTERNAL);
-	cr_assert_eq(fx_run(&e, true, 1, in, CHUNK * PAGE, out, cap, &out_len), 0);
+	cr_assert_eq(fx_encode(&e, 0, in, CHUNK * PAGE, out, cap, &out_len), 0);
+	cr_assert_eq(fx_encode(&e, 0, in, CHUNK * PAGE, out, cap, &out_len), HB_EINTERNAL);
+	cr_assert_eq(fx_encode(&e, 1, in, CHUNK * PAGE, out, cap, &out_len), 0);
 	fx_close(&e);
 	free(out);
 	free(in);
@@ -573,7 +516,7 @@ Test(dedup, options_bounded)
  * release twice: no leak, no double free (ASan watches). */
 Test(dedup, prepare_release_repeat)
 {
-	struct fx t;
+	struct filterfx t;
 
 	fx_open(&t, "dedup:entries=8", true);
 	cr_assert_eq(t.f->prepare(t.inst.conf, &t.img, &t.params), 0);
@@ -588,21 +531,17 @@ Test(dedup, prepare_release_repeat)
 Test(dedup, refuses_all_after_a_failure)
 {
 	struct pair p;
-	struct fx d;
-	uint8_t *dec = malloc(CHUNK * PAGE);
-	size_t dec_len;
+	struct filterfx d;
 	int err;
 
-	cr_assert_not_null(dec);
 	pair_make(&p, "dedup", 4096);
 	fx_open(&d, "dedup", false);
-	err = fx_run(&d, false, 0, p.r[0].data, p.r[0].len - 1, dec, CHUNK * PAGE, &dec_len);
+	err = decode_chunk(&d, 0, p.r[0].data, p.r[0].len - 1);
 	cr_assert_eq(err, HB_ECORRUPT);
-	err = fx_run(&d, false, 1, p.r[1].data, p.r[1].len, dec, CHUNK * PAGE, &dec_len);
+	err = decode_chunk(&d, 1, p.r[1].data, p.r[1].len);
 	cr_assert_eq(err, HB_ECORRUPT);
 	cr_assert(strstr(hb_detail(err), "record 1: dedup: refused after an earlier record")
 		  != NULL, "%s", hb_detail(err));
 	fx_close(&d);
-	free(dec);
 	pair_free(&p);
 }

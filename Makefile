@@ -38,7 +38,7 @@ else
 Q := @
 endif
 
-LIB_SRC := $(wildcard core/*.c filters/*.c backends/*.c sim/*.c)
+LIB_SRC := $(wildcard core/*.c filters/*.c backends/*.c sim/*.c bench/*.c)
 CLI_SRC := $(wildcard cli/*.c)
 TEST_SRC := $(wildcard tests/unit/*.c)
 
@@ -50,13 +50,13 @@ LIB := $(BUILD)/libhiblab.a
 BIN := $(BUILD)/hiblab
 UNIT := $(BUILD)/unit-tests
 
-.PHONY: all deps test unit cli-test san-test bench install uninstall clean help
+.PHONY: all deps test unit cli-test san-test scenario-test bench faults big install uninstall clean help
 .DEFAULT_GOAL := all
 
 all: $(BIN) $(LIB)
 
 help:
-	@echo "targets: all test bench install uninstall clean deps"
+	@echo "targets: all test bench faults big install uninstall clean deps"
 	@echo "vars: V=1 CC=clang SAN=1 PREFIX=$(PREFIX) DESTDIR="
 
 deps:
@@ -88,7 +88,7 @@ $(UNIT): $(TEST_OBJ) $(LIB)
 # The README's test command: unit tests, CLI tests, then both again under
 # ASan+UBSan.  Installs missing packages first.
 test: deps
-	$(Q)$(MAKE) --no-print-directory unit cli-test
+	$(Q)$(MAKE) --no-print-directory unit cli-test scenario-test
 	$(Q)$(MAKE) --no-print-directory SAN=1 unit cli-test
 
 unit: $(UNIT)
@@ -97,9 +97,20 @@ unit: $(UNIT)
 cli-test: $(BIN)
 	$(Q)HIBLAB=$(BIN) sh tests/cli.sh
 
+# scenarios/smoke.scn, the parser's bad inputs, --shard, merge and compare
+scenario-test: $(BIN)
+	$(Q)HIBLAB=$(BIN) sh tests/scenario.sh
+
+# hiblab run scenarios/bench.scn, then its summary.md
 bench: deps
 	$(Q)$(MAKE) --no-print-directory $(BIN)
 	$(Q)HIBLAB=$(BIN) sh bench/bench.sh
+
+# the long ones: every fault at several positions; a 64 GiB image
+faults: $(BIN)
+	$(Q)$(BIN) run scenarios/faults.scn
+big: $(BIN)
+	$(Q)$(BIN) run scenarios/big.scn
 
 install: $(BIN) $(LIB)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR)/core $(DESTDIR)$(MANDIR)/man1

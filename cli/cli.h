@@ -12,6 +12,9 @@ int cmd_resume(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_invalidate(int argc, char **argv);
 int cmd_plugins(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 /* Print "hiblab: <detail>" for err to stderr and return its exit code. */
 int cli_fail(int err);

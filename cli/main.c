@@ -20,6 +20,9 @@ static const struct {
 	{ "inspect", cmd_inspect, "show an image's header, filters, sizes and state" },
 	{ "invalidate", cmd_invalidate, "drop an image without restoring it" },
 	{ "plugins", cmd_plugins, "list every filter, writer, source and sink with its options" },
+	{ "run", cmd_run, "run scenario files: every combination, verdicts and figures" },
+	{ "merge", cmd_merge, "join the results of shards of a run" },
+	{ "compare", cmd_compare, "hold results against a baseline; exit 1 on a regression" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -21,6 +21,7 @@ extern const struct hb_filter hb_filter_crc32c;
 extern const struct hb_filter hb_filter_xxh3;
 extern const struct hb_filter hb_filter_sha256;
 extern const struct hb_writer hb_writer_file;
+extern const struct hb_writer hb_writer_sim;
 extern const struct hb_source hb_source_sim;
 extern const struct hb_source hb_source_file;
 extern const struct hb_sink hb_sink_file;
@@ -45,6 +46,7 @@ static const struct hb_registered filters[] = {
 
 static const struct hb_registered writers[] = {
 	{ .plugin = &hb_writer_file.base, .ops = &hb_writer_file },
+	{ .plugin = &hb_writer_sim.base, .ops = &hb_writer_sim },
 	{ .plugin = NULL },
 };
 

@@ -7,7 +7,7 @@ set -eu
 # package:pkg-config-name or package:command
 LIBS="libisal-dev:libisal libxxhash-dev:libxxhash liblz4-dev:liblz4 libzstd-dev:libzstd
 liblzo2-dev:lzo2 libssl-dev:libcrypto libcriterion-dev:criterion liburing-dev:liburing"
-TOOLS="pkg-config:pkg-config gcc:gcc make:make"
+TOOLS="pkg-config:pkg-config gcc:gcc make:make fio:fio gnuplot-nox:gnuplot"
 
 missing=""
 for pair in $TOOLS; do

@@ -15,6 +15,7 @@ enum hb_page_class {
 	HB_PAGE_HEAP,    /* pointer-rich heap: pointers, small integers, zeros */
 	HB_PAGE_RANDOM,  /* incompressible: compressed or encrypted data */
 	HB_PAGE_DUP,     /* a copy of one of a few hundred template pages */
+	HB_PAGE_TABLE,   /* a database's slotted table page: rows, a hole of free space */
 	HB_PAGE_CLASSES
 };
 
@@ -30,7 +31,7 @@ const struct hb_profile *hb_profile_at(unsigned index);
 const char *hb_profile_names(void);
 
 /* The profile names in index order, for option tables. */
-#define HB_PROFILE_NAMES "zero|random|text|mixed"
+#define HB_PROFILE_NAMES "zero|random|text|mixed|desktop|database|vmhost|duplicates"
 
 /* The class of page number page under profile p. */
 enum hb_page_class hb_page_class_of(const struct hb_profile *p, uint64_t seed, uint64_t page);

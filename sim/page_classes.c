@@ -143,6 +143,49 @@ static void fill_heap(struct rng *r, uint8_t *out, size_t len)
 	memset(out + i, 0, len - i);
 }
 
+static void put16(uint8_t *p, unsigned v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+/* A slotted table page as PostgreSQL and InnoDB lay them out: a header, an
+ * array of line pointers growing up, rows growing down from the end, and
+ * the free space between them zero.  Rows: a 24-byte tuple header with
+ * nearby transaction ids, a rising key, a timestamp, a short text column. */
+static void fill_table(struct rng *r, uint8_t *out, size_t len)
+{
+	size_t fill = len / 2 + (size_t)(next(r) % (len / 2));  /* 50-100% full */
+	size_t lower = 24, upper = len;
+	uint64_t xid = next(r) & 0xffffff, key = next(r) & 0xffffffff;
+	uint64_t stamp = 1764000000ull + (next(r) & 0xffffff), lsn = next(r);
+
+	memset(out, 0, len);
+	memcpy(out, &lsn, 8);
+	for (;;) {
+		uint64_t v = next(r);
+		size_t text = 8 + (size_t)(v % 56), row = 24 + 16 + text;
+		uint64_t rx = xid + (v >> 8) % 64;
+
+		if (upper < row || upper - row < lower + 4 || len - upper + row > fill)
+			break;
+		upper -= row;
+		memcpy(out + upper, &rx, 4);             /* xmin */
+		put16(out + upper + 18, 3);              /* columns */
+		out[upper + 22] = 24;                    /* data offset */
+		key += 1 + (v >> 32) % 3;
+		stamp += (v >> 40) % 5;
+		memcpy(out + upper + 24, &key, 8);
+		memcpy(out + upper + 32, &stamp, 8);
+		fill_text(r, out + upper + 40, text);
+		put16(out + lower, (unsigned)upper);     /* line pointer: offset, length */
+		put16(out + lower + 2, (unsigned)row);
+		lower += 4;
+	}
+	put16(out + 12, (unsigned)lower);
+	put16(out + 14, (unsigned)(upper == len ? 0 : upper));
+}
+
 void hb_page_fill(enum hb_page_class cls, uint64_t key, uint8_t *out, size_t page_size)
 {
 	struct rng r = { .s = hb_mix64(key ^ ((uint64_t)cls << 56)) };
@@ -166,6 +209,9 @@ void hb_page_fill(enum hb_page_class cls, uint64_t key, uint8_t *out, size_t pag
 	case HB_PAGE_DUP:
 		/* a few hundred templates, each text or heap: dedup's prey */
 		hb_page_fill((key & 1) ? HB_PAGE_TEXT : HB_PAGE_HEAP, key % 509, out, page_size);
+		return;
+	case HB_PAGE_TABLE:
+		fill_table(&r, out, page_size);
 		return;
 	case HB_PAGE_CLASSES:
 		break;

@@ -17,6 +17,21 @@ static const struct hb_profile profiles[] = {
 	  .help = "a used workstation: 30% zero, 20% heap, 20% text, 10% code, 15% random, 5% duplicate",
 	  .weight = { [HB_PAGE_ZERO] = 30, [HB_PAGE_HEAP] = 20, [HB_PAGE_TEXT] = 20,
 		      [HB_PAGE_CODE] = 10, [HB_PAGE_RANDOM] = 15, [HB_PAGE_DUP] = 5 } },
+	{ .name = "desktop",
+	  .help = "a desktop session: 15% zero, 25% heap, 15% text, 20% code, 15% random, 10% duplicate",
+	  .weight = { [HB_PAGE_ZERO] = 15, [HB_PAGE_HEAP] = 25, [HB_PAGE_TEXT] = 15,
+		      [HB_PAGE_CODE] = 20, [HB_PAGE_RANDOM] = 15, [HB_PAGE_DUP] = 10 } },
+	{ .name = "database",
+	  .help = "a database server: 55% table pages, 15% heap, 10% zero, 10% random, 5% text, 5% code",
+	  .weight = { [HB_PAGE_TABLE] = 55, [HB_PAGE_HEAP] = 15, [HB_PAGE_ZERO] = 10,
+		      [HB_PAGE_RANDOM] = 10, [HB_PAGE_TEXT] = 5, [HB_PAGE_CODE] = 5 } },
+	{ .name = "vmhost",
+	  .help = "a host of idle guests: 45% zero, 25% duplicate, 10% heap, 8% code, 7% text, 5% random",
+	  .weight = { [HB_PAGE_ZERO] = 45, [HB_PAGE_DUP] = 25, [HB_PAGE_HEAP] = 10,
+		      [HB_PAGE_CODE] = 8, [HB_PAGE_TEXT] = 7, [HB_PAGE_RANDOM] = 5 } },
+	{ .name = "duplicates",
+	  .help = "dedup's best case: 85% duplicate, 10% heap, 5% random",
+	  .weight = { [HB_PAGE_DUP] = 85, [HB_PAGE_HEAP] = 10, [HB_PAGE_RANDOM] = 5 } },
 };
 
 #define NPROFILES (sizeof(profiles) / sizeof(profiles[0]))

@@ -1,0 +1,140 @@
+/* summary.md: what a person reads after a run, a table and what missed. */
+#include "results.h"
+
+#include "core/error.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+enum field { F_SCENARIO, F_MEMORY, F_DISK, F_CHAIN, F_FAULT, F_CHUNK, F_COUNT };
+
+static void field_text(const struct scn_result *r, enum field f, char *buf, size_t cap)
+{
+	switch (f) {
+	case F_SCENARIO:
+		snprintf(buf, cap, "%s%s%s", r->scenario, r->part[0] ? "/" : "", r->part);
+		return;
+	case F_MEMORY:
+		snprintf(buf, cap, "%s", r->memory);
+		return;
+	case F_DISK:
+		snprintf(buf, cap, "%s", r->disk);
+		return;
+	case F_CHAIN:
+		snprintf(buf, cap, "%s", r->chain);
+		return;
+	case F_FAULT:
+		snprintf(buf, cap, "%s", r->fault);
+		return;
+	case F_CHUNK:
+		snprintf(buf, cap, "chunk=%u", r->chunk_pages);
+		return;
+	case F_COUNT:
+		break;
+	}
+	buf[0] = '\0';
+}
+
+static bool varies(const struct scn_results *rs, enum field f)
+{
+	char a[600], b[600];
+	unsigned i;
+
+	field_text(&rs->v[0], f, a, sizeof(a));
+	for (i = 1; i < rs->count; i++) {
+		field_text(&rs->v[i], f, b, sizeof(b));
+		if (strcmp(a, b) != 0)
+			return true;
+	}
+	return false;
+}
+
+void scn_result_label(const struct scn_results *rs, unsigned i, char *buf, size_t cap)
+{
+	char part[600];
+	size_t used = 0;
+	unsigned f;
+
+	buf[0] = '\0';
+	for (f = 0; f < F_COUNT; f++) {
+		if (!varies(rs, (enum field)f))
+			continue;
+		field_text(&rs->v[i], (enum field)f, part, sizeof(part));
+		if (used < cap)
+			used += (size_t)snprintf(buf + used, cap - used, "%s%s", used ? " " : "", part);
+	}
+	if (!buf[0])
+		snprintf(buf, cap, "%s", rs->v[i].chain);
+}
+
+static void cell(FILE *f, const char *s)
+{
+	fputs("| ", f);
+	for (; *s; s++) {
+		if (*s == '|')
+			fputc('\\', f);
+		fputc(*s == '\n' ? ' ' : *s, f);
+	}
+	fputc(' ', f);
+}
+
+int scn_write_summary(const char *path, const char *title, const struct scn_results *rs)
+{
+	FILE *f = fopen(path, "w");
+	struct utsname u;
+	char when[64], verdict[700], text[600];
+	time_t now = time(NULL);
+	unsigned i, missed = 0, wrong = 0, k;
+
+	if (!f)
+		return hb_fail(HB_EIO, "%s: %s", path, strerror(errno));
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", gmtime(&now));
+	if (uname(&u) != 0)
+		memset(&u, 0, sizeof(u));
+	for (i = 0; i < rs->count; i++) {
+		missed += !rs->v[i].met;
+		wrong += strcmp(rs->v[i].verdict, "WRONG") == 0;
+	}
+	fprintf(f, "# hiblab: %s\n\n%s on %s %s %s, %ld CPUs.  %u runs: %u as expected, %u not%s.\n\n",
+		title, when, u.sysname, u.release, u.machine, sysconf(_SC_NPROCESSORS_ONLN),
+		rs->count, rs->count - missed, missed, wrong ? ", some WRONG" : "");
+	fputs("| # | scenario | memory | disk | chain | fault | ratio | suspend MB/s | resume MB/s "
+	      "| peak RSS MiB | verdict | as expected |\n", f);
+	fputs("|---:|---|---|---|---|---|---:|---:|---:|---:|---|---|\n", f);
+	for (i = 0; i < rs->count; i++) {
+		const struct scn_result *r = &rs->v[i];
+		fprintf(f, "| %u ", r->index);
+		for (k = F_SCENARIO; k <= F_FAULT; k++) {
+			field_text(r, (enum field)k, text, sizeof(text));
+			cell(f, text);
+		}
+		fprintf(f, "| %.2f | %.1f | %.1f | %.1f ", r->ratio, r->suspend_mbps, r->resume_mbps,
+			(double)r->rss_kib / 1024.0);
+		scn_result_verdict_text(r, verdict, sizeof(verdict));
+		if (strlen(verdict) > 72)
+			strcpy(verdict + 69, "...");
+		cell(f, verdict);
+		fprintf(f, "| %s |\n", r->met ? "yes" : "**no**");
+	}
+	if (missed)
+		fputs("\n## Not as expected\n\n", f);
+	for (i = 0; i < rs->count; i++) {
+		const struct scn_result *r = &rs->v[i];
+		if (r->met)
+			continue;
+		scn_result_verdict_text(r, verdict, sizeof(verdict));
+		scn_result_key(r, text, sizeof(text));
+		fprintf(f, "- #%u %s: %s (expected %s)%s%s\n", r->index, text, verdict, r->expect,
+			r->suspend_error[0] ? "; suspend: " : "", r->suspend_error);
+	}
+	fputs("\nSuspend: source pages generated or read, filters, writes to the (simulated) "
+	      "disk and the commit.  Resume: reads, record checks, filters undone, the digest, "
+	      "and with verify every page compared with its source.  MB/s = source bytes / "
+	      "seconds, mean over the cycles.  Peak RSS: the run's own process.\n", f);
+	if (fclose(f) != 0)
+		return hb_fail(HB_EIO, "%s: %s", path, strerror(errno));
+	return 0;
+}

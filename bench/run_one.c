@@ -1,0 +1,229 @@
+/* One run, inside its child process: build the target, calibrate fault
+ * positions given in percent, then suspend and resume `cycles` times and
+ * judge what came back. */
+#include "runner.h"
+
+#include "core/engine.h"
+#include "core/error.h"
+#include "sim/disk.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+struct progress_ctx {
+	const struct scn_runner *rn;
+	const struct scn_run *r;
+	double start, last;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void progress(void *ctx, const struct hb_progress *p)
+{
+	struct progress_ctx *c = (struct progress_ctx *)ctx;
+	double t = now_s(), el, rate, eta;
+
+	if (!c->rn->tty || (t - c->last < 0.25 && p->done < p->total))
+		return;
+	c->last = t;
+	el = t - c->start;
+	rate = el > 0 ? (double)p->done / el / 1e6 : 0.0;
+	eta = p->done ? el * (double)(p->total - p->done) / (double)p->done : 0.0;
+	fprintf(stderr, "\r\033[K[%u/%u] %-7s %5.1f%% %8.1f MB/s ETA %4.0f s  %.60s", c->rn->done + 1,
+		c->rn->total, p->phase, p->total ? 100.0 * (double)p->done / (double)p->total : 100.0,
+		rate, eta, c->r->combo);
+	fflush(stderr);
+}
+
+void scn_result_from_run(struct scn_result *res, const struct scn_run *r)
+{
+	memset(res, 0, sizeof(*res));
+	res->index = r->index;
+	snprintf(res->scenario, sizeof(res->scenario), "%s", r->scenario);
+	snprintf(res->part, sizeof(res->part), "%s", r->part);
+	snprintf(res->memory, sizeof(res->memory), "%s", r->memory_label);
+	snprintf(res->disk, sizeof(res->disk), "%s", r->disk_label);
+	snprintf(res->chain, sizeof(res->chain), "%s", r->chain_label);
+	snprintf(res->fault, sizeof(res->fault), "%s", r->fault);
+	snprintf(res->expect, sizeof(res->expect), "%s", scn_expect_name(r->expect));
+	res->chunk_pages = r->chunk_pages;
+	res->cycles = r->cycles;
+}
+
+static bool needs_span(const char *fault)
+{
+	struct hb_fault_set set;
+	unsigned i;
+
+	if (hb_fault_parse(fault, &set))
+		return false;
+	for (i = 0; i < set.count; i++) {
+		if (set.f[i].pos == HB_POS_PERCENT || set.f[i].pos == HB_POS_RANDOM)
+			return true;
+	}
+	return false;
+}
+
+/* Percent positions mean "of what a fault-free suspend of this run writes":
+ * count it on a disk that keeps nothing and never sleeps. */
+static int calibrate(const struct scn_run *r, const char *key, uint64_t *span)
+{
+	char target[HB_STR_MAX * 2], name[64];
+	struct hb_suspend_args a = { .source = r->memory, .filters = r->chain, .key_spec = key,
+				     .chunk_pages = r->chunk_pages };
+	struct hb_disk_stats st;
+	struct hb_stats hs;
+	int err;
+
+	snprintf(name, sizeof(name), "calibrate-%u", r->index);
+	/* as large as it takes: a disk too small is a fault of the real run */
+	snprintf(target, sizeof(target), "%s,name=%s,backing=none,throttle=no,fault=none,size=1PiB",
+		 r->disk, name);
+	a.target = target;
+	err = hb_suspend(&a, &hs);
+	if (!err)
+		err = hb_disk_stats_by_name(name, &st);
+	if (!err)
+		*span = st.submitted;
+	hb_disk_forget(name);
+	return err;
+}
+
+static int build_target(const struct scn_runner *rn, const struct scn_run *r, const char *key,
+			char *target, size_t cap, char *disk_name, size_t ncap)
+{
+	uint64_t span = 0;
+	size_t used;
+	int err;
+
+	snprintf(disk_name, ncap, "run-%u", r->index);
+	if (r->disk_file) {
+		snprintf(target, cap, "file:%s/run-%u.img%s", rn->scratch, r->index, r->disk + 4);
+		disk_name[0] = '\0';
+		return 0;
+	}
+	snprintf(target, cap, "%s,name=%s", r->disk, disk_name);
+	used = strlen(target);
+	if (r->disk_file_backing)
+		used += (size_t)snprintf(target + used, cap - used, ",backing=%s/run-%u.disk",
+					 rn->scratch, r->index);
+	if (strcmp(r->fault, "none") != 0)
+		used += (size_t)snprintf(target + used, cap - used, ",fault=%s", r->fault);
+	if (needs_span(r->fault)) {
+		err = calibrate(r, key, &span);
+		if (err)
+			return err;
+		snprintf(target + used, cap - used, ",span=%llu", (unsigned long long)span);
+	}
+	return 0;
+}
+
+static bool meets(enum scn_expect e, int err)
+{
+	switch (e) {
+	case SCN_EXPECT_RESTORED:
+		return err == 0;
+	case SCN_EXPECT_REFUSED:
+		return err != 0 && err != HB_EMISMATCH;
+	case SCN_EXPECT_NO_IMAGE:
+		return err == HB_ENOIMAGE;
+	case SCN_EXPECT_SAFE:
+		return err != HB_EMISMATCH;
+	}
+	return false;
+}
+
+static void fired(const char *name, unsigned *count)
+{
+	struct hb_disk_stats st;
+
+	if (name[0] && hb_disk_stats_by_name(name, &st) == 0)
+		*count += st.fired;
+}
+
+void scn_run_here(const struct scn_runner *rn, const struct scn_run *r, struct scn_result *res)
+{
+	char target[HB_STR_MAX * 2], key[700], name[64];
+	const char *key_spec = key;
+	struct progress_ctx pc = { .rn = rn, .r = r };
+	struct hb_suspend_args sa = { .source = r->memory, .filters = r->chain,
+				      .chunk_pages = r->chunk_pages, .progress = progress,
+				      .progress_ctx = &pc };
+	struct hb_resume_args ra = { .verify = r->verify, .progress = progress,
+				     .progress_ctx = &pc };
+	struct hb_stats st;
+	struct rusage ru;
+	unsigned c, ok_s = 0, ok_r = 0;
+	bool decided = false;
+	int err;
+
+	scn_result_from_run(res, r);
+	if (r->key[0])
+		snprintf(key, sizeof(key), "%s", r->key);
+	else
+		snprintf(key, sizeof(key), "keyfile=%s", rn->keyfile);
+	err = build_target(rn, r, key_spec, target, sizeof(target), name, sizeof(name));
+	if (err) {
+		snprintf(res->verdict, sizeof(res->verdict), "refused");
+		snprintf(res->reason, sizeof(res->reason), "calibration failed: %s", hb_detail(err));
+		return;
+	}
+	sa.target = ra.target = target;
+	sa.key_spec = ra.key_spec = key_spec;
+	for (c = 0; c < r->cycles; c++) {
+		double t0 = now_s();
+		pc.start = pc.last = t0;
+		err = hb_suspend(&sa, &st);
+		if (err) {
+			snprintf(res->suspend_error, sizeof(res->suspend_error), "%s", hb_detail(err));
+		} else {
+			res->suspend_s += now_s() - t0;
+			res->bytes_in = st.bytes;
+			res->bytes_out = st.image_bytes;
+			ok_s++;
+		}
+		fired(name, &res->fired);
+		t0 = pc.start = pc.last = now_s();
+		err = hb_resume(&ra, &st);
+		fired(name, &res->fired);
+		if (!err) {
+			res->resume_s += now_s() - t0;
+			ok_r++;
+		}
+		if (decided)
+			continue;
+		/* the verdict is the first cycle that misses, else the last */
+		res->met = meets(r->expect, err);
+		snprintf(res->verdict, sizeof(res->verdict), "%s", err == 0 ? "restored" :
+			 err == HB_EMISMATCH ? "WRONG" : "refused");
+		snprintf(res->reason, sizeof(res->reason), "%s", err ? hb_detail(err) : "");
+		decided = !res->met;
+	}
+	if (ok_s) {
+		res->suspend_s /= ok_s;
+		res->suspend_mbps = res->suspend_s > 0 ? (double)res->bytes_in / res->suspend_s / 1e6 : 0;
+		res->ratio = res->bytes_out ? (double)res->bytes_in / (double)res->bytes_out : 0;
+	}
+	if (ok_r) {
+		res->resume_s /= ok_r;
+		res->resume_mbps = res->resume_s > 0 ? (double)res->bytes_in / res->resume_s / 1e6 : 0;
+	}
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		res->rss_kib = (uint64_t)ru.ru_maxrss;  /* KiB on Linux and the BSDs */
+	if (r->max_rss && res->rss_kib * 1024 > r->max_rss) {
+		size_t used = strlen(res->reason);
+		res->met = false;
+		snprintf(res->reason + used, sizeof(res->reason) - used, "%speak RSS %.1f MiB is over "
+			 "max-rss %.1f MiB", used ? "; " : "", (double)res->rss_kib / 1024.0,
+			 (double)r->max_rss / 1048576.0);
+	}
+}

@@ -1,0 +1,35 @@
+/* Running expanded scenario runs: each in a child process of its own, so
+ * its peak memory is its own and a crash is a verdict, not the end of the
+ * matrix. */
+#ifndef HB_BENCH_RUNNER_H
+#define HB_BENCH_RUNNER_H
+
+#include "results.h"
+#include "scenario.h"
+
+#include <stdio.h>
+
+struct scn_runner {
+	char scratch[512];     /* images, backing files and the key file */
+	char keyfile[600];
+	bool tty;              /* a progress line on stderr */
+	bool quiet;            /* only runs that miss their expectation */
+	unsigned total, done;
+	double started;
+	FILE *out;             /* one line per finished run */
+};
+
+/* Make the scratch directory (under $TMPDIR or /tmp) and a random key. */
+int scn_runner_init(struct scn_runner *rn, bool quiet, FILE *out);
+void scn_runner_fini(struct scn_runner *rn);
+
+/* Run r in a child process and fill res. */
+int scn_runner_run(struct scn_runner *rn, const struct scn_run *r, struct scn_result *res);
+
+/* In the child: the run itself (suspend and resume, cycles times). */
+void scn_run_here(const struct scn_runner *rn, const struct scn_run *r, struct scn_result *res);
+
+/* The fields of res that describe r. */
+void scn_result_from_run(struct scn_result *res, const struct scn_run *r);
+
+#endif

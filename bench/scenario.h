@@ -1,0 +1,125 @@
+/* Scenario files (docs/SCENARIOS.md): parsing, checking and expanding the
+ * matrix into runs.  Every mistake is reported as "file:line: message"
+ * before anything runs. */
+#ifndef HB_BENCH_SCENARIO_H
+#define HB_BENCH_SCENARIO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/options.h"
+
+/* Keys that take a list and so make a matrix axis, outermost first. */
+enum scn_axis {
+	SCN_AX_MEMORY,
+	SCN_AX_DISK,
+	SCN_AX_PAGES,
+	SCN_AX_COMPRESS,
+	SCN_AX_ENCRYPT,
+	SCN_AX_CHECKSUM,
+	SCN_AX_CHAIN,
+	SCN_AX_FAULT,
+	SCN_AX_CHUNK,
+	SCN_AXES
+};
+
+/* Keys with one value. */
+enum scn_single {
+	SCN_KEY_CYCLES,
+	SCN_KEY_EXPECT,
+	SCN_KEY_KEY,
+	SCN_KEY_VERIFY,
+	SCN_KEY_DESCRIPTION,
+	SCN_KEY_MAX_RSS,
+	SCN_SINGLES
+};
+
+enum scn_expect {
+	SCN_EXPECT_RESTORED,  /* restored bit-exact */
+	SCN_EXPECT_REFUSED,   /* refused, for any reason */
+	SCN_EXPECT_NO_IMAGE,  /* refused because there is no image */
+	SCN_EXPECT_SAFE       /* restored or refused: never WRONG */
+};
+
+/* One key's value in one section: its items and their lines. */
+struct scn_list {
+	int line;        /* 0: not set in this section */
+	unsigned count;
+	char **items;
+	int *lines;
+};
+
+struct scn_section {
+	char name[64];   /* "" for the part before any [section] */
+	int line;
+	struct scn_list axis[SCN_AXES];
+	struct scn_list single[SCN_SINGLES];
+};
+
+struct scn_file {
+	char path[1024];
+	char dir[1024];        /* relative memory files are found from here */
+	char name[64];         /* name = ..., or the file name without .scn */
+	struct scn_section top;
+	struct scn_section *parts;
+	unsigned nparts;
+};
+
+#define SCN_DIAG_MAX 32
+
+/* Mistakes found, each "file:line: message". */
+struct scn_diag {
+	unsigned count;
+	char msg[SCN_DIAG_MAX][640];
+};
+
+/* Parse and check text (named path in messages).  Returns 0, or HB_EUSAGE
+ * with every mistake in d; f is filled either way (scn_free it). */
+int scn_parse_text(const char *path, const char *text, struct scn_file *f, struct scn_diag *d);
+int scn_parse_file(const char *path, struct scn_file *f, struct scn_diag *d);
+void scn_free(struct scn_file *f);
+
+const char *scn_axis_key(enum scn_axis a);
+const char *scn_expect_name(enum scn_expect e);
+
+/* ---- expansion -------------------------------------------------------------- */
+
+struct scn_run {
+	unsigned index;              /* position among all runs of the files, from 0 */
+	char scenario[64];
+	char part[64];
+	char memory[HB_STR_MAX];     /* source spec: "sim:mixed,size=1GiB,seed=1" */
+	char disk[HB_STR_MAX];       /* target spec without scratch paths and faults */
+	bool disk_file;              /* the file writer: the runner adds the path */
+	bool disk_file_backing;      /* sim with backing=file: the runner adds a path */
+	char chain[HB_STR_MAX];      /* --filters text, "" for none */
+	char fault[256];             /* "none" or a fault spec */
+	uint32_t chunk_pages;
+	unsigned cycles;
+	enum scn_expect expect;
+	bool verify;
+	char key[HB_STR_MAX];        /* "" : a random key file made by the runner */
+	uint64_t max_rss;            /* bytes; 0: no limit on the run's peak RSS */
+	/* labels, as written in the scenario */
+	char memory_label[256];
+	char disk_label[256];
+	char chain_label[HB_STR_MAX];
+	char combo[1200];            /* all of the above on one line: --only and keys */
+};
+
+struct scn_runs {
+	struct scn_run *v;
+	unsigned count, cap;
+};
+
+/* Append the runs of f to runs (indexes continue from runs->count). */
+int scn_expand(const struct scn_file *f, struct scn_runs *runs);
+void scn_runs_free(struct scn_runs *runs);
+
+/* "scenario[/part] combo" contains pattern, a glob allowed ("*lz4*ssd*"). */
+bool scn_match(const struct scn_run *r, const char *pattern);
+
+/* The name --only matches: "scenario[/part]". */
+void scn_run_id(const struct scn_run *r, char *buf, unsigned cap);
+
+#endif

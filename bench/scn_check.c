@@ -1,0 +1,162 @@
+/* Checking a parsed scenario: every value against this build's plugins and
+ * the rules of docs/SCENARIOS.md, each mistake at the line it is on. */
+#include "scenario.h"
+#include "scn_items.h"
+
+#include "core/options.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void add(struct scn_diag *d, const struct scn_file *f, int line, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 4, 5)))
+#endif
+	;
+
+static void add(struct scn_diag *d, const struct scn_file *f, int line, const char *fmt, ...)
+{
+	char text[512];
+	va_list ap;
+
+	if (d->count == SCN_DIAG_MAX)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	snprintf(d->msg[d->count++], sizeof(d->msg[0]), "%.300s:%d: %.320s", f->path, line, text);
+}
+
+static bool whole_number(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	long v;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	v = strtol(s, &end, 10);
+	if (*end || v < lo || v > hi)
+		return false;
+	if (out)
+		*out = v;
+	return true;
+}
+
+static void check_axis(const struct scn_file *f, enum scn_axis a, const struct scn_list *l,
+		       struct scn_diag *d)
+{
+	char spec[HB_STR_MAX * 2], msg[512];
+	unsigned i;
+	bool is_file, backing;
+	int bad;
+
+	for (i = 0; i < l->count; i++) {
+		const char *item = l->items[i];
+		switch (a) {
+		case SCN_AX_MEMORY:
+			bad = scn_memory_spec(item, f->dir, spec, sizeof(spec), msg, sizeof(msg));
+			break;
+		case SCN_AX_DISK:
+			bad = scn_disk_spec(item, spec, sizeof(spec), &is_file, &backing, msg,
+					    sizeof(msg));
+			break;
+		case SCN_AX_PAGES:
+		case SCN_AX_COMPRESS:
+		case SCN_AX_ENCRYPT:
+		case SCN_AX_CHECKSUM:
+			bad = scn_filters_spec(scn_axis_key(a), item, spec, sizeof(spec), msg,
+					       sizeof(msg));
+			break;
+		case SCN_AX_CHAIN:
+			bad = scn_chain_spec(item, spec, sizeof(spec), msg, sizeof(msg));
+			break;
+		case SCN_AX_FAULT:
+			bad = scn_fault_check(item, msg, sizeof(msg));
+			break;
+		case SCN_AX_CHUNK:
+			bad = whole_number(item, 1, 4096, NULL) ? 0 : -1;
+			snprintf(msg, sizeof(msg), "chunk-pages: '%s': expected 1..4096", item);
+			break;
+		case SCN_AXES:
+		default:
+			bad = 0;
+			break;
+		}
+		if (bad)
+			add(d, f, l->lines[i], "%s", msg);
+	}
+}
+
+static void check_single(const struct scn_file *f, enum scn_single k, const struct scn_list *l,
+			 struct scn_diag *d)
+{
+	const char *v;
+	unsigned e;
+	uint64_t size;
+
+	if (!l->count)
+		return;
+	v = l->items[0];
+	switch (k) {
+	case SCN_KEY_CYCLES:
+		if (!whole_number(v, 1, 1000, NULL))
+			add(d, f, l->line, "cycles: '%s': expected 1..1000", v);
+		return;
+	case SCN_KEY_EXPECT:
+		for (e = 0; e <= SCN_EXPECT_SAFE; e++) {
+			if (strcmp(v, scn_expect_name((enum scn_expect)e)) == 0)
+				return;
+		}
+		add(d, f, l->line, "expect: '%s': expected restored, refused, no-image or safe", v);
+		return;
+	case SCN_KEY_VERIFY:
+		if (strcmp(v, "yes") && strcmp(v, "no"))
+			add(d, f, l->line, "verify: '%s': expected yes or no", v);
+		return;
+	case SCN_KEY_KEY:
+		if (strcmp(v, "auto") && strncmp(v, "keyfile=", 8) && strncmp(v, "passfile=", 9))
+			add(d, f, l->line, "key: '%s': expected auto, keyfile=PATH or passfile=PATH",
+			    v);
+		return;
+	case SCN_KEY_MAX_RSS:
+		if (hb_parse_size(v, &size) || size == 0)
+			add(d, f, l->line, "max-rss: '%s': expected a size like 64MiB", v);
+		return;
+	case SCN_KEY_DESCRIPTION:
+	case SCN_SINGLES:
+		return;
+	}
+}
+
+static void check_section(const struct scn_file *f, const struct scn_section *s,
+			  struct scn_diag *d)
+{
+	static const enum scn_axis filter_axes[] = { SCN_AX_PAGES, SCN_AX_COMPRESS,
+						     SCN_AX_ENCRYPT, SCN_AX_CHECKSUM };
+	unsigned i;
+
+	for (i = 0; i < SCN_AXES; i++)
+		check_axis(f, (enum scn_axis)i, &s->axis[i], d);
+	for (i = 0; i < SCN_SINGLES; i++)
+		check_single(f, (enum scn_single)i, &s->single[i], d);
+	for (i = 0; s->axis[SCN_AX_CHAIN].line && i < 4; i++) {
+		const struct scn_list *l = &s->axis[filter_axes[i]];
+		if (l->line) {
+			add(d, f, s->axis[SCN_AX_CHAIN].line, "chain: excludes pages, compress, "
+			    "encrypt and checksum (%s is set on line %d)", scn_axis_key(filter_axes[i]),
+			    l->line);
+			break;
+		}
+	}
+}
+
+void scn_check(const struct scn_file *f, struct scn_diag *d)
+{
+	unsigned i;
+
+	check_section(f, &f->top, d);
+	for (i = 0; i < f->nparts; i++)
+		check_section(f, &f->parts[i], d);
+}

@@ -1,0 +1,191 @@
+/* Expanding a checked scenario into runs: the product of its axes, the
+ * first axis outermost, each [part] on its own with the file's defaults. */
+#include "scenario.h"
+#include "scn_items.h"
+
+#include "core/error.h"
+
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Values of keys a scenario leaves out. */
+static const char *const axis_default[SCN_AXES] = {
+	[SCN_AX_MEMORY] = "mixed size=64MiB seed=1", [SCN_AX_DISK] = "instant",
+	[SCN_AX_PAGES] = "none", [SCN_AX_COMPRESS] = "none", [SCN_AX_ENCRYPT] = "none",
+	[SCN_AX_CHECKSUM] = "none", [SCN_AX_CHAIN] = "none", [SCN_AX_FAULT] = "none",
+	[SCN_AX_CHUNK] = "32",
+};
+
+static bool is_filter_axis(unsigned a)
+{
+	return a == SCN_AX_PAGES || a == SCN_AX_COMPRESS || a == SCN_AX_ENCRYPT ||
+	       a == SCN_AX_CHECKSUM;
+}
+
+/* The part's own setting, else the file's; a part's chain drops the file's
+ * filter axes and a part's filter axis drops the file's chain. */
+static const struct scn_list *effective(const struct scn_file *f, const struct scn_section *s,
+					unsigned a)
+{
+	unsigned i;
+
+	if (s->axis[a].line)
+		return &s->axis[a];
+	if (s == &f->top)
+		return NULL;
+	if (a == SCN_AX_CHAIN) {
+		for (i = 0; i < SCN_AXES; i++) {
+			if (is_filter_axis(i) && s->axis[i].line)
+				return NULL;
+		}
+	} else if (is_filter_axis(a) && s->axis[SCN_AX_CHAIN].line) {
+		return NULL;
+	}
+	return f->top.axis[a].line ? &f->top.axis[a] : NULL;
+}
+
+static const char *single(const struct scn_file *f, const struct scn_section *s,
+			  enum scn_single k, const char *def)
+{
+	if (s->single[k].count)
+		return s->single[k].items[0];
+	if (f->top.single[k].count)
+		return f->top.single[k].items[0];
+	return def;
+}
+
+static int grow(struct scn_runs *runs)
+{
+	struct scn_run *v;
+	unsigned cap = runs->cap ? runs->cap * 2 : 64;
+
+	if (runs->count < runs->cap)
+		return 0;
+	v = (struct scn_run *)realloc(runs->v, cap * sizeof(*v));
+	if (!v)
+		return hb_fail(HB_ENOMEM, "out of memory");
+	runs->v = v;
+	runs->cap = cap;
+	return 0;
+}
+
+static void join_chain(char *out, size_t cap, const char *add)
+{
+	size_t used = strlen(out);
+
+	if (*add)
+		snprintf(out + used, cap - used, "%s%s", used ? "," : "", add);
+}
+
+/* One combination: pick[a] is the item of each axis. */
+static int make_run(const struct scn_file *f, const struct scn_section *s,
+		    const char *const pick[SCN_AXES], struct scn_run *r)
+{
+	char msg[512], spec[HB_STR_MAX];
+	unsigned a, e;
+	const char *expect = single(f, s, SCN_KEY_EXPECT, "restored");
+
+	memset(r, 0, sizeof(*r));
+	snprintf(r->scenario, sizeof(r->scenario), "%s", f->name);
+	snprintf(r->part, sizeof(r->part), "%s", s->name);
+	if (scn_memory_spec(pick[SCN_AX_MEMORY], f->dir, r->memory, sizeof(r->memory), msg,
+			    sizeof(msg)) ||
+	    scn_disk_spec(pick[SCN_AX_DISK], r->disk, sizeof(r->disk), &r->disk_file,
+			  &r->disk_file_backing, msg, sizeof(msg)))
+		return hb_fail(HB_EUSAGE, "%s: %s", f->path, msg);
+	for (a = SCN_AX_PAGES; a <= SCN_AX_CHAIN; a++) {
+		int bad = a == SCN_AX_CHAIN ?
+			scn_chain_spec(pick[a], spec, sizeof(spec), msg, sizeof(msg)) :
+			scn_filters_spec(scn_axis_key((enum scn_axis)a), pick[a], spec,
+					 sizeof(spec), msg, sizeof(msg));
+		if (bad)
+			return hb_fail(HB_EUSAGE, "%s: %s", f->path, msg);
+		join_chain(r->chain, sizeof(r->chain), spec);
+	}
+	snprintf(r->fault, sizeof(r->fault), "%s", pick[SCN_AX_FAULT]);
+	r->chunk_pages = (uint32_t)strtoul(pick[SCN_AX_CHUNK], NULL, 10);
+	r->cycles = (unsigned)strtoul(single(f, s, SCN_KEY_CYCLES, "1"), NULL, 10);
+	for (e = SCN_EXPECT_RESTORED; e < SCN_EXPECT_SAFE; e++) {
+		if (strcmp(expect, scn_expect_name((enum scn_expect)e)) == 0)
+			break;
+	}
+	r->expect = (enum scn_expect)e;
+	r->verify = strcmp(single(f, s, SCN_KEY_VERIFY, "yes"), "yes") == 0;
+	snprintf(r->key, sizeof(r->key), "%s", single(f, s, SCN_KEY_KEY, "auto"));
+	if (strcmp(r->key, "auto") == 0)
+		r->key[0] = '\0';
+	if (hb_parse_size(single(f, s, SCN_KEY_MAX_RSS, "0"), &r->max_rss))
+		r->max_rss = 0;
+	snprintf(r->memory_label, sizeof(r->memory_label), "%s", pick[SCN_AX_MEMORY]);
+	snprintf(r->disk_label, sizeof(r->disk_label), "%s", pick[SCN_AX_DISK]);
+	snprintf(r->chain_label, sizeof(r->chain_label), "%s", r->chain[0] ? r->chain : "none");
+	snprintf(r->combo, sizeof(r->combo), "memory=%.200s disk=%.200s chain=%.500s fault=%.200s chunk=%u",
+		 r->memory_label, r->disk_label, r->chain_label, r->fault, r->chunk_pages);
+	return 0;
+}
+
+static int expand_section(const struct scn_file *f, const struct scn_section *s,
+			  struct scn_runs *runs)
+{
+	const struct scn_list *l[SCN_AXES];
+	const char *pick[SCN_AXES];
+	unsigned at[SCN_AXES] = { 0 }, a;
+	int err;
+
+	for (a = 0; a < SCN_AXES; a++)
+		l[a] = effective(f, s, a);
+	for (;;) {
+		for (a = 0; a < SCN_AXES; a++)
+			pick[a] = l[a] ? l[a]->items[at[a]] : axis_default[a];
+		err = grow(runs);
+		if (!err)
+			err = make_run(f, s, pick, &runs->v[runs->count]);
+		if (err)
+			return err;
+		runs->v[runs->count].index = runs->count;
+		runs->count++;
+		/* odometer: the last axis turns fastest */
+		for (a = SCN_AXES; a-- > 0;) {
+			if (l[a] && ++at[a] < l[a]->count)
+				break;
+			at[a] = 0;
+		}
+		if (a == (unsigned)-1)
+			return 0;
+	}
+}
+
+int scn_expand(const struct scn_file *f, struct scn_runs *runs)
+{
+	unsigned i;
+	int err = 0;
+
+	if (f->nparts == 0)
+		return expand_section(f, &f->top, runs);
+	for (i = 0; i < f->nparts && !err; i++)
+		err = expand_section(f, &f->parts[i], runs);
+	return err;
+}
+
+void scn_runs_free(struct scn_runs *runs)
+{
+	free(runs->v);
+	memset(runs, 0, sizeof(*runs));
+}
+
+void scn_run_id(const struct scn_run *r, char *buf, unsigned cap)
+{
+	snprintf(buf, cap, "%s%s%s", r->scenario, r->part[0] ? "/" : "", r->part);
+}
+
+bool scn_match(const struct scn_run *r, const char *pattern)
+{
+	char text[1400], glob[600];
+
+	scn_run_id(r, text, 200);
+	snprintf(text + strlen(text), sizeof(text) - strlen(text), " %s", r->combo);
+	snprintf(glob, sizeof(glob), "*%s*", pattern);
+	return fnmatch(glob, text, 0) == 0;
+}

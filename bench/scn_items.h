@@ -1,0 +1,38 @@
+/* One value of a scenario key turned into the spec text the engine takes,
+ * and checked against this build's plugins.  On a mistake these return -1
+ * with the message (without "file:line: ") in msg. */
+#ifndef HB_BENCH_SCN_ITEMS_H
+#define HB_BENCH_SCN_ITEMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* "mixed size=1GiB seed=7" -> "sim:mixed,size=1GiB,seed=7";
+ * "file:dump.raw" -> "file:DIR/dump.raw" (relative to the scenario). */
+int scn_memory_spec(const char *item, const char *dir, char *spec, size_t cap, char *msg,
+		    size_t mcap);
+
+/* "ssd size=8GiB keep=50" -> "sim:ssd,size=8GiB,keep=50"; "file" -> "file"
+ * (*is_file: the runner adds a path); backing=file sets *file_backing and is
+ * left out (the runner adds a scratch path). */
+int scn_disk_spec(const char *item, char *spec, size_t cap, bool *is_file, bool *file_backing,
+		  char *msg, size_t mcap);
+
+/* A filter axis value: "zero+dedup", "zstd:3", "zstd level=19 window=20",
+ * "none" -> a --filters list ("" for none).  key names the axis. */
+int scn_filters_spec(const char *key, const char *item, char *spec, size_t cap, char *msg,
+		     size_t mcap);
+
+/* A chain value: a --filters list as is ("zero,lz4,crc32c" or "none"). */
+int scn_chain_spec(const char *item, char *spec, size_t cap, char *msg, size_t mcap);
+
+/* "none" or a fault spec (sim/disk.h). */
+int scn_fault_check(const char *item, char *msg, size_t mcap);
+
+struct scn_file;
+struct scn_diag;
+
+/* Check every value of every section of a parsed file; adds to d. */
+void scn_check(const struct scn_file *f, struct scn_diag *d);
+
+#endif

@@ -1,0 +1,87 @@
+#!/bin/sh
+# Scenario tests: scenarios/smoke.scn runs and every run meets its
+# expectation; bad files exit 2 with the exact FILE:LINE message and run
+# nothing; --list, --only, --shard, merge and compare behave.
+# Usage: HIBLAB=build/hiblab sh tests/scenario.sh
+set -u
+
+HIBLAB=${HIBLAB:-build/hiblab}
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/hiblab-scn-XXXXXX")
+trap 'rm -rf "$TMP"' EXIT INT TERM
+passed=0
+failed=0
+
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+
+# expect CODE ARGS...: hiblab exits CODE
+expect() {
+	want=$1
+	shift
+	"$HIBLAB" "$@" >"$TMP/out" 2>"$TMP/err"
+	got=$?
+	if [ "$got" -eq "$want" ]; then ok; else bad "hiblab $*: exit $got, expected $want: $(cat "$TMP/err")"; fi
+}
+
+# bad_file LINE MESSAGE TEXT: a file holding TEXT is refused with exactly
+# "FILE:LINE: MESSAGE" on stderr, exit 2, and no results
+bad_file() {
+	printf '%s\n' "$3" >"$TMP/bad.scn"
+	rm -rf "$TMP/none"
+	"$HIBLAB" run "$TMP/bad.scn" --out "$TMP/none" >"$TMP/out" 2>"$TMP/err"
+	got=$?
+	if [ "$got" -ne 2 ]; then
+		bad "bad file ($3): exit $got, expected 2"
+	elif [ "$(cat "$TMP/err")" != "$TMP/bad.scn:$1: $2" ]; then
+		bad "bad file ($3): got '$(cat "$TMP/err")', expected '$TMP/bad.scn:$1: $2'"
+	elif [ -e "$TMP/none" ]; then
+		bad "bad file ($3): results were written"
+	else
+		ok
+	fi
+}
+
+# smoke: every run as expected, every report written
+expect 0 run scenarios/smoke.scn --quiet --out "$TMP/smoke"
+for f in runs.csv runs.json summary.md junit.xml; do
+	if [ -s "$TMP/smoke/$f" ]; then ok; else bad "smoke: no $f"; fi
+done
+runs=$(($(wc -l <"$TMP/smoke/runs.csv") - 1))
+if grep -q ',WRONG,' "$TMP/smoke/runs.csv"; then bad "smoke: a WRONG verdict"; else ok; fi
+if grep -q "<testsuites name=\"hiblab\" tests=\"$runs\" failures=\"0\">" "$TMP/smoke/junit.xml"; then ok; else bad "smoke: junit.xml"; fi
+
+# the parser's bad inputs
+bad_file 2 "unknown key 'compres'" "$(printf 'name = x\ncompres = lz4')"
+bad_file 1 "memory: sim: size: '12XB' is not a size: unknown unit 'XB' (use B, KiB, MiB, GiB, TiB)" \
+	"memory = mixed size=12XB"
+bad_file 1 "compress: unknown filter 'zzip' (see: hiblab plugins)" "compress = lz4, zzip"
+bad_file 1 "compress: empty item in the list" "compress = lz4,,zstd"
+bad_file 1 "compress: empty value" "compress ="
+bad_file 1 "fault: fault powercut@200%: '200%' is not a percentage 0..100%" "fault = powercut@200%"
+bad_file 3 "cycles: takes one value, not a list" "$(printf '[a]\n\ncycles = 1, 2')"
+expect 2 run "$TMP/missing.scn"
+expect 2 run scenarios/smoke.scn --shard 3/2
+expect 2 run scenarios/smoke.scn --only no-such-run
+
+# --list and --only run nothing; shards cover the matrix exactly once
+expect 0 run scenarios/smoke.scn --list
+if [ "$(wc -l <"$TMP/out")" -eq "$runs" ]; then ok; else bad "--list: $(wc -l <"$TMP/out") lines for $runs runs"; fi
+expect 0 run scenarios/smoke.scn --list --only 'powercut@flush*'
+if [ "$(wc -l <"$TMP/out")" -ge 1 ] && ! grep -qv 'powercut@flush' "$TMP/out"; then ok; else bad "--only"; fi
+expect 0 run scenarios/smoke.scn --quiet --shard 1/2 --out "$TMP/s1"
+expect 0 run scenarios/smoke.scn --quiet --shard 2/2 --out "$TMP/s2"
+expect 0 merge --out "$TMP/merged" "$TMP/s1" "$TMP/s2"
+merged=$(($(wc -l <"$TMP/merged/runs.csv") - 1))
+if [ "$merged" -eq "$runs" ]; then ok; else bad "merge: $merged runs, expected $runs"; fi
+
+# compare: the same figures pass; a slower run or a changed verdict fails
+expect 0 compare "$TMP/smoke" "$TMP/smoke"
+awk -F, 'BEGIN { OFS = "," } NR == 2 { $(NF - 8) = $(NF - 8) / 3 } { print }' "$TMP/smoke/runs.csv" >"$TMP/slow.csv"
+expect 1 compare "$TMP/smoke" "$TMP/slow.csv"
+if grep -q '^slower ' "$TMP/out"; then ok; else bad "compare: no 'slower' line: $(cat "$TMP/out")"; fi
+sed 's/,restored,\(.*\),yes,/,refused,\1,no,/' "$TMP/smoke/runs.csv" >"$TMP/refused.csv"
+expect 1 compare "$TMP/smoke" "$TMP/refused.csv"
+expect 2 compare "$TMP/smoke"
+
+echo "scenario tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

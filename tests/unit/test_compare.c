@@ -1,0 +1,122 @@
+/* hiblab compare finds regressions beyond the tolerance and nothing within
+ * it; runs.csv reads back what was written. */
+#include "testutil.h"
+
+#include "bench/results.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+static struct scn_result make(unsigned index, const char *chain, double s, double r,
+			      double ratio, bool met)
+{
+	struct scn_result x;
+
+	memset(&x, 0, sizeof(x));
+	x.index = index;
+	snprintf(x.scenario, sizeof(x.scenario), "bench");
+	snprintf(x.memory, sizeof(x.memory), "mixed size=1GiB seed=1");
+	snprintf(x.disk, sizeof(x.disk), "ssd");
+	snprintf(x.chain, sizeof(x.chain), "%s", chain);
+	snprintf(x.fault, sizeof(x.fault), "none");
+	snprintf(x.expect, sizeof(x.expect), "restored");
+	snprintf(x.verdict, sizeof(x.verdict), "%s", met ? "restored" : "refused");
+	if (!met)
+		snprintf(x.reason, sizeof(x.reason), "record 3: checksum mismatch");
+	x.chunk_pages = 32;
+	x.cycles = 1;
+	x.suspend_mbps = s;
+	x.resume_mbps = r;
+	x.ratio = ratio;
+	x.met = met;
+	x.rss_kib = 10240;
+	x.bytes_in = 1 << 30;
+	return x;
+}
+
+static struct scn_compare_totals run(const struct scn_result *b, unsigned nb,
+				     const struct scn_result *c, unsigned nc, double tol)
+{
+	struct scn_results base = { .v = NULL }, cur = { .v = NULL };
+	struct scn_compare_totals t;
+	FILE *out = fopen("/dev/null", "w");
+	unsigned i;
+
+	for (i = 0; i < nb; i++)
+		scn_results_add(&base, &b[i]);
+	for (i = 0; i < nc; i++)
+		scn_results_add(&cur, &c[i]);
+	scn_compare(&base, &cur, tol, out, &t);
+	fclose(out);
+	scn_results_free(&base);
+	scn_results_free(&cur);
+	return t;
+}
+
+Test(compare, within_tolerance_is_quiet)
+{
+	struct scn_result b = make(0, "zero,lz4", 800, 1200, 2.6, true);
+	struct scn_result c = make(0, "zero,lz4", 760, 1290, 2.55, true);
+	struct scn_compare_totals t = run(&b, 1, &c, 1, 0.10);
+
+	cr_assert_eq(t.matched, 1);
+	cr_assert_eq(t.regressions, 0);
+	cr_assert_eq(t.improvements, 0);
+}
+
+Test(compare, slower_bigger_and_verdict_are_regressions)
+{
+	struct scn_result b[3] = { make(0, "zero,lz4", 800, 1200, 2.6, true),
+				   make(1, "zero,zstd", 500, 900, 3.0, true),
+				   make(2, "zero", 1000, 2000, 1.4, true) };
+	struct scn_result c[3] = { make(0, "zero,lz4", 600, 1200, 2.6, true),   /* slower */
+				   make(1, "zero,zstd", 500, 900, 2.5, true),   /* bigger */
+				   make(2, "zero", 1000, 2000, 1.4, false) };   /* refused */
+	struct scn_compare_totals t = run(b, 3, c, 3, 0.10);
+
+	cr_assert_eq(t.matched, 3);
+	cr_assert_eq(t.regressions, 3);
+	t = run(b, 3, c, 3, 0.30);  /* a looser tolerance forgives the figures, not the verdict */
+	cr_assert_eq(t.regressions, 1);
+}
+
+Test(compare, improvements_and_unpaired)
+{
+	struct scn_result b[2] = { make(0, "zero,lz4", 800, 1200, 2.6, false),
+				   make(1, "gone", 1, 1, 1, true) };
+	struct scn_result c[2] = { make(0, "zero,lz4", 1000, 1200, 2.6, true),
+				   make(1, "new", 1, 1, 1, true) };
+	struct scn_compare_totals t = run(b, 2, c, 2, 0.10);
+
+	cr_assert_eq(t.regressions, 0);
+	cr_assert_eq(t.improvements, 2);  /* fixed, and faster */
+	cr_assert_eq(t.only_base, 1);
+	cr_assert_eq(t.only_new, 1);
+}
+
+Test(compare, csv_round_trip)
+{
+	struct scn_results rs = { .v = NULL }, back = { .v = NULL };
+	struct scn_result r = make(7, "zero,zstd:level=3,crc32c", 812.5, 1203.25, 2.6125, false);
+	char dir[256], path[512];
+
+	snprintf(r.suspend_error, sizeof(r.suspend_error), "sim: power cut, \"quoted\"\nline");
+	scn_results_add(&rs, &r);
+	tu_mkdir(dir, sizeof(dir));
+	tu_path(path, sizeof(path), dir, "runs.csv");
+	cr_assert_eq(scn_write_csv(path, &rs), 0);
+	cr_assert_eq(scn_load(path, &back), 0);
+	cr_assert_eq(back.count, 1);
+	cr_assert_eq(back.v[0].index, 7);
+	cr_assert_str_eq(back.v[0].chain, r.chain);
+	cr_assert_str_eq(back.v[0].reason, r.reason);
+	cr_assert_str_eq(back.v[0].suspend_error, r.suspend_error);
+	cr_assert_eq(back.v[0].met, false);
+	cr_assert_float_eq(back.v[0].suspend_mbps, 812.5, 0.01);
+	cr_assert_float_eq(back.v[0].ratio, 2.6125, 0.0001);
+	cr_assert_eq(back.v[0].bytes_in, 1u << 30);
+	scn_results_free(&rs);
+	scn_results_free(&back);
+	tu_rmdir(dir);
+}

@@ -21,6 +21,10 @@ extern const struct hb_filter hb_filter_crc32c;
 extern const struct hb_filter hb_filter_xxh3;
 extern const struct hb_filter hb_filter_sha256;
 extern const struct hb_writer hb_writer_file;
+extern const struct hb_writer hb_writer_block;
+extern const struct hb_writer hb_writer_swap;
+extern const struct hb_source hb_source_snapshot;
+extern const struct hb_sink hb_sink_snapshot;
 extern const struct hb_writer hb_writer_sim;
 extern const struct hb_source hb_source_sim;
 extern const struct hb_source hb_source_file;
@@ -46,6 +50,8 @@ static const struct hb_registered filters[] = {
 
 static const struct hb_registered writers[] = {
 	{ .plugin = &hb_writer_file.base, .ops = &hb_writer_file },
+	{ .plugin = &hb_writer_block.base, .ops = &hb_writer_block },
+	{ .plugin = &hb_writer_swap.base, .ops = &hb_writer_swap },
 	{ .plugin = &hb_writer_sim.base, .ops = &hb_writer_sim },
 	{ .plugin = NULL },
 };
@@ -53,11 +59,13 @@ static const struct hb_registered writers[] = {
 static const struct hb_registered sources[] = {
 	{ .plugin = &hb_source_sim.base, .ops = &hb_source_sim },
 	{ .plugin = &hb_source_file.base, .ops = &hb_source_file },
+	{ .plugin = &hb_source_snapshot.base, .ops = &hb_source_snapshot },
 	{ .plugin = NULL },
 };
 
 static const struct hb_registered sinks[] = {
 	{ .plugin = &hb_sink_file.base, .ops = &hb_sink_file },
+	{ .plugin = &hb_sink_snapshot.base, .ops = &hb_sink_snapshot },
 	{ .plugin = &hb_sink_null.base, .ops = &hb_sink_null },
 	{ .plugin = &hb_sink_verify.base, .ops = &hb_sink_verify },
 	{ .plugin = NULL },

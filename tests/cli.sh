@@ -105,5 +105,70 @@ run 0 'suspended' suspend --source "$src" --target "file:$img"
 run 0 'invalidated' invalidate "file:$img"
 run 3 'already resumed or invalidated' resume --target "file:$img"
 
+# block: a preallocated file; one too small is refused up front, untouched
+blk=$TMP/block.img
+truncate -s 16M "$blk"
+run 0 'suspended 2048 pages' suspend --source "$src" --filters zero --target "block:$blk"
+run 0 'restored 2048 pages, bit-exact' resume --target "block:$blk" --verify
+truncate -s 4M "$TMP/small.img"
+sum=$(cksum <"$TMP/small.img")
+run 1 'image needs 8\.0 MiB, block:.* has room for 4\.0 MiB' suspend --source "$src" \
+	--target "block:$TMP/small.img"
+check "a refused block: target was written" [ "$(cksum <"$TMP/small.img")" = "$sum" ]
+run 2 'does not exist' suspend --source "$src" --target "block:$TMP/none.img"
+check_not "block: created a file" [ -e "$TMP/none.img" ]
+
+# swap: an area made by mkswap takes the image and gets its header back,
+# byte for byte, after a resume, an invalidate and a refused image
+PATH=$PATH:/usr/sbin:/sbin
+if command -v mkswap >/dev/null 2>&1 && command -v blkid >/dev/null 2>&1; then
+	sw=$TMP/swap.area
+	uuid=0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0
+	truncate -s 16M "$sw"
+	mkswap -q -L hiblab-cli -U "$uuid" "$sw" >/dev/null 2>&1
+	dd if="$sw" of="$TMP/swap.head" bs=4096 count=1 2>/dev/null
+	swap_back() {
+		dd if="$sw" bs=4096 count=1 2>/dev/null | cmp -s - "$TMP/swap.head" &&
+			[ "$(blkid -p -s UUID -o value "$sw")" = "$uuid" ] &&
+			[ "$(blkid -p -s LABEL -o value "$sw")" = hiblab-cli ]
+	}
+	run 0 'suspended 2048 pages' suspend --source "$src" --filters zero,crc32c --target "swap:$sw"
+	check "blkid -p still reports swap under an image" \
+		[ "$(blkid -p -s TYPE -o value "$sw")" != swap ]
+	run 0 'state: +valid' inspect "swap:$sw"
+	run 0 'restored 2048 pages, bit-exact' resume --target "swap:$sw" --verify
+	check "swap header not back after a resume" swap_back
+	run 3 'swap area without a hiblab image' resume --target "swap:$sw" --verify
+	run 3 'swap area without a hiblab image' invalidate "swap:$sw"
+	run 0 'suspended' suspend --source "$src" --filters zero --target "swap:$sw"
+	run 0 'invalidated' invalidate "swap:$sw"
+	check "swap header not back after an invalidate" swap_back
+	# a damaged record (page 4 on): refused, and the area is swap again
+	run 0 'suspended' suspend --source "$src" --filters zero,crc32c --target "swap:$sw"
+	printf 'X' | dd of="$sw" bs=1 seek=20000 conv=notrunc 2>/dev/null
+	run 4 'checksum mismatch' resume --target "swap:$sw" --verify
+	check "swap header not back after a refused image" swap_back
+	# a damaged image header (page 2): refused and kept; invalidate still works
+	run 0 'suspended' suspend --source "$src" --filters zero --target "swap:$sw"
+	printf 'X' | dd of="$sw" bs=1 seek=8232 conv=notrunc 2>/dev/null
+	run 4 'image header' resume --target "swap:$sw" --verify
+	run 0 'invalidated' invalidate "swap:$sw"
+	check "swap header not back after invalidating a damaged image" swap_back
+	# refused areas: one line, untouched
+	sum=$(cksum <"$sw")
+	run 1 'image needs 32\.0 MiB' suspend --source sim:mixed,size=32MiB --target "swap:$sw"
+	check "a refused swap: area was written" [ "$(cksum <"$sw")" = "$sum" ]
+	truncate -s 2M "$TMP/big-pages.area"
+	mkswap -q -p 65536 "$TMP/big-pages.area" >/dev/null 2>&1
+	sum=$(cksum <"$TMP/big-pages.area")
+	run 2 'made for 65536-byte pages' suspend --source "$src" --target "swap:$TMP/big-pages.area"
+	check "a refused swap: area was written" [ "$(cksum <"$TMP/big-pages.area")" = "$sum" ]
+	sum=$(cksum <"$TMP/small.img")
+	run 2 'not a swap area' suspend --source "$src" --target "swap:$TMP/small.img"
+	check "a refused swap: target was written" [ "$(cksum <"$TMP/small.img")" = "$sum" ]
+else
+	echo "skipped: swap checks (no mkswap or blkid)"
+fi
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -101,3 +101,21 @@ void tu_flip(const char *path, size_t off, uint8_t mask)
 	fputc(c ^ mask, f);
 	cr_assert_eq(fclose(f), 0);
 }
+
+void tu_write_random(const char *path, size_t bytes, uint64_t seed)
+{
+	uint8_t *buf = malloc(bytes);
+	uint64_t x = seed;
+	size_t i;
+
+	cr_assert_not_null(buf);
+	for (i = 0; i < bytes; i++) {
+		/* xorshift64: incompressible and the same for the same seed */
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		buf[i] = (uint8_t)x;
+	}
+	tu_write_file(path, buf, bytes);
+	free(buf);
+}

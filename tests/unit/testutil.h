@@ -19,6 +19,9 @@ void tu_copy_file(const char *from, const char *to);
 size_t tu_file_size(const char *path);
 int tu_exists(const char *path);
 
+/* bytes of seeded xorshift noise into path (seed != 0). */
+void tu_write_random(const char *path, size_t bytes, uint64_t seed);
+
 /* Flip one bit (mask) of the byte at off in path. */
 void tu_flip(const char *path, size_t off, uint8_t mask);
 

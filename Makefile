@@ -50,7 +50,7 @@ LIB := $(BUILD)/libhiblab.a
 BIN := $(BUILD)/hiblab
 UNIT := $(BUILD)/unit-tests
 
-.PHONY: all deps test unit cli-test san-test scenario-test bench faults big install uninstall clean help
+.PHONY: all deps test unit cli-test san-test scenario-test threads-test check bench faults big install uninstall clean help
 .DEFAULT_GOAL := all
 
 all: $(BIN) $(LIB)
@@ -89,7 +89,19 @@ $(UNIT): $(TEST_OBJ) $(LIB)
 # ASan+UBSan.  Installs missing packages first.
 test: deps
 	$(Q)$(MAKE) --no-print-directory unit cli-test scenario-test
-	$(Q)$(MAKE) --no-print-directory SAN=1 unit cli-test
+	$(Q)$(MAKE) --no-print-directory SAN=1 BUILD=$(BUILD)/san unit cli-test
+	$(Q)$(MAKE) --no-print-directory SAN=thread BUILD=$(BUILD)/tsan threads-test THREADS_TEST=quick
+
+# The pipeline under ThreadSanitizer, through the CLI (Criterion cannot start
+# under TSan).  `make check` runs the full matrix.
+threads-test: $(BIN)
+	$(Q)HIBLAB=$(BIN) sh tests/threads.sh $(THREADS_TEST)
+
+# Everything under the sanitizers: ASan+UBSan unit and CLI tests, the whole
+# thread matrix under TSan.
+check: deps
+	$(Q)$(MAKE) --no-print-directory SAN=1 BUILD=$(BUILD)/san unit cli-test scenario-test
+	$(Q)$(MAKE) --no-print-directory SAN=thread BUILD=$(BUILD)/tsan threads-test
 
 unit: $(UNIT)
 	$(Q)$(UNIT) --jobs 2

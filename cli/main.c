@@ -3,6 +3,7 @@
 
 #include "core/error.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -60,6 +61,8 @@ int main(int argc, char **argv)
 	size_t i;
 
 	hb_set_note_handler(print_note);
+	/* past a file size limit, fail the write (EFBIG) and clean up, not die */
+	signal(SIGXFSZ, SIG_IGN);
 	if (argc < 2) {
 		usage(stderr);
 		return HB_EXIT_USAGE;

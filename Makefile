@@ -50,7 +50,7 @@ LIB := $(BUILD)/libhiblab.a
 BIN := $(BUILD)/hiblab
 UNIT := $(BUILD)/unit-tests
 
-.PHONY: all deps test unit cli-test san-test scenario-test threads-test check bench faults big install uninstall clean help
+.PHONY: all deps test unit cli-test san-test scenario-test threads-test check bench faults big install uninstall clean help guest qemu-matrix qemu-test
 .DEFAULT_GOAL := all
 
 all: $(BIN) $(LIB)
@@ -81,6 +81,22 @@ $(BIN): $(CLI_OBJ) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)
 
+# the QEMU guest (docs/QEMU.md): its workload is built like hiblab
+WORKLOAD := $(BUILD)/hiblab-workload
+GUEST ?= build/guest
+$(WORKLOAD): $(BUILD)/obj/guest/workload.o $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+-include $(BUILD)/obj/guest/workload.d
+
+# kernel, modules and initramfs into $(GUEST); downloads are cached there
+guest: $(BIN) $(WORKLOAD)
+	$(Q)sh guest/build.sh $(BUILD) $(GUEST)
+
+# every compressor x encryption x swap/block, with the kernel baseline
+qemu-matrix: guest
+	$(Q)$(BIN) run scenarios/qemu-matrix.scn
+
 $(UNIT): $(TEST_OBJ) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(LDLIBS) -lcriterion
@@ -91,6 +107,14 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory unit cli-test scenario-test
 	$(Q)$(MAKE) --no-print-directory SAN=1 BUILD=$(BUILD)/san unit cli-test
 	$(Q)$(MAKE) --no-print-directory SAN=thread BUILD=$(BUILD)/tsan threads-test THREADS_TEST=quick
+	$(Q)$(MAKE) --no-print-directory qemu-test
+
+# one real hibernation cycle in a QEMU guest, when QEMU is installed
+qemu-test:
+	$(Q)if command -v qemu-system-x86_64 >/dev/null 2>&1; then \
+		$(MAKE) --no-print-directory guest && \
+		$(BIN) run scenarios/qemu-smoke.scn --quiet --out $(BUILD)/qemu-smoke; \
+	else echo "qemu-test: qemu-system-x86_64 is not installed: skipped"; fi
 
 # The pipeline under ThreadSanitizer, through the CLI (Criterion cannot start
 # under TSan).  `make check` runs the full matrix.

@@ -81,6 +81,68 @@ static void cell(FILE *f, const char *s)
 	fputc(' ', f);
 }
 
+/* machine = qemu runs: hiblab and the kernel's own hibernation side by side,
+ * each hiblab run against the kernel run of the same scenario and workload
+ * (the ratio: hiblab / kernel, below 1 is hiblab faster or smaller). */
+static const struct scn_result *kernel_peer(const struct scn_results *rs,
+					    const struct scn_result *r)
+{
+	unsigned i;
+
+	for (i = 0; i < rs->count; i++) {
+		const struct scn_result *k = &rs->v[i];
+		if (k->kernel && strcmp(k->scenario, r->scenario) == 0 &&
+		    strcmp(k->part, r->part) == 0 && strcmp(k->memory, r->memory) == 0 &&
+		    strcmp(k->verdict, "restored") == 0)
+			return k;
+	}
+	return NULL;
+}
+
+static double over(double a, double b)
+{
+	return b > 0 ? a / b : 0.0;
+}
+
+static void qemu_section(FILE *f, const struct scn_results *rs)
+{
+	unsigned i, n = 0;
+
+	for (i = 0; i < rs->count; i++)
+		n += rs->v[i].qemu;
+	if (!n)
+		return;
+	fputs("\n## Real hibernation in QEMU: hiblab vs the kernel\n\n"
+	      "| # | who | disk | chain | accel | pages | image MiB | suspend s | resume s | "
+	      "restore s | suspend+resume s | vs kernel: suspend+resume | vs kernel: image | "
+	      "verdict |\n|---:|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n", f);
+	for (i = 0; i < rs->count; i++) {
+		const struct scn_result *r = &rs->v[i], *k;
+		double total = r->suspend_s + r->resume_s;
+		char ratio_t[32] = "", ratio_i[32] = "";
+		if (!r->qemu)
+			continue;
+		k = r->kernel ? NULL : kernel_peer(rs, r);
+		if (k && strcmp(r->verdict, "restored") == 0) {
+			snprintf(ratio_t, sizeof(ratio_t), "%.2f",
+				 over(total, k->suspend_s + k->resume_s));
+			snprintf(ratio_i, sizeof(ratio_i), "%.2f",
+				 over((double)r->bytes_out, (double)k->bytes_out));
+		}
+		fprintf(f, "| %u | %s | %s | %s | %s | %llu | %.1f | %.2f | %.2f | %.2f | %.2f | %s | "
+			"%s | %s |\n", r->index, r->kernel ? "kernel" : "hiblab", r->disk,
+			r->kernel ? "LZO (built in)" : r->chain, r->accel,
+			(unsigned long long)r->pages, (double)r->bytes_out / 1048576.0, r->suspend_s,
+			r->resume_s, r->restore_s, total, ratio_t, ratio_i, r->verdict);
+	}
+	fputs("\nSuspend: the trigger (hiblab suspend, or echo disk > /sys/power/state) to "
+	      "the guest's power-off, timed on the host from its serial console.  Resume: "
+	      "qemu started to the workload's HIBLAB-VERIFY line; restore: the resume step "
+	      "alone (hiblab resume or /sys/power/resume to back in the image).  Image: "
+	      "hiblab's header and records; the kernel's, the disk blocks its suspend wrote.  "
+	      "Means over the cycles.  Ratios: hiblab / kernel.\n", f);
+}
+
 int scn_write_summary(const char *path, const char *title, const struct scn_results *rs)
 {
 	FILE *f = fopen(path, "w");
@@ -134,6 +196,7 @@ int scn_write_summary(const char *path, const char *title, const struct scn_resu
 	      "disk and the commit.  Resume: reads, record checks, filters undone, the digest, "
 	      "and with verify every page compared with its source.  MB/s = source bytes / "
 	      "seconds, mean over the cycles.  Peak RSS: the run's own process.\n", f);
+	qemu_section(f, rs);
 	if (fclose(f) != 0)
 		return hb_fail(HB_EIO, "%s: %s", path, strerror(errno));
 	return 0;

@@ -29,6 +29,11 @@ struct scn_result {
 	bool met;                /* the verdict is what expect asks */
 	unsigned fired;          /* faults that took effect */
 	char suspend_error[512]; /* "" or why the suspend failed */
+	/* machine = qemu only (not in runs.csv): see docs/QEMU.md */
+	double restore_s;        /* the restore step alone: resume started to back in the image */
+	uint64_t pages;          /* pages in the image */
+	char accel[8];           /* kvm, tcg; "" for sim runs */
+	bool qemu, kernel;       /* a guest run; the kernel's own hibernation */
 };
 
 struct scn_results {

@@ -166,6 +166,10 @@ void scn_run_here(const struct scn_runner *rn, const struct scn_run *r, struct s
 	bool decided = false;
 	int err;
 
+	if (r->qemu) {
+		scn_run_qemu(rn, r, res);
+		return;
+	}
 	scn_result_from_run(res, r);
 	if (r->key[0])
 		snprintf(key, sizeof(key), "%s", r->key);

@@ -17,6 +17,7 @@ struct scn_runner {
 	unsigned total, done;
 	double started;
 	FILE *out;             /* one line per finished run */
+	char outdir[600];      /* results directory: guest consoles go under it */
 };
 
 /* Make the scratch directory (under $TMPDIR or /tmp) and a random key. */
@@ -28,6 +29,9 @@ int scn_runner_run(struct scn_runner *rn, const struct scn_run *r, struct scn_re
 
 /* In the child: the run itself (suspend and resume, cycles times). */
 void scn_run_here(const struct scn_runner *rn, const struct scn_run *r, struct scn_result *res);
+
+/* In the child: a machine = qemu run (bench/run_qemu.c). */
+void scn_run_qemu(const struct scn_runner *rn, const struct scn_run *r, struct scn_result *res);
 
 /* The fields of res that describe r. */
 void scn_result_from_run(struct scn_result *res, const struct scn_run *r);

@@ -31,6 +31,10 @@ enum scn_single {
 	SCN_KEY_VERIFY,
 	SCN_KEY_DESCRIPTION,
 	SCN_KEY_MAX_RSS,
+	SCN_KEY_MACHINE,       /* sim | qemu */
+	SCN_KEY_GUEST_MEMORY,  /* qemu: the guest's RAM */
+	SCN_KEY_VCPUS,
+	SCN_KEY_BASELINE,      /* none | kernel */
 	SCN_SINGLES
 };
 
@@ -100,6 +104,11 @@ struct scn_run {
 	bool verify;
 	char key[HB_STR_MAX];        /* "" : a random key file made by the runner */
 	uint64_t max_rss;            /* bytes; 0: no limit on the run's peak RSS */
+	/* machine = qemu: a real guest; memory is its workload, disk is swap|block */
+	bool qemu;
+	bool kernel;                 /* the baseline: the kernel's own hibernation */
+	uint64_t guest_mem;          /* bytes */
+	unsigned vcpus;
 	/* labels, as written in the scenario */
 	char memory_label[256];
 	char disk_label[256];

@@ -44,8 +44,20 @@ static bool whole_number(const char *s, long lo, long hi, long *out)
 	return true;
 }
 
+static const char *const qemu_faults[] = { "none", "flip", "truncate", "zero-header", "enomem",
+					   "twice", NULL };
+
+static bool one_of(const char *v, const char *const *set)
+{
+	for (; *set; set++) {
+		if (strcmp(v, *set) == 0)
+			return true;
+	}
+	return false;
+}
+
 static void check_axis(const struct scn_file *f, enum scn_axis a, const struct scn_list *l,
-		       struct scn_diag *d)
+		       bool qemu, struct scn_diag *d)
 {
 	char spec[HB_STR_MAX * 2], msg[512];
 	unsigned i;
@@ -59,6 +71,12 @@ static void check_axis(const struct scn_file *f, enum scn_axis a, const struct s
 			bad = scn_memory_spec(item, f->dir, spec, sizeof(spec), msg, sizeof(msg));
 			break;
 		case SCN_AX_DISK:
+			if (qemu) {
+				bad = strcmp(item, "swap") && strcmp(item, "block");
+				snprintf(msg, sizeof(msg), "disk: '%s': with machine = qemu, expected "
+					 "swap or block", item);
+				break;
+			}
 			bad = scn_disk_spec(item, spec, sizeof(spec), &is_file, &backing, msg,
 					    sizeof(msg));
 			break;
@@ -73,6 +91,12 @@ static void check_axis(const struct scn_file *f, enum scn_axis a, const struct s
 			bad = scn_chain_spec(item, spec, sizeof(spec), msg, sizeof(msg));
 			break;
 		case SCN_AX_FAULT:
+			if (qemu) {
+				bad = !one_of(item, qemu_faults);
+				snprintf(msg, sizeof(msg), "fault: '%s': with machine = qemu, expected "
+					 "none, flip, truncate, zero-header, enomem or twice", item);
+				break;
+			}
 			bad = scn_fault_check(item, msg, sizeof(msg));
 			break;
 		case SCN_AX_CHUNK:
@@ -124,6 +148,22 @@ static void check_single(const struct scn_file *f, enum scn_single k, const stru
 		if (hb_parse_size(v, &size) || size == 0)
 			add(d, f, l->line, "max-rss: '%s': expected a size like 64MiB", v);
 		return;
+	case SCN_KEY_MACHINE:
+		if (strcmp(v, "sim") && strcmp(v, "qemu"))
+			add(d, f, l->line, "machine: '%s': expected sim or qemu", v);
+		return;
+	case SCN_KEY_GUEST_MEMORY:
+		if (hb_parse_size(v, &size) || size < (64u << 20) || size % (1u << 20))
+			add(d, f, l->line, "guest-memory: '%s': expected whole MiB, at least 64MiB", v);
+		return;
+	case SCN_KEY_VCPUS:
+		if (!whole_number(v, 1, 64, NULL))
+			add(d, f, l->line, "vcpus: '%s': expected 1..64", v);
+		return;
+	case SCN_KEY_BASELINE:
+		if (strcmp(v, "none") && strcmp(v, "kernel"))
+			add(d, f, l->line, "baseline: '%s': expected none or kernel", v);
+		return;
 	case SCN_KEY_DESCRIPTION:
 	case SCN_SINGLES:
 		return;
@@ -135,10 +175,13 @@ static void check_section(const struct scn_file *f, const struct scn_section *s,
 {
 	static const enum scn_axis filter_axes[] = { SCN_AX_PAGES, SCN_AX_COMPRESS,
 						     SCN_AX_ENCRYPT, SCN_AX_CHECKSUM };
+	const struct scn_list *mach = s->single[SCN_KEY_MACHINE].count ? &s->single[SCN_KEY_MACHINE]
+								    : &f->top.single[SCN_KEY_MACHINE];
+	bool qemu = mach->count && strcmp(mach->items[0], "qemu") == 0;
 	unsigned i;
 
 	for (i = 0; i < SCN_AXES; i++)
-		check_axis(f, (enum scn_axis)i, &s->axis[i], d);
+		check_axis(f, (enum scn_axis)i, &s->axis[i], qemu, d);
 	for (i = 0; i < SCN_SINGLES; i++)
 		check_single(f, (enum scn_single)i, &s->single[i], d);
 	for (i = 0; s->axis[SCN_AX_CHAIN].line && i < 4; i++) {

@@ -86,14 +86,15 @@ static int make_run(const struct scn_file *f, const struct scn_section *s,
 	char msg[512], spec[HB_STR_MAX];
 	unsigned a, e;
 	const char *expect = single(f, s, SCN_KEY_EXPECT, "restored");
+	bool qemu = strcmp(single(f, s, SCN_KEY_MACHINE, "sim"), "qemu") == 0;
 
 	memset(r, 0, sizeof(*r));
 	snprintf(r->scenario, sizeof(r->scenario), "%s", f->name);
 	snprintf(r->part, sizeof(r->part), "%s", s->name);
 	if (scn_memory_spec(pick[SCN_AX_MEMORY], f->dir, r->memory, sizeof(r->memory), msg,
 			    sizeof(msg)) ||
-	    scn_disk_spec(pick[SCN_AX_DISK], r->disk, sizeof(r->disk), &r->disk_file,
-			  &r->disk_file_backing, msg, sizeof(msg)))
+	    (!qemu && scn_disk_spec(pick[SCN_AX_DISK], r->disk, sizeof(r->disk), &r->disk_file,
+			  &r->disk_file_backing, msg, sizeof(msg))))
 		return hb_fail(HB_EUSAGE, "%s: %s", f->path, msg);
 	for (a = SCN_AX_PAGES; a <= SCN_AX_CHAIN; a++) {
 		int bad = a == SCN_AX_CHAIN ?
@@ -118,11 +119,53 @@ static int make_run(const struct scn_file *f, const struct scn_section *s,
 		r->key[0] = '\0';
 	if (hb_parse_size(single(f, s, SCN_KEY_MAX_RSS, "0"), &r->max_rss))
 		r->max_rss = 0;
+	r->qemu = qemu;
+	if (qemu) {
+		snprintf(r->disk, sizeof(r->disk), "%s", pick[SCN_AX_DISK]);
+		if (hb_parse_size(single(f, s, SCN_KEY_GUEST_MEMORY, "512MiB"), &r->guest_mem))
+			r->guest_mem = 512ull << 20;
+		r->vcpus = (unsigned)strtoul(single(f, s, SCN_KEY_VCPUS, "2"), NULL, 10);
+	}
 	snprintf(r->memory_label, sizeof(r->memory_label), "%s", pick[SCN_AX_MEMORY]);
 	snprintf(r->disk_label, sizeof(r->disk_label), "%s", pick[SCN_AX_DISK]);
 	snprintf(r->chain_label, sizeof(r->chain_label), "%s", r->chain[0] ? r->chain : "none");
 	snprintf(r->combo, sizeof(r->combo), "memory=%.200s disk=%.200s chain=%.500s fault=%.200s chunk=%u",
 		 r->memory_label, r->disk_label, r->chain_label, r->fault, r->chunk_pages);
+	return 0;
+}
+
+/* baseline = kernel (machine = qemu): per workload, one more run in which the
+ * kernel hibernates by itself to the swap disk: no filters, no fault. */
+static int expand_baseline(const struct scn_file *f, const struct scn_section *s,
+			   const struct scn_list *mem, struct scn_runs *runs)
+{
+	const char *pick[SCN_AXES];
+	unsigned a, i, n = mem ? mem->count : 1;
+	int err;
+
+	if (strcmp(single(f, s, SCN_KEY_MACHINE, "sim"), "qemu") != 0 ||
+	    strcmp(single(f, s, SCN_KEY_BASELINE, "none"), "kernel") != 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		struct scn_run *r;
+		for (a = 0; a < SCN_AXES; a++)
+			pick[a] = axis_default[a];
+		pick[SCN_AX_MEMORY] = mem ? mem->items[i] : axis_default[SCN_AX_MEMORY];
+		pick[SCN_AX_DISK] = "swap";
+		err = grow(runs);
+		if (err)
+			return err;
+		r = &runs->v[runs->count];
+		err = make_run(f, s, pick, r);
+		if (err)
+			return err;
+		r->kernel = true;
+		r->expect = SCN_EXPECT_RESTORED;
+		snprintf(r->chain_label, sizeof(r->chain_label), "kernel");
+		snprintf(r->combo, sizeof(r->combo), "memory=%.200s disk=swap chain=kernel fault=none",
+			 r->memory_label);
+		r->index = runs->count++;
+	}
 	return 0;
 }
 
@@ -153,8 +196,9 @@ static int expand_section(const struct scn_file *f, const struct scn_section *s,
 			at[a] = 0;
 		}
 		if (a == (unsigned)-1)
-			return 0;
+			break;
 	}
+	return expand_baseline(f, s, l[SCN_AX_MEMORY], runs);
 }
 
 int scn_expand(const struct scn_file *f, struct scn_runs *runs)

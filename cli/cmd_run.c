@@ -141,6 +141,12 @@ static int run_all(const struct scn_runs *sel, const struct run_opts *o, const c
 	int err = scn_runner_init(&rn, o->quiet, stdout);
 
 	rn.total = sel->count;
+	/* the directory first: guest runs keep their consoles in it */
+	if (o->out)
+		snprintf(dir, sizeof(dir), "%s", o->out);
+	else
+		default_dir(title, dir, sizeof(dir));
+	snprintf(rn.outdir, sizeof(rn.outdir), "%s", dir);
 	for (i = 0; i < sel->count && !err; i++) {
 		err = scn_runner_run(&rn, &sel->v[i], &res);
 		if (!err)
@@ -149,10 +155,6 @@ static int run_all(const struct scn_runs *sel, const struct run_opts *o, const c
 	}
 	scn_runner_fini(&rn);
 	if (!err) {
-		if (o->out)
-			snprintf(dir, sizeof(dir), "%s", o->out);
-		else
-			default_dir(title, dir, sizeof(dir));
 		scn_results_sort(&rs);
 		err = scn_write_all(dir, title, &rs, stdout);
 	}

@@ -59,6 +59,10 @@ bad_file 1 "compress: empty item in the list" "compress = lz4,,zstd"
 bad_file 1 "compress: empty value" "compress ="
 bad_file 1 "fault: fault powercut@200%: '200%' is not a percentage 0..100%" "fault = powercut@200%"
 bad_file 3 "cycles: takes one value, not a list" "$(printf '[a]\n\ncycles = 1, 2')"
+# machine = qemu: its keys and what disk and fault may be there
+bad_file 1 "machine: 'vm': expected sim or qemu" "machine = vm"
+bad_file 2 "disk: 'ssd': with machine = qemu, expected swap or block" "$(printf 'machine = qemu\ndisk = ssd')"
+bad_file 1 "baseline: 'bios': expected none or kernel" "baseline = bios"
 expect 2 run "$TMP/missing.scn"
 expect 2 run scenarios/smoke.scn --shard 3/2
 expect 2 run scenarios/smoke.scn --only no-such-run

@@ -1,0 +1,68 @@
+/* qemu: boot the test guest (guest/, docs/QEMU.md) once and watch its serial
+ * console: every "HIBLAB-..." line the guest's /init prints is timed on the
+ * host as it arrives, each phase has a time limit, and the console is kept in
+ * a log file.  The cycle logic (which boots, which checks) is the caller's. */
+#ifndef HB_BACKENDS_QEMU_H
+#define HB_BACKENDS_QEMU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The lines the guest prints, in the order they can come. */
+enum hb_qemu_mark {
+	HB_QM_BOOTED,         /* /init runs, the disk is there */
+	HB_QM_FILLED,         /* the workload filled its memory */
+	HB_QM_SUSPEND_START,  /* hiblab suspend / echo disk > /sys/power/state */
+	HB_QM_RESTORE_START,  /* hiblab resume / echo DEV > /sys/power/resume */
+	HB_QM_RESUME_FAILED,  /* no restore: the guest carries on booting */
+	HB_QM_SWAPON,         /* after a failed resume: swapon of the area */
+	HB_QM_RESUMED,        /* back in the hibernated system (or thawed) */
+	HB_QM_VERIFY,         /* the workload checked every byte */
+	HB_QM_DONE,
+	HB_QM_POWEROFF,
+	HB_QM_COUNT
+};
+
+struct hb_qemu_machine {
+	const char *qemu;        /* NULL: qemu-system-x86_64 */
+	const char *kernel;      /* bzImage */
+	const char *initrd;
+	const char *disk;        /* raw disk image: the guest's /dev/vda */
+	uint64_t mem_mib;
+	unsigned vcpus;
+	const char *accel;       /* "kvm" or "tcg" */
+	const char *append;      /* hb_* words for the guest's /init */
+	const char *console;     /* the console log, appended to */
+	unsigned timeout_s;      /* per phase */
+};
+
+struct hb_qemu_boot {
+	double start, end;             /* host CLOCK_MONOTONIC seconds */
+	double seen[HB_QM_COUNT];      /* when each mark came, 0: never */
+	char text[HB_QM_COUNT][160];   /* the mark's line */
+	char error[256];               /* the last "hiblab: ..." line the guest printed */
+	uint64_t kernel_pages;         /* "Image created (N pages copied)" */
+	bool kvm_failed;               /* KVM cannot run this guest: try TCG */
+	bool timed_out;
+	char phase[32];                /* where it timed out */
+	int status;                    /* qemu's exit status, -1: killed */
+};
+
+/* The argv for one boot: argv[] gets at most HB_QEMU_ARGV entries pointing
+ * into store (cap bytes).  0, or HB_EUSAGE when it does not fit. */
+#define HB_QEMU_ARGV 40
+int hb_qemu_argv(const struct hb_qemu_machine *m, char **argv, char *store, size_t cap);
+
+/* Boot m until qemu exits (the guest powers off) or a phase times out.
+ * 0 when qemu ran (whatever the guest did: see b), HB_EIO when it could not
+ * start, HB_ETIMEOUT-like failures come back as 0 with b->timed_out. */
+int hb_qemu_boot(const struct hb_qemu_machine *m, struct hb_qemu_boot *b);
+
+/* "kvm" when /dev/kvm opens read-write, else "tcg": a first guess; a boot
+ * that reports kvm_failed says KVM cannot run the guest after all. */
+const char *hb_qemu_guess_accel(void);
+
+double hb_qemu_now(void);
+
+#endif

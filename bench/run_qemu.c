@@ -1,0 +1,310 @@
+/* One machine = qemu run, inside its child process: per cycle a fresh disk,
+ * a boot that fills memory and hibernates (through hiblab, or the kernel's
+ * own code for the baseline), the host's fault if any, a boot that restores
+ * and lets the workload verify every byte.  docs/QEMU.md. */
+#include "runner.h"
+
+#include "backends/qemu.h"
+#include "core/engine.h"
+#include "core/error.h"
+#include "core/options.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define PAGE 4096u
+
+struct qrun {
+	const struct scn_runner *rn;
+	const struct scn_run *r;
+	struct hb_qemu_machine m;
+	char disk[700], console[800], accel_file[700], append[HB_STR_MAX * 2];
+	char kernel[600], initrd[600], accel[8];
+	char profile[64];
+	unsigned long long mib, seed;
+	unsigned timeout;
+	unsigned restored;  /* cycles that came back verified */
+};
+
+/* "sim:profile=mixed,size=67108864,seed=1" -> the workload's arguments */
+static void workload_of(const char *spec, struct qrun *q)
+{
+	const char *p = strstr(spec, "profile=");
+	size_t n;
+
+	snprintf(q->profile, sizeof(q->profile), "mixed");
+	if (p) {
+		p += 8;
+		n = strcspn(p, ",");
+		snprintf(q->profile, sizeof(q->profile), "%.*s", (int)n, p);
+	}
+	q->mib = 64;
+	p = strstr(spec, "size=");
+	if (p) {
+		char size[64];
+		uint64_t bytes;
+		n = strcspn(p + 5, ",");
+		snprintf(size, sizeof(size), "%.*s", (int)n, p + 5);
+		if (hb_parse_size(size, &bytes) == 0)
+			q->mib = bytes >> 20;
+	}
+	p = strstr(spec, "seed=");
+	q->seed = p ? strtoull(p + 5, NULL, 10) : 1;
+}
+
+static int fresh_disk(const struct qrun *q)
+{
+	int fd;
+
+	unlink(q->disk);
+	fd = open(q->disk, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	/* room for an uncompressed image of all memory */
+	if (fd < 0 || ftruncate(fd, (off_t)(q->r->guest_mem + (64ull << 20))) != 0) {
+		if (fd >= 0)
+			close(fd);
+		return hb_fail(HB_EIO, "qemu: disk %s: %s", q->disk, strerror(errno));
+	}
+	close(fd);
+	return 0;
+}
+
+/* One boot; a KVM that cannot run the guest is said once (in the scratch
+ * directory, for the runs after this one) and the boot runs again on TCG. */
+static int boot(struct qrun *q, const char *what, struct hb_qemu_boot *b)
+{
+	int err;
+
+	snprintf(q->append, sizeof(q->append),
+		 "hb_boot=%s hb_role=%s hb_target=%.16s:/dev/vda hb_filters=%.400s hb_mib=%llu "
+		 "hb_profile=%s hb_seed=%llu", what, q->r->kernel ? "kernel" : "hiblab",
+		 q->r->kernel ? "swap" : q->r->disk, q->r->chain[0] ? q->r->chain : "none", q->mib,
+		 q->profile, q->seed);
+	q->m.accel = q->accel;
+	err = hb_qemu_boot(&q->m, b);
+	if (!err && b->kvm_failed && strcmp(q->accel, "kvm") == 0) {
+		FILE *f = fopen(q->accel_file, "w");
+		if (f) {
+			fputs("tcg\n", f);
+			fclose(f);
+		}
+		snprintf(q->accel, sizeof(q->accel), "tcg");
+		q->m.accel = q->accel;
+		err = hb_qemu_boot(&q->m, b);
+	}
+	if (!err && b->timed_out)
+		err = hb_fail(HB_EIO, "qemu: %s boot: nothing new on the console for %u s in phase "
+				      "'%s' (console: %s)", what, q->timeout, b->phase, q->console);
+	return err;
+}
+
+/* The host corrupts the image between the two boots. */
+static int inject(const struct qrun *q, uint64_t data_bytes)
+{
+	bool swap = strcmp(q->r->disk, "swap") == 0;
+	/* swap: trailer page 0, descriptor 1, image header 2, map 3, records 4..
+	 * block: image header at 0, records from 4096 (docs/WRITERS.md) */
+	off_t header = swap ? 2 * PAGE : 0, records = swap ? 4 * PAGE : PAGE;
+	const char *f = q->r->fault;
+	uint8_t buf[PAGE];
+	int fd = open(q->disk, O_RDWR | O_CLOEXEC), err = 0;
+
+	if (fd < 0)
+		return hb_fail(HB_EIO, "qemu: fault: %s: %s", q->disk, strerror(errno));
+	if (strcmp(f, "flip") == 0) {
+		off_t at = records + (off_t)(data_bytes / 2);
+		if (pread(fd, buf, 1, at) != 1)
+			err = -1;
+		buf[0] ^= 0x10;
+		if (!err && pwrite(fd, buf, 1, at) != 1)
+			err = -1;
+	} else if (strcmp(f, "zero-header") == 0) {
+		memset(buf, 0, sizeof(buf));
+		if (pwrite(fd, buf, PAGE, header) != (ssize_t)PAGE)
+			err = -1;
+	} else if (strcmp(f, "truncate") == 0) {
+		/* the second half of the records never reached the disk */
+		off_t at = records + (off_t)(data_bytes / 2), end = records + (off_t)data_bytes;
+		memset(buf, 0, sizeof(buf));
+		for (; at < end && !err; at += PAGE)
+			if (pwrite(fd, buf, PAGE, at) != (ssize_t)PAGE)
+				err = -1;
+	}
+	if (err)
+		err = hb_fail(HB_EIO, "qemu: fault %s on %s: %s", f, q->disk, strerror(errno));
+	close(fd);
+	return err;
+}
+
+/* verdict, and the reason: a, b and c joined */
+static void set_verdict(struct scn_result *res, const char *verdict, const char *a, const char *b,
+			const char *c)
+{
+	snprintf(res->verdict, sizeof(res->verdict), "%s", verdict);
+	snprintf(res->reason, sizeof(res->reason), "%.200s%.200s%.100s", a, b, c);
+}
+
+/* One cycle; 0 with res's verdict set, or an error for the run. */
+static int cycle(struct qrun *q, unsigned c, struct scn_result *res, double *sus, double *rsm,
+		 double *rst)
+{
+	const char *fault = q->r->fault;
+	struct hb_qemu_boot b1, b2;
+	struct hb_header h;
+	struct stat st;
+	char target[800];
+	int err;
+
+	snprintf(q->console, sizeof(q->console), "%.600s/console/run-%u-cycle-%u.log", q->rn->outdir,
+		 q->r->index, c + 1);
+	err = fresh_disk(q);
+	if (!err)
+		err = boot(q, "suspend", &b1);
+	if (err)
+		return err;
+	if (b1.seen[HB_QM_SUSPEND_START] <= 0)
+		return hb_fail(HB_EIO, "qemu: the guest never started its suspend (%.200s; console: "
+				       "%.300s)", b1.error[0] ? b1.error : "no hiblab error", q->console);
+	if (b1.seen[HB_QM_RESUMED] > 0) {
+		/* the suspend failed and the guest thawed: it must carry on intact */
+		bool ok = strstr(b1.text[HB_QM_VERIFY], "VERIFY ok") != NULL;
+		set_verdict(res, ok ? "refused" : "WRONG", "suspend refused: ", b1.error,
+			    ok ? "; the guest thawed and its memory verified" : b1.text[HB_QM_VERIFY]);
+		return 0;
+	}
+	*sus += b1.end - b1.seen[HB_QM_SUSPEND_START];
+	if (q->r->kernel) {
+		res->pages = b1.kernel_pages;
+		res->bytes_out = stat(q->disk, &st) == 0 ? (uint64_t)st.st_blocks * 512u : 0;
+	} else {
+		snprintf(target, sizeof(target), "%s:%s", strcmp(q->r->disk, "swap") == 0 ? "swap" :
+			 "file", q->disk);
+		err = hb_inspect(target, &h);
+		if (err)
+			return hb_fail(err, "qemu: the image after the suspend boot: %s", hb_detail(err));
+		res->pages = h.page_count;
+		res->bytes_out = HB_HEADER_AREA + h.data_bytes;
+		err = inject(q, h.data_bytes);
+		if (err)
+			return err;
+	}
+	res->bytes_in = res->pages * PAGE;
+	err = boot(q, "resume", &b2);
+	if (err)
+		return err;
+	if (b2.seen[HB_QM_RESUME_FAILED] > 0) {
+		bool swap_ok = strcmp(q->r->disk, "swap") != 0 ||
+			       strstr(b2.text[HB_QM_SWAPON], "SWAPON ok") != NULL;
+		set_verdict(res, "refused", "", b2.error[0] ? b2.error : "no image restored",
+			    swap_ok ? "" : "; swapon of the area failed");
+		return 0;
+	}
+	if (b2.seen[HB_QM_VERIFY] <= 0) {
+		set_verdict(res, "CRASH", "no HIBLAB-VERIFY line after the resume (console: ",
+			    q->console, ")");
+		return 0;
+	}
+	if (!strstr(b2.text[HB_QM_VERIFY], "VERIFY ok")) {
+		set_verdict(res, "WRONG", "", b2.text[HB_QM_VERIFY], "");
+		return 0;
+	}
+	*rsm += b2.seen[HB_QM_VERIFY] - b2.start;
+	*rst += b2.seen[HB_QM_RESUMED] - b2.seen[HB_QM_RESTORE_START];
+	q->restored++;
+	set_verdict(res, "restored", "", "", "");
+	if (strcmp(fault, "twice") == 0) {
+		/* the image was spent by the first resume: a second finds none */
+		err = boot(q, "resume", &b2);
+		if (err)
+			return err;
+		if (b2.seen[HB_QM_RESUME_FAILED] > 0)
+			set_verdict(res, "refused", "second resume: ",
+				    b2.error[0] ? b2.error : "no image", "");
+		else
+			set_verdict(res, "WRONG", "second resume of one image: ",
+				    b2.seen[HB_QM_RESUMED] > 0 ? "restored again" : "no answer", "");
+	}
+	return 0;
+}
+
+static bool meets(enum scn_expect e, const struct scn_result *res)
+{
+	bool refused = strcmp(res->verdict, "refused") == 0;
+
+	switch (e) {
+	case SCN_EXPECT_RESTORED:
+		return strcmp(res->verdict, "restored") == 0;
+	case SCN_EXPECT_REFUSED:
+		return refused && !strstr(res->reason, "swapon of the area failed");
+	case SCN_EXPECT_NO_IMAGE:
+		return refused && (strstr(res->reason, "no image") || strstr(res->reason, "spent") ||
+				   strstr(res->reason, "no valid"));
+	case SCN_EXPECT_SAFE:
+		return strcmp(res->verdict, "WRONG") != 0 && strcmp(res->verdict, "CRASH") != 0;
+	}
+	return false;
+}
+
+void scn_run_qemu(const struct scn_runner *rn, const struct scn_run *r, struct scn_result *res)
+{
+	const char *guest = getenv("HIBLAB_GUEST"), *tmo = getenv("HIBLAB_QEMU_TIMEOUT");
+	struct qrun q = { .rn = rn, .r = r };
+	double sus = 0, rsm = 0, rst = 0;
+	unsigned c, ok;
+	char dir[700];
+	FILE *f;
+	int err = 0;
+
+	scn_result_from_run(res, r);
+	res->qemu = true;
+	res->kernel = r->kernel;
+	guest = guest && *guest ? guest : "build/guest";
+	snprintf(q.kernel, sizeof(q.kernel), "%s/vmlinuz", guest);
+	snprintf(q.initrd, sizeof(q.initrd), "%s/initrd.img", guest);
+	snprintf(q.disk, sizeof(q.disk), "%s/run-%u.disk", rn->scratch, r->index);
+	snprintf(q.accel_file, sizeof(q.accel_file), "%s/accel", rn->scratch);
+	snprintf(dir, sizeof(dir), "%s/console", rn->outdir);
+	q.timeout = tmo && atoi(tmo) > 0 ? (unsigned)atoi(tmo) : 120;
+	snprintf(q.accel, sizeof(q.accel), "%s", hb_qemu_guess_accel());
+	f = fopen(q.accel_file, "r");
+	if (f) {
+		if (fscanf(f, "%7s", q.accel) != 1)
+			snprintf(q.accel, sizeof(q.accel), "tcg");
+		fclose(f);
+	}
+	workload_of(r->memory, &q);
+	q.m = (struct hb_qemu_machine){
+		.kernel = q.kernel, .initrd = q.initrd, .disk = q.disk,
+		.mem_mib = r->guest_mem >> 20, .vcpus = r->vcpus, .append = q.append,
+		.console = q.console, .timeout_s = q.timeout,
+	};
+	if (access(q.kernel, R_OK) != 0 || access(q.initrd, R_OK) != 0)
+		err = hb_fail(HB_EUSAGE, "qemu: no guest in %s (run make guest)", guest);
+	else if (scn_mkdirs(dir) != 0)
+		err = hb_fail(HB_EIO, "qemu: cannot make %s", dir);
+	for (c = 0; c < r->cycles && !err; c++) {
+		err = cycle(&q, c, res, &sus, &rsm, &rst);
+		if (!err && !meets(r->expect, res))
+			break;
+	}
+	snprintf(res->accel, sizeof(res->accel), "%s", q.accel);
+	if (err) {
+		snprintf(res->verdict, sizeof(res->verdict), "CRASH");
+		snprintf(res->reason, sizeof(res->reason), "%s", hb_detail(err));
+	}
+	res->met = !err && meets(r->expect, res);
+	ok = q.restored;
+	if (ok) {
+		res->suspend_s = sus / ok;
+		res->resume_s = rsm / ok;
+		res->restore_s = rst / ok;
+		res->suspend_mbps = res->suspend_s > 0 ? (double)res->bytes_in / res->suspend_s / 1e6 : 0;
+		res->resume_mbps = res->resume_s > 0 ? (double)res->bytes_in / res->resume_s / 1e6 : 0;
+	}
+	res->ratio = res->bytes_out ? (double)res->bytes_in / (double)res->bytes_out : 0;
+	unlink(q.disk);
+}

@@ -1,0 +1,110 @@
+#!/bin/sh
+# Build the QEMU guest for hiblab's real-hibernation cycles (docs/QEMU.md):
+# a Debian kernel, its virtio modules, and an initramfs holding busybox,
+# hiblab (dynamic, with the libraries ldd names), the workload and /init.
+#
+# Usage: sh guest/build.sh BUILD OUT
+#   BUILD  where hiblab and hiblab-workload were built (build/q)
+#   OUT    the guest directory (build/guest): OUT/vmlinuz, OUT/initrd.img
+# Environment:
+#   GUEST_KERNEL  the Debian kernel ABI to download (pinned here, only here)
+#   KERNEL        your own bzImage instead; then MODULES is its
+#                 lib/modules/VERSION directory (or empty: virtio built in)
+# Downloads go to OUT/cache and are reused: a second run downloads nothing.
+set -eu
+
+GUEST_KERNEL=${GUEST_KERNEL:-6.1.0-56-cloud-amd64}
+BUILD=${1:?usage: guest/build.sh BUILD OUT}
+OUT=${2:?usage: guest/build.sh BUILD OUT}
+HERE=$(cd "$(dirname "$0")" && pwd)
+MODS="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk"
+
+die() { echo "guest: $*" >&2; exit 1; }
+
+for tool in cpio busybox ldd; do
+	command -v "$tool" >/dev/null 2>&1 || die "$tool is missing (make deps installs it)"
+done
+BUSYBOX=$(command -v busybox)
+# a dynamic busybox would need its libraries too; Debian's busybox-static is static
+ldd "$BUSYBOX" >/dev/null 2>&1 && die "$BUSYBOX is dynamic: install busybox-static"
+[ -x "$BUILD/hiblab" ] || die "$BUILD/hiblab is not built"
+[ -x "$BUILD/hiblab-workload" ] || die "$BUILD/hiblab-workload is not built"
+
+mkdir -p "$OUT/cache"
+OUT=$(cd "$OUT" && pwd)
+
+# ---- the kernel and its modules ---------------------------------------------
+if [ -n "${KERNEL:-}" ]; then
+	[ -f "$KERNEL" ] || die "KERNEL=$KERNEL: no such file"
+	cp "$KERNEL" "$OUT/vmlinuz"
+	MODDIR=${MODULES:-}
+	echo "custom $KERNEL" >"$OUT/kernel.txt"
+else
+	deb=$(find "$OUT/cache" -maxdepth 1 -name "linux-image-${GUEST_KERNEL}_*.deb" | head -n 1)
+	if [ -z "$deb" ]; then
+		echo "guest: downloading linux-image-$GUEST_KERNEL"
+		# apt's sandbox user cannot write here; run it from the cache dir as root
+		(cd "$OUT/cache" && apt-get download -q "linux-image-$GUEST_KERNEL") || true
+		deb=$(find "$OUT/cache" -maxdepth 1 -name "linux-image-${GUEST_KERNEL}_*.deb" | head -n 1)
+		[ -n "$deb" ] || die "apt-get download linux-image-$GUEST_KERNEL failed"
+	fi
+	x="$OUT/cache/$GUEST_KERNEL"
+	if [ ! -f "$x/boot/vmlinuz-$GUEST_KERNEL" ]; then
+		rm -rf "$x"
+		dpkg -x "$deb" "$x"
+	fi
+	cp "$x/boot/vmlinuz-$GUEST_KERNEL" "$OUT/vmlinuz"
+	MODDIR="$x/lib/modules/$GUEST_KERNEL"
+	echo "debian $GUEST_KERNEL $(basename "$deb")" >"$OUT/kernel.txt"
+fi
+
+# ---- the initramfs tree ----------------------------------------------------
+root="$OUT/root"
+rm -rf "$root"
+mkdir -p "$root/bin" "$root/sbin" "$root/proc" "$root/sys" "$root/dev" "$root/tmp" \
+	"$root/etc" "$root/lib/modules"
+cp "$BUSYBOX" "$root/bin/busybox"
+cp "$HERE/init.sh" "$root/init"
+chmod 0755 "$root/init"
+cp "$BUILD/hiblab" "$BUILD/hiblab-workload" "$root/bin/"
+
+# hiblab is dynamic (Debian has no static ISA-L): copy what ldd lists, and the
+# loader, to the same paths
+for bin in "$BUILD/hiblab" "$BUILD/hiblab-workload"; do
+	ldd "$bin" | while read -r a b c _; do
+		case "$b" in
+		"=>") lib=$c ;;
+		*) lib=$a ;;
+		esac
+		case "$lib" in
+		/*) mkdir -p "$root$(dirname "$lib")"
+		    cp -L "$lib" "$root$lib" ;;
+		*) ;;
+		esac
+	done
+done
+
+# the virtio modules, in load order; built in when the kernel has no file
+: >"$root/lib/modules/order"
+if [ -n "$MODDIR" ]; then
+	for m in $MODS; do
+		f=$(find "$MODDIR" -name "$m.ko" -o -name "$m.ko.xz" -o -name "$m.ko.zst" | head -n 1)
+		[ -n "$f" ] || continue
+		case "$f" in
+		*.xz) xz -dc "$f" >"$root/lib/modules/$m.ko" ;;
+		*.zst) zstd -qdc "$f" >"$root/lib/modules/$m.ko" ;;
+		*) cp "$f" "$root/lib/modules/$m.ko" ;;
+		esac
+		echo "$m" >>"$root/lib/modules/order"
+	done
+fi
+
+# a fixed key for the encrypted cycles: test images only, never real secrets
+[ -f "$OUT/cache/guest.key" ] || head -c 32 /dev/urandom >"$OUT/cache/guest.key"
+cp "$OUT/cache/guest.key" "$root/etc/hiblab.key"
+
+# uncompressed: under TCG unpacking beats decompressing
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) >"$OUT/initrd.img.tmp"
+mv "$OUT/initrd.img.tmp" "$OUT/initrd.img"
+echo "guest: $OUT/vmlinuz ($(cat "$OUT/kernel.txt")), $OUT/initrd.img" \
+	"($(($(wc -c <"$OUT/initrd.img") / 1048576)) MiB, modules: $(tr '\n' ' ' <"$root/lib/modules/order"))"

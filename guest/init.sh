@@ -1,0 +1,108 @@
+#!/bin/busybox sh
+# shellcheck shell=dash
+# /init of hiblab's test guest (docs/QEMU.md).  The host says what to do on
+# the kernel command line; every step prints one "HIBLAB-..." line on the
+# serial console, which the host times and parses.
+#   hb_boot=suspend  fill memory with the workload, then hibernate
+#   hb_boot=resume   restore the image, or say why not and carry on
+#   hb_role=hiblab|kernel   who hibernates: hiblab, or the kernel itself
+#   hb_target=swap:/dev/vda   hb_filters=lz4,crc32c   hb_mib=64
+#   hb_profile=mixed   hb_seed=1   hb_threads=0   hb_dev=/dev/vda
+/bin/busybox --install -s /bin
+export PATH=/bin:/sbin
+
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+
+say() { echo "HIBLAB-$*"; }
+off() { say "POWEROFF $*"; sync; poweroff -f; }
+
+boot=none role=hiblab target=swap:/dev/vda filters=none mib=64 profile=mixed seed=1
+threads="" dev=/dev/vda
+read -r cmdline </proc/cmdline
+for w in $cmdline; do
+	v=${w#*=}
+	case "$w" in
+	hb_boot=*) boot=$v ;;
+	hb_role=*) role=$v ;;
+	hb_target=*) target=$v ;;
+	hb_filters=*) filters=$v ;;
+	hb_mib=*) mib=$v ;;
+	hb_profile=*) profile=$v ;;
+	hb_seed=*) seed=$v ;;
+	hb_threads=*) threads=$v ;;
+	hb_dev=*) dev=$v ;;
+	*) ;;
+	esac
+done
+
+while read -r m; do
+	insmod "/lib/modules/$m.ko" || say "ERROR insmod $m"
+done </lib/modules/order
+i=0
+while [ ! -b "$dev" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+[ -b "$dev" ] || off "no $dev"
+say "BOOTED boot=$boot role=$role"
+
+key=""
+case "$filters" in *aes*|*chacha*) key="--key keyfile=/etc/hiblab.key" ;; *) ;; esac
+
+# After a failed resume the machine boots normally: the area is swap again.
+carry_on() {
+	case "$target" in
+	swap:*)
+		if swapon "$dev"; then say "SWAPON ok"; swapoff "$dev"; else say "SWAPON failed"; fi ;;
+	*) ;;
+	esac
+}
+
+if [ "$boot" = resume ]; then
+	say "RESTORE-START"
+	if [ "$role" = kernel ]; then
+		# resume=... on the command line would do it earlier; this is the
+		# initramfs way: the device number, then the kernel restores or returns
+		cat "/sys/block/${dev#/dev/}/dev" >/sys/power/resume
+		say "RESUME-FAILED rc=1 no kernel image restored"
+	else
+		# shellcheck disable=SC2086 # $key is two words or none
+		hiblab resume --target "$target" --sink snapshot $key
+		say "RESUME-FAILED rc=$?"
+	fi
+	carry_on
+	off resume-failed
+fi
+
+[ "$boot" = suspend ] || off "nothing to do (hb_boot=$boot)"
+
+case "$target" in
+swap:*)
+	mkswap "$dev" >/dev/null || off "mkswap failed"
+	[ "$role" = kernel ] && { swapon "$dev" || off "swapon failed"; } ;;
+*) ;;
+esac
+[ "$role" = kernel ] && echo shutdown >/sys/power/disk
+
+rm -f /tmp/filled
+hiblab-workload --mib "$mib" --profile "$profile" --seed "$seed" --ready /tmp/filled &
+wpid=$!
+while [ ! -e /tmp/filled ]; do
+	kill -0 "$wpid" 2>/dev/null || off "workload died"
+	sleep 0.05
+done
+
+say "SUSPEND-START role=$role"
+if [ "$role" = kernel ]; then
+	if echo disk >/sys/power/state; then rc=0; else rc=1; fi
+else
+	# shellcheck disable=SC2086 # $key is two words or none
+	hiblab suspend --source snapshot --target "$target" --filters "$filters" \
+		${threads:+--threads "$threads"} $key
+	rc=$?
+fi
+# here after a restore, or when the suspend failed and the system thawed
+say "RESUMED rc=$rc"
+kill -USR1 "$wpid"
+wait "$wpid"
+say "DONE workload=$?"
+off finished

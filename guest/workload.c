@@ -1,0 +1,114 @@
+/* hiblab-workload: the guest's memory to hibernate.  Fills --mib MiB with
+ * the pages of a sim memory profile (sim/memory.h: the same generators as
+ * the sim source), says so (--ready FILE), stays resident until SIGUSR1 (sent
+ * after the resume, or after a suspend that failed and thawed), then checks
+ * every byte against a fresh copy of the profile and prints one line:
+ *   HIBLAB-VERIFY ok pages=N digest=HEX
+ *   HIBLAB-VERIFY mismatch page=N offset=O expected=XX got=YY
+ * Exit 0 when every byte matched, 1 on a mismatch, 2 on a usage error. */
+#include "sim/memory.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#define PAGE 4096u
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: hiblab-workload --mib N [--profile %s] [--seed S] [--ready FILE]\n",
+		HB_PROFILE_NAMES);
+	exit(2);
+}
+
+/* The digest of the whole area: each page's XXH3 folded in order, so it
+ * names the content, not where it sits. */
+static uint64_t digest_of(const uint8_t *mem, uint64_t pages)
+{
+	uint64_t d = 0, i;
+
+	for (i = 0; i < pages; i++)
+		d = hb_mix64(d ^ XXH3_64bits(mem + i * PAGE, PAGE));
+	return d;
+}
+
+int main(int argc, char **argv)
+{
+	const struct hb_profile *prof = hb_profile_find("mixed");
+	const char *ready = NULL;
+	unsigned long long mib = 0, seed = 1;
+	uint8_t *mem, page[PAGE];
+	uint64_t pages, i;
+	sigset_t set;
+	int a, sig = 0;
+
+	for (a = 1; a < argc; a++) {
+		if (a + 1 >= argc)
+			usage();
+		if (strcmp(argv[a], "--mib") == 0)
+			mib = strtoull(argv[++a], NULL, 10);
+		else if (strcmp(argv[a], "--seed") == 0)
+			seed = strtoull(argv[++a], NULL, 10);
+		else if (strcmp(argv[a], "--ready") == 0)
+			ready = argv[++a];
+		else if (strcmp(argv[a], "--profile") == 0) {
+			prof = hb_profile_find(argv[++a]);
+			if (!prof) {
+				fprintf(stderr, "hiblab-workload: unknown profile '%s' (%s)\n", argv[a],
+					HB_PROFILE_NAMES);
+				return 2;
+			}
+		} else
+			usage();
+	}
+	if (!mib || !prof)
+		usage();
+	/* block SIGUSR1 before anyone can send it: sigwait takes it later */
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+
+	pages = mib * 1048576ull / PAGE;
+	mem = (uint8_t *)mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (mem == MAP_FAILED) {
+		fprintf(stderr, "hiblab-workload: mmap %llu MiB: %s\n", mib, strerror(errno));
+		return 1;
+	}
+	for (i = 0; i < pages; i++)
+		hb_sim_page(prof, seed, i, mem + i * PAGE, PAGE);
+	printf("HIBLAB-FILLED pages=%llu profile=%s seed=%llu digest=%016llx\n",
+	       (unsigned long long)pages, prof->name, seed,
+	       (unsigned long long)digest_of(mem, pages));
+	fflush(stdout);
+	if (ready) {
+		int fd = open(ready, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd >= 0)
+			close(fd);
+	}
+	while (sig != SIGUSR1) {
+		if (sigwait(&set, &sig) != 0)
+			return 1;
+	}
+	for (i = 0; i < pages; i++) {
+		const uint8_t *m = mem + i * PAGE;
+		unsigned o;
+		hb_sim_page(prof, seed, i, page, PAGE);
+		if (memcmp(m, page, PAGE) == 0)
+			continue;
+		for (o = 0; o < PAGE && m[o] == page[o]; o++)
+			;
+		printf("HIBLAB-VERIFY mismatch page=%llu offset=%u expected=%02x got=%02x\n",
+		       (unsigned long long)i, o, page[o], m[o]);
+		return 1;
+	}
+	printf("HIBLAB-VERIFY ok pages=%llu digest=%016llx\n", (unsigned long long)pages,
+	       (unsigned long long)digest_of(mem, pages));
+	return 0;
+}

@@ -69,11 +69,26 @@ static int prepare_chain(struct resume_job *j)
 	return hb_fail(HB_EKEY, "wrong key (3 tries): the image is invalidated");
 }
 
+/* A damaged header is resumable by no build, and the system now boots
+ * without the image: spend it (a swap area is swap again), and report why
+ * it was refused. */
+static int spend_damaged(struct resume_job *j, int err)
+{
+	char why[512];
+
+	snprintf(why, sizeof(why), "%s", hb_detail(err));
+	if (hb_target_spend_as_is(&j->target) == 0)
+		hb_set_detail(why);
+	return err;
+}
+
 static int setup(struct resume_job *j, const struct hb_resume_args *a)
 {
 	const struct hb_header *h;
 	int err = hb_target_load(&j->target, a->target);
 
+	if (err == HB_ECORRUPT && j->target.area)
+		return spend_damaged(j, err);
 	if (err)
 		return err;
 	h = j->h = j->target.header;

@@ -65,3 +65,9 @@ void hb_target_close(struct hb_target *t)
 	hb_instance_free(&t->inst);
 	memset(t, 0, sizeof(*t));
 }
+
+int hb_target_spend_as_is(struct hb_target *t)
+{
+	hb_header_mark_spent(t->area);
+	return t->writer->invalidate(t->inst.priv, t->area, HB_HEADER_AREA);
+}

@@ -26,6 +26,11 @@ int hb_target_load(struct hb_target *t, const char *text);
 /* Durably mark the loaded image spent: it is never restored again. */
 int hb_target_invalidate(struct hb_target *t);
 
+/* Spend an image whose header this build refuses (damaged, newer) behind
+ * hiblab's signature, as it stands: a swap writer puts its swap header back.
+ * Never for a foreign signature: that is not our image. */
+int hb_target_spend_as_is(struct hb_target *t);
+
 void hb_target_close(struct hb_target *t);
 
 #endif

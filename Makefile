@@ -81,6 +81,15 @@ $(BIN): $(CLI_OBJ) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)
 
+# hiblab-bench: the limits (memcpy, bare libraries, plugin layer, N threads)
+LIM_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard bench/limits/*.c))
+LIM_BENCH := $(BUILD)/hiblab-bench
+all: $(LIM_BENCH)
+$(LIM_BENCH): $(LIM_OBJ) $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(LIM_OBJ) $(LIB) $(LDLIBS)
+-include $(LIM_OBJ:.o=.d)
+
 # the QEMU guest (docs/QEMU.md): its workload is built like hiblab
 WORKLOAD := $(BUILD)/hiblab-workload
 GUEST ?= build/guest
@@ -139,8 +148,9 @@ scenario-test: $(BIN)
 
 # hiblab run scenarios/bench.scn, then its summary.md
 bench: deps
-	$(Q)$(MAKE) --no-print-directory $(BIN)
+	$(Q)$(MAKE) --no-print-directory $(BIN) $(LIM_BENCH)
 	$(Q)HIBLAB=$(BIN) sh bench/bench.sh
+	$(Q)HIBLAB=$(BIN) HIBLAB_BENCH=$(LIM_BENCH) sh bench/targets.sh
 
 # the long ones: every fault at several positions; a 64 GiB image
 faults: $(BIN)

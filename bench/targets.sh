@@ -1,0 +1,116 @@
+#!/bin/sh
+# The speed and memory targets of hiblab (docs/BENCHMARKS.md), each measured
+# next to its limit on the same data and target in the same run:
+#   1. lz4 / lzo / zstd-1 with crc32c, N threads, pages from a file in the
+#      page cache, to an instant disk (tmpfs): >= 90% of the compressor
+#      called bare on N threads over disjoint slices of the same pages, for
+#      suspend (encode) and resume (decode);
+#   2. crc32c only, to a real file with O_DIRECT: >= 90% of fio's sequential
+#      write and read at the same block size and depth;
+#   3. an all-zero 16 GiB simulated image with zero,crc32c: >= 5 GB/s;
+#   4. peak RSS <= 64 MiB for a 16 GiB simulated image (the largest chain);
+#   5. aes-256-gcm adds <= 15% to the time of lz4,crc32c.
+# Prints a table and writes results/bench/targets-<UTC>.csv.
+#
+# Environment: HIBLAB, HIBLAB_BENCH (the binaries), TARGETS_SIZE (page set,
+# default 512MiB), BENCH_DIR (a directory on a real disk, default /tmp),
+# FAST_DIR (an instant disk, default /dev/shm).
+set -eu
+
+HIBLAB=${HIBLAB:-build/hiblab}
+HIBLAB_BENCH=${HIBLAB_BENCH:-build/hiblab-bench}
+SIZE=${TARGETS_SIZE:-512MiB}
+DIR=$(mktemp -d "${BENCH_DIR:-/tmp}/hiblab-targets-XXXXXX")
+FAST=$(mktemp -d "${FAST_DIR:-/dev/shm}/hiblab-targets-XXXXXX" 2>/dev/null ||
+	mktemp -d "${TMPDIR:-/tmp}/hiblab-fast-XXXXXX")
+trap 'rm -rf "$DIR" "$FAST"' EXIT INT TERM
+N=$(nproc)
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+mkdir -p results/bench
+CSV=results/bench/targets-$STAMP.csv
+echo "target,what,hiblab,limit,unit,ratio,goal,verdict" >"$CSV"
+head -c 32 /dev/urandom >"$DIR/key"
+
+# mbps FILE: the MB/s of a hiblab summary line
+mbps() { sed -nE 's|.*, ([0-9.]+) MB/s\).*|\1|p; s|.*, ([0-9.]+) MB/s$|\1|p' "$1" | head -n 1; }
+# secs FILE: the seconds of a hiblab summary line
+secs() { sed -nE 's|.*, ([0-9.]+) s, [0-9.]+ MB/s.*|\1|p' "$1" | head -n 1; }
+# limit ROW COLUMN: a figure of hiblab-bench's CSV
+limit() {
+	# quoted fields hold commas: blank them out before splitting
+	sed 's/"[^"]*"/-/g' "$DIR/limits.csv" | awk -F, -v row="$1" -v col="$2" '
+		NR == 1 { for (i = 1; i <= NF; i++) if ($i == col) c = i; next }
+		$1 == row { print $c; exit }'
+}
+
+# row N WHAT HIBLAB LIMIT UNIT GOAL: GOAL is ">=0.90" (ratio) or "<=1.15"
+row() {
+	ratio=$(awk -v a="$3" -v b="$4" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
+	verdict=$(awk -v r="$ratio" -v g="$6" 'BEGIN {
+		op = substr(g, 1, 2); v = substr(g, 3) + 0
+		if (r == "-") print "?"; else if (op == ">=") print (r >= v ? "met" : "MISSED")
+		else print (r <= v ? "met" : "MISSED") }')
+	printf '%-2s %-44s %10s %10s %-5s %6s %6s  %s\n' "$1" "$2" "$3" "$4" "$5" "$ratio" "$6" "$verdict"
+	echo "$1,\"$2\",$3,$4,$5,$ratio,$6,$verdict" >>"$CSV"
+}
+
+echo "hiblab targets: $N threads, $(uname -r), pages $SIZE of sim:mixed; real disk $DIR; instant disk $FAST"
+echo
+"$HIBLAB_BENCH" --size "$SIZE" --write-pages "$DIR/pages.raw" --csv "$DIR/limits.csv"
+cat "$DIR/pages.raw" >/dev/null  # into the page cache: target 1 reads from it
+pages=file:$DIR/pages.raw
+echo
+printf '%-2s %-44s %10s %10s %-5s %6s %6s  %s\n' "#" target hiblab limit unit ratio goal verdict
+
+# 1. compressors: pipeline vs bare N threads
+for c in lz4 lzo zstd-1; do
+	case $c in zstd-1) f=zstd:level=1 ;; *) f=$c ;; esac
+	"$HIBLAB" suspend --source "$pages" --filters "$f,crc32c" --target "file:$FAST/c.img" \
+		--threads "$N" >"$DIR/s.out" 2>/dev/null
+	"$HIBLAB" resume --target "file:$FAST/c.img" --threads "$N" >"$DIR/r.out" 2>/dev/null
+	row 1 "$f,crc32c suspend vs bare $c x$N encode" "$(mbps "$DIR/s.out")" \
+		"$(limit "$c" threads_enc_MBps)" MB/s ">=0.90"
+	row 1 "$f,crc32c resume vs bare $c x$N decode" "$(mbps "$DIR/r.out")" \
+		"$(limit "$c" threads_dec_MBps)" MB/s ">=0.90"
+done
+
+# 2. crc32c to a real file with O_DIRECT vs fio at the writer's block size and depth
+"$HIBLAB" suspend --source "$pages" --filters crc32c --target "file:$DIR/d.img" >"$DIR/s.out"
+"$HIBLAB" resume --target "file:$DIR/d.img" >"$DIR/r.out"
+rm -f "$DIR/d.img"
+FIO_BS=1m FIO_IODEPTH=4 FIO_SIZE=$(stat -c %s "$DIR/pages.raw") sh bench/fio.sh "$DIR/fio.dat" \
+	>"$DIR/fio.out"
+rm -f "$DIR/fio.dat"
+row 2 "crc32c suspend, O_DIRECT file vs fio write" "$(mbps "$DIR/s.out")" \
+	"$(awk '$2 == "seqwrite" { print $3 }' "$DIR/fio.out")" MB/s ">=0.90"
+row 2 "crc32c resume, O_DIRECT file vs fio read" "$(mbps "$DIR/r.out")" \
+	"$(awk '$2 == "seqread" { print $3 }' "$DIR/fio.out")" MB/s ">=0.90"
+
+# 3. an all-zero 16 GiB machine
+"$HIBLAB" suspend --source sim:zero,size=16GiB --filters zero,crc32c --target "file:$DIR/z.img" \
+	>"$DIR/s.out"
+row 3 "zero,crc32c, 16 GiB of zero pages" "$(mbps "$DIR/s.out")" 5000 MB/s ">=1.00"
+
+# 4. peak RSS of a 16 GiB image through the heaviest chain; random pages
+#    fill every buffer and the dedup table, and pass the compressor quickly
+heavy=zero,dedup,zstd:level=3,aes-256-gcm,xxh3
+/usr/bin/time -f %M -o "$DIR/rss" "$HIBLAB" suspend -q --source sim:random,size=16GiB \
+	--filters "$heavy" --target "file:$DIR/z.img" --key "keyfile=$DIR/key"
+rss_s=$(awk '{ printf "%.1f", $1 / 1024 }' "$DIR/rss")
+/usr/bin/time -f %M -o "$DIR/rss" "$HIBLAB" resume -q --target "file:$DIR/z.img" \
+	--key "keyfile=$DIR/key"
+rss_r=$(awk '{ printf "%.1f", $1 / 1024 }' "$DIR/rss")
+rm -f "$DIR/z.img"
+row 4 "peak RSS, suspend 16 GiB, $heavy" "$rss_s" 64 MiB "<=1.00"
+row 4 "peak RSS, resume 16 GiB, $heavy" "$rss_r" 64 MiB "<=1.00"
+
+# 5. the price of encryption on top of lz4,crc32c
+"$HIBLAB" suspend --source "$pages" --filters lz4,crc32c --target "file:$FAST/c.img" \
+	--threads "$N" >"$DIR/a.out"
+"$HIBLAB" suspend --source "$pages" --filters lz4,aes-256-gcm,crc32c --target "file:$FAST/c.img" \
+	--key "keyfile=$DIR/key" --threads "$N" >"$DIR/b.out"
+row 5 "lz4,aes-256-gcm,crc32c time / lz4,crc32c time" "$(secs "$DIR/b.out")" \
+	"$(secs "$DIR/a.out")" s "<=1.15"
+
+echo
+echo "written: $CSV"

@@ -63,6 +63,9 @@ static int file_open(void *priv, const void *conf, enum hb_open_mode mode)
 	f->fd = -1;
 	f->mode = mode;
 	snprintf(f->name, sizeof(f->name), "file %s", f->conf->path);
+	if (f->conf->buffer % HB_DIO_ALIGN)
+		return hb_fail(HB_EUSAGE, "file: buffer=%llu: not a multiple of %u bytes (O_DIRECT)",
+			       (unsigned long long)f->conf->buffer, HB_DIO_ALIGN);
 	if (open_fd(f, flags) < 0 && mode == HB_OPEN_LOAD && (errno == EACCES || errno == EROFS))
 		open_fd(f, O_RDONLY | O_CLOEXEC);  /* inspect still works */
 	if (f->fd < 0) {

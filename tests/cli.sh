@@ -67,6 +67,7 @@ run 2 "unknown option 'speed'" suspend --source sim:mixed,speed=9 --target "file
 run 2 'chunk-pages' suspend --source "$src" --target "file:$img" --chunk-pages 0
 run 2 'unknown option' suspend --source "$src" --target "file:$img" --frob
 run 2 'not a regular file' suspend --source "$src" --target file:/dev/null
+run 2 'not a multiple of 4096' suspend --source "$src" --target "file:$img,buffer=5000"
 check "a refused target was removed or replaced" [ -c /dev/null ]
 check_not "a refused suspend left $img" [ -e "$img" ]
 

@@ -15,10 +15,12 @@
  *
  * Pages come from an allocator (swap_area.h): the whole area in order,
  * skipping bad pages, or the kernel's free slots when the area is active
- * swap and the source is /dev/snapshot. */
+ * swap and the source is /dev/snapshot.  Reading an image back is
+ * swap_load.c; the types both halves share are in swap_writer.h. */
 #include "backends/rawio.h"
 #include "backends/snapshot.h"
 #include "backends/swap_area.h"
+#include "backends/swap_writer.h"
 #include "core/bytes.h"
 #include "core/error.h"
 #include "core/format.h"
@@ -33,71 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define TRAILER_LEN 64u
-#define SIGNATURE "HIBLABSWP1"   /* at ps - 10, where SWAPSPACE2 was */
-#define TRAILER_VERSION 1u
-#define DESC_MAGIC "HBSWDESC"
-#define DESC_TAIL_OFF 128u
-#define MAP_MAGIC "HBSWMAP1"
-#define MAP_HDR 40u
-#define EXT_LEN 16u
-#define STAGE_PAGES 256u         /* 1 MiB of 4 KiB pages per write burst */
-#define PROBE_LEN 65536u         /* enough to recognize headers for 64 KiB pages */
-
-enum swap_alloc_mode { ALLOC_AUTO, ALLOC_AREA, ALLOC_KERNEL };
-
-struct swap_conf {
-	char path[HB_STR_MAX];
-	int64_t offset;
-	unsigned alloc;   /* enum swap_alloc_mode */
-	unsigned direct;  /* enum hb_direct */
-};
-
-/* What an image's trailer and descriptor say (load, and save over an old image). */
-struct swap_image {
-	uint64_t desc_page;
-	uint64_t session;
-	uint32_t orig_crc;
-	bool desc_ok;
-	uint64_t head_page, map_page, data_pages, data_bytes;
-	uint8_t tail[TRAILER_LEN];
-};
-
-struct swap_priv {
-	const struct swap_conf *conf;
-	struct hb_raw raw;
-	uint32_t ps;
-	uint64_t base;               /* the header page, absolute */
-	uint64_t dev_pages;
-	uint8_t *page0;              /* the header page as on disk */
-	uint8_t *orig;               /* the original swap header page */
-	struct hb_swap_area area;
-	bool saving;
-	/* save */
-	struct hb_swap_alloc alloc;
-	struct hb_area_alloc aa;
-	struct hb_kernel_alloc ka;
-	bool have_alloc;
-	bool kernel;                 /* pages from the kernel (active swap) */
-	struct hb_snapshot *snap;
-	uint64_t session;
-	uint64_t desc_page, head_page, first_map;
-	uint8_t *map;                /* the map page being filled (save) or read (load) */
-	uint64_t map_page, map_seq;
-	uint64_t data_pages, data_bytes;
-	uint8_t *stage;              /* STAGE_PAGES pages */
-	size_t used;                 /* save: bytes staged; load: bytes valid */
-	uint64_t *slots;
-	bool page0_written;
-	/* load */
-	struct swap_image img;
-	size_t taken;
-	uint32_t ext_i, ext_n;
-	uint64_t ext_first, ext_left;
-	uint64_t pages_read, bytes_read;
-};
-
-static uint32_t map_cap(const struct swap_priv *s)
+uint32_t hb_swap_map_cap(const struct swap_priv *s)
 {
 	return (s->ps - MAP_HDR) / EXT_LEN;
 }
@@ -111,7 +49,7 @@ static uint64_t new_session(void)
 	return x ? x : 1;
 }
 
-static int read_page(struct swap_priv *s, uint8_t *buf, uint64_t page)
+int hb_swap_read_page(struct swap_priv *s, uint8_t *buf, uint64_t page)
 {
 	int err = hb_raw_read(&s->raw, buf, s->ps, page * s->ps);
 
@@ -185,7 +123,7 @@ static int read_descriptor(struct swap_priv *s, struct swap_image *im)
 		return hb_fail(HB_ENOMEM, "out of memory");
 	if (im->desc_page == 0 || im->desc_page == s->base || im->desc_page >= s->dev_pages)
 		goto out;
-	err = read_page(s, d, im->desc_page);
+	err = hb_swap_read_page(s, d, im->desc_page);
 	if (err)
 		goto out;
 	if (memcmp(d, DESC_MAGIC, 8) != 0 || hb_get32(d + 8) != 1 ||
@@ -480,7 +418,7 @@ static int map_add(struct swap_priv *s, uint64_t page)
 		hb_put64(e + 8, hb_get64(e + 8) + 1);
 		return 0;
 	}
-	if (n == map_cap(s)) {
+	if (n == hb_swap_map_cap(s)) {
 		err = take(s, &next);
 		if (!err)
 			err = put_map(s, next);
@@ -625,7 +563,7 @@ static void swap_abort(void *priv)
 static int swap_capacity(void *priv, uint64_t *bytes)
 {
 	struct swap_priv *s = (struct swap_priv *)priv;
-	uint64_t left, maps = 0, cap = map_cap(s);
+	uint64_t left, maps = 0, cap = hb_swap_map_cap(s);
 	int err = s->alloc.ops->left(s->alloc.ctx, &left);
 
 	if (err)
@@ -638,128 +576,6 @@ static int swap_capacity(void *priv, uint64_t *bytes)
 		maps = left / (cap + 1) + 1;  /* the kernel may give pages one by one */
 	}
 	*bytes = left > maps ? (left - maps) * s->ps : 0;
-	return 0;
-}
-
-/* ---- load ------------------------------------------------------------------ */
-
-static int swap_read_header(void *priv, void *buf)
-{
-	struct swap_priv *s = (struct swap_priv *)priv;
-	int err;
-
-	memset(buf, 0, HB_HEADER_AREA);
-	if (!s->img.desc_ok)
-		return hb_fail(HB_ECORRUPT, "%s: the image's descriptor page is damaged",
-			       s->raw.name);
-	if (s->img.head_page == 0 || s->img.head_page >= s->dev_pages)
-		return hb_fail(HB_ECORRUPT, "%s: the image's descriptor is damaged", s->raw.name);
-	err = read_page(s, s->stage, s->img.head_page);
-	if (err)
-		return err;
-	memcpy(buf, s->stage, HB_HEADER_AREA);
-	/* the trailer says this is our image: a bad signature is damage, not a
-	 * foreign header (so `hiblab invalidate` still puts the swap header back) */
-	if (memcmp(buf, HB_MAGIC_VALID, HB_MAGIC_LEN) != 0 &&
-	    memcmp(buf, HB_MAGIC_SPENT, HB_MAGIC_LEN) != 0)
-		return hb_fail(HB_ECORRUPT, "%s: the image header's signature is damaged",
-			       s->raw.name);
-	return 0;
-}
-
-static int load_map(struct swap_priv *s)
-{
-	uint64_t page = s->map_page;
-	uint32_t i, n;
-	int err;
-
-	if (page == 0 || page == s->base || page >= s->dev_pages)
-		return hb_fail(HB_ECORRUPT, "%s: the image's page map ends early", s->raw.name);
-	err = read_page(s, s->map, page);
-	if (err)
-		return err;
-	n = hb_get32(s->map + 12);
-	if (memcmp(s->map, MAP_MAGIC, 8) != 0 ||
-	    hb_get32(s->map + 8) != hb_crc32c(0, s->map + 12, s->ps - 12) ||
-	    hb_get64(s->map + 16) != s->img.session || hb_get64(s->map + 24) != s->map_seq ||
-	    n > map_cap(s))
-		return hb_fail(HB_ECORRUPT, "%s: page map %llu (page %llu) is damaged", s->raw.name,
-			       (unsigned long long)s->map_seq, (unsigned long long)page);
-	for (i = 0; i < n; i++) {
-		const uint8_t *e = s->map + MAP_HDR + (size_t)EXT_LEN * i;
-		uint64_t first = hb_get64(e), count = hb_get64(e + 8);
-		if (first == 0 || count == 0 || first >= s->dev_pages ||
-		    count > s->dev_pages - first || (s->base >= first && s->base < first + count))
-			return hb_fail(HB_ECORRUPT, "%s: page map %llu names pages outside the area",
-				       s->raw.name, (unsigned long long)s->map_seq);
-	}
-	s->map_page = hb_get64(s->map + 32);
-	s->map_seq++;
-	s->ext_i = 0;
-	s->ext_n = n;
-	return 0;
-}
-
-/* Refill the stage with the next run of data pages. */
-static int fill_stage(struct swap_priv *s)
-{
-	uint64_t left_pages = s->img.data_pages - s->pages_read;
-	uint64_t n;
-	int err;
-
-	if (s->bytes_read >= s->img.data_bytes || left_pages == 0)
-		return HB_ETRUNCATED;
-	while (s->ext_left == 0) {
-		if (s->ext_i == s->ext_n) {
-			err = load_map(s);
-			if (err)
-				return err;
-			continue;
-		}
-		s->ext_first = hb_get64(s->map + MAP_HDR + (size_t)EXT_LEN * s->ext_i);
-		s->ext_left = hb_get64(s->map + MAP_HDR + (size_t)EXT_LEN * s->ext_i + 8);
-		s->ext_i++;
-	}
-	n = s->ext_left < STAGE_PAGES ? s->ext_left : STAGE_PAGES;
-	if (n > left_pages)
-		n = left_pages;
-	err = hb_raw_read(&s->raw, s->stage, (size_t)n * s->ps, s->ext_first * s->ps);
-	if (err == HB_ETRUNCATED)
-		return hb_fail(HB_ECORRUPT, "%s: the page map points past the end", s->raw.name);
-	if (err)
-		return err;
-	s->ext_first += n;
-	s->ext_left -= n;
-	s->pages_read += n;
-	s->used = (size_t)n * s->ps;
-	if (s->used > s->img.data_bytes - s->bytes_read)
-		s->used = (size_t)(s->img.data_bytes - s->bytes_read);
-	s->bytes_read += s->used;
-	s->taken = 0;
-	return 0;
-}
-
-static int swap_read(void *priv, void *buf, size_t len)
-{
-	struct swap_priv *s = (struct swap_priv *)priv;
-	uint8_t *p = (uint8_t *)buf;
-	int err;
-
-	while (len) {
-		size_t n = s->used - s->taken;
-		if (n == 0) {
-			err = fill_stage(s);
-			if (err)
-				return err;
-			continue;
-		}
-		if (n > len)
-			n = len;
-		memcpy(p, s->stage + s->taken, n);
-		s->taken += n;
-		p += n;
-		len -= n;
-	}
 	return 0;
 }
 
@@ -818,8 +634,8 @@ const struct hb_writer hb_writer_swap = {
 	},
 	.open = swap_open,
 	.write = swap_write,
-	.read = swap_read,
-	.read_header = swap_read_header,
+	.read = hb_swap_read,
+	.read_header = hb_swap_read_header,
 	.commit = swap_commit,
 	.invalidate = swap_invalidate,
 	.abort = swap_abort,

@@ -3,17 +3,9 @@
 # Usage: HIBLAB=build/hiblab sh tests/cli.sh
 set -u
 
-HIBLAB=${HIBLAB:-build/hiblab}
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/hiblab-cli-XXXXXX")
-trap 'rm -rf "$TMP"' EXIT INT TERM
-passed=0
-failed=0
-
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
-# check MESSAGE CMD...: CMD must succeed; check_not: it must fail
-check() { msg=$1; shift; if "$@"; then ok; else bad "$msg"; fi; }
-check_not() { msg=$1; shift; if "$@"; then bad "$msg"; else ok; fi; }
+NAME=cli
+# shellcheck source=tests/harness.sh
+. "$(dirname "$0")/harness.sh"
 
 # run CODE PATTERN ARGS...: expect exit CODE, and PATTERN (grep -E) in the
 # output; an error must be exactly one line on stderr starting "hiblab: ".
@@ -171,5 +163,4 @@ else
 	echo "skipped: swap checks (no mkswap or blkid)"
 fi
 
-echo "cli: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -5,14 +5,9 @@
 # Usage: HIBLAB=build/hiblab sh tests/scenario.sh
 set -u
 
-HIBLAB=${HIBLAB:-build/hiblab}
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/hiblab-scn-XXXXXX")
-trap 'rm -rf "$TMP"' EXIT INT TERM
-passed=0
-failed=0
-
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+NAME=scenario
+# shellcheck source=tests/harness.sh
+. "$(dirname "$0")/harness.sh"
 
 # expect CODE ARGS...: hiblab exits CODE
 expect() {
@@ -87,5 +82,4 @@ sed 's/,restored,\(.*\),yes,/,refused,\1,no,/' "$TMP/smoke/runs.csv" >"$TMP/refu
 expect 1 compare "$TMP/smoke" "$TMP/refused.csv"
 expect 2 compare "$TMP/smoke"
 
-echo "scenario tests: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

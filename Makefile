@@ -50,7 +50,7 @@ LIB := $(BUILD)/libhiblab.a
 BIN := $(BUILD)/hiblab
 UNIT := $(BUILD)/unit-tests
 
-.PHONY: all deps test unit cli-test san-test scenario-test threads-test check bench faults big install uninstall clean help guest qemu-matrix qemu-test
+.PHONY: all deps test unit cli-test san-test scenario-test threads-test check bench faults big install uninstall clean help guest qemu-matrix qemu-test libvirt-test
 .DEFAULT_GOAL := all
 
 all: $(BIN) $(LIB)
@@ -116,7 +116,7 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory unit cli-test scenario-test
 	$(Q)$(MAKE) --no-print-directory SAN=1 BUILD=$(BUILD)/san unit cli-test
 	$(Q)$(MAKE) --no-print-directory SAN=thread BUILD=$(BUILD)/tsan threads-test THREADS_TEST=quick
-	$(Q)$(MAKE) --no-print-directory qemu-test
+	$(Q)$(MAKE) --no-print-directory qemu-test libvirt-test
 
 # one real hibernation cycle in a QEMU guest, when QEMU is installed
 qemu-test:
@@ -124,6 +124,13 @@ qemu-test:
 		$(MAKE) --no-print-directory guest && \
 		$(BIN) run scenarios/qemu-smoke.scn --quiet --out $(BUILD)/qemu-smoke; \
 	else echo "qemu-test: qemu-system-x86_64 is not installed: skipped"; fi
+
+# the same cycle through libvirt (qemu:///session, as an unprivileged user)
+libvirt-test:
+	$(Q)if command -v virsh >/dev/null 2>&1 && command -v qemu-system-x86_64 >/dev/null 2>&1; then \
+		$(MAKE) --no-print-directory guest && \
+		HIBLAB=$(BIN) GUEST=$(GUEST) sh tests/libvirt.sh; \
+	else echo "libvirt-test: virsh or qemu-system-x86_64 is not installed: skipped"; fi
 
 # The pipeline under ThreadSanitizer, through the CLI (Criterion cannot start
 # under TSan).  `make check` runs the full matrix.

@@ -1,7 +1,7 @@
-/* qemu: boot the test guest (guest/, docs/QEMU.md) once and watch its serial
- * console: every "HIBLAB-..." line the guest's /init prints is timed on the
- * host as it arrives, each phase has a time limit, and the console is kept in
- * a log file.  The cycle logic (which boots, which checks) is the caller's. */
+/* qemu: boot the test guest (guest/, docs/QEMU.md) once with
+ * qemu-system-x86_64 and watch its serial console (backends/guest_console.h).
+ * The machine and boot records here serve the libvirt machine too.  The cycle
+ * logic (which boots, which checks) is the caller's. */
 #ifndef HB_BACKENDS_QEMU_H
 #define HB_BACKENDS_QEMU_H
 
@@ -43,6 +43,7 @@ struct hb_qemu_boot {
 	char text[HB_QM_COUNT][160];   /* the mark's line */
 	char error[256];               /* the last "hiblab: ..." line the guest printed */
 	uint64_t kernel_pages;         /* "Image created (N pages copied)" */
+	double powered_off;            /* "reboot: Power down" came, 0: never */
 	bool kvm_failed;               /* KVM cannot run this guest: try TCG */
 	bool timed_out;
 	char phase[32];                /* where it timed out */

@@ -295,8 +295,8 @@ static int src_open(void *priv, const void *conf, struct hb_source_info *info)
 	if (!in_suspend) {
 		/* this is the restored system, back from its image */
 		thaw(s);
-		return hb_fail(HB_ENOIMAGE, "snapshot: resumed: this system was restored from its "
-					    "image; nothing to write");
+		return hb_fail(HB_ERESUMED, "snapshot: resumed: this system was restored from its "
+					    "image");
 	}
 	if ((e = xioctl(s, SNAPSHOT_GET_IMAGE_SIZE, &size)) != 0) {
 		thaw(s);

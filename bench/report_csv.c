@@ -12,12 +12,12 @@ static const char *const columns[] = {
 	"index", "scenario", "part", "memory", "disk", "chain", "fault", "chunk_pages", "cycles",
 	"expect", "bytes_in", "bytes_out", "ratio", "suspend_s", "suspend_MBps", "resume_s",
 	"resume_MBps", "peak_rss_KiB", "verdict", "reason", "met", "faults_fired",
-	"suspend_error",
+	"suspend_error", "machine", "accel", "who", "pages", "restore_s",
 };
 
 #define NCOLS (sizeof(columns) / sizeof(columns[0]))
 
-static void put_field(FILE *f, const char *s)
+void scn_csv_field(FILE *f, const char *s)
 {
 	if (!strpbrk(s, ",\"\n\r")) {
 		fputs(s, f);
@@ -45,26 +45,28 @@ int scn_write_csv(const char *path, const struct scn_results *rs)
 	for (i = 0; i < rs->count; i++) {
 		const struct scn_result *r = &rs->v[i];
 		fprintf(f, "%u,", r->index);
-		put_field(f, r->scenario);
+		scn_csv_field(f, r->scenario);
 		fputc(',', f);
-		put_field(f, r->part);
+		scn_csv_field(f, r->part);
 		fputc(',', f);
-		put_field(f, r->memory);
+		scn_csv_field(f, r->memory);
 		fputc(',', f);
-		put_field(f, r->disk);
+		scn_csv_field(f, r->disk);
 		fputc(',', f);
-		put_field(f, r->chain);
+		scn_csv_field(f, r->chain);
 		fputc(',', f);
-		put_field(f, r->fault);
+		scn_csv_field(f, r->fault);
 		fprintf(f, ",%u,%u,%s,%llu,%llu,%.4f,%.6f,%.2f,%.6f,%.2f,%llu,", r->chunk_pages,
 			r->cycles, r->expect, (unsigned long long)r->bytes_in,
 			(unsigned long long)r->bytes_out, r->ratio, r->suspend_s, r->suspend_mbps,
 			r->resume_s, r->resume_mbps, (unsigned long long)r->rss_kib);
-		put_field(f, r->verdict);
+		scn_csv_field(f, r->verdict);
 		fputc(',', f);
-		put_field(f, r->reason);
+		scn_csv_field(f, r->reason);
 		fprintf(f, ",%s,%u,", r->met ? "yes" : "no", r->fired);
-		put_field(f, r->suspend_error);
+		scn_csv_field(f, r->suspend_error);
+		fprintf(f, ",%s,%s,%s,%llu,%.6f", r->machine, r->accel, r->kernel ? "kernel" : "hiblab",
+			(unsigned long long)r->pages, r->restore_s);
 		fputc('\n', f);
 	}
 	if (fclose(f) != 0)
@@ -152,6 +154,13 @@ static void fill(struct scn_result *r, const int *at, char **v, unsigned n)
 	r->met = strcmp(f[20], "yes") == 0;
 	r->fired = (unsigned)strtoul(f[21], NULL, 10);
 	copy(r->suspend_error, sizeof(r->suspend_error), f[22]);
+	/* an older hiblab's runs.csv has no guest columns: sim runs */
+	copy(r->machine, sizeof(r->machine), f[23][0] ? f[23] : "sim");
+	copy(r->accel, sizeof(r->accel), f[24]);
+	r->kernel = strcmp(f[25], "kernel") == 0;
+	r->pages = strtoull(f[26], NULL, 10);
+	r->restore_s = strtod(f[27], NULL);
+	r->qemu = strcmp(r->machine, "sim") != 0;
 }
 
 int scn_read_csv(const char *path, struct scn_results *rs)

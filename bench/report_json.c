@@ -59,8 +59,12 @@ int scn_write_json(const char *path, const struct scn_results *rs)
 		key_string(f, "reason", r->reason);
 		fprintf(f, "\"met\": %s, \"faults_fired\": %u, ", r->met ? "true" : "false",
 			r->fired);
-		fputs("\"suspend_error\": ", f);
-		put_string(f, r->suspend_error);
+		key_string(f, "suspend_error", r->suspend_error);
+		key_string(f, "machine", r->machine);
+		key_string(f, "accel", r->accel);
+		key_string(f, "who", r->kernel ? "kernel" : "hiblab");
+		fprintf(f, "\"pages\": %llu, \"restore_s\": %.6f", (unsigned long long)r->pages,
+			r->restore_s);
 		fprintf(f, "}%s\n", i + 1 < rs->count ? "," : "");
 	}
 	fputs("]\n", f);

@@ -92,6 +92,7 @@ static const struct scn_result *kernel_peer(const struct scn_results *rs,
 	for (i = 0; i < rs->count; i++) {
 		const struct scn_result *k = &rs->v[i];
 		if (k->kernel && strcmp(k->scenario, r->scenario) == 0 &&
+		    strcmp(k->machine, r->machine) == 0 &&
 		    strcmp(k->part, r->part) == 0 && strcmp(k->memory, r->memory) == 0 &&
 		    strcmp(k->verdict, "restored") == 0)
 			return k;
@@ -113,7 +114,7 @@ static void qemu_section(FILE *f, const struct scn_results *rs)
 	if (!n)
 		return;
 	fputs("\n## Real hibernation in QEMU: hiblab vs the kernel\n\n"
-	      "| # | who | disk | chain | accel | pages | image MiB | suspend s | resume s | "
+	      "| # | who | disk | chain | machine | pages | image MiB | suspend s | resume s | "
 	      "restore s | suspend+resume s | vs kernel: suspend+resume | vs kernel: image | "
 	      "verdict |\n|---:|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n", f);
 	for (i = 0; i < rs->count; i++) {
@@ -129,18 +130,19 @@ static void qemu_section(FILE *f, const struct scn_results *rs)
 			snprintf(ratio_i, sizeof(ratio_i), "%.2f",
 				 over((double)r->bytes_out, (double)k->bytes_out));
 		}
-		fprintf(f, "| %u | %s | %s | %s | %s | %llu | %.1f | %.2f | %.2f | %.2f | %.2f | %s | "
+		fprintf(f, "| %u | %s | %s | %s | %s/%s | %llu | %.1f | %.2f | %.2f | %.2f | %.2f | %s | "
 			"%s | %s |\n", r->index, r->kernel ? "kernel" : "hiblab", r->disk,
-			r->kernel ? "LZO (built in)" : r->chain, r->accel,
+			r->kernel ? "LZO (built in)" : r->chain, r->machine, r->accel,
 			(unsigned long long)r->pages, (double)r->bytes_out / 1048576.0, r->suspend_s,
 			r->resume_s, r->restore_s, total, ratio_t, ratio_i, r->verdict);
 	}
 	fputs("\nSuspend: the trigger (hiblab suspend, or echo disk > /sys/power/state) to "
 	      "the guest's power-off, timed on the host from its serial console.  Resume: "
-	      "qemu started to the workload's HIBLAB-VERIFY line; restore: the resume step "
+	      "the machine started to the workload's HIBLAB-VERIFY line; restore: the resume step "
 	      "alone (hiblab resume or /sys/power/resume to back in the image).  Image: "
 	      "hiblab's header and records; the kernel's, the disk blocks its suspend wrote.  "
-	      "Means over the cycles.  Ratios: hiblab / kernel.\n", f);
+	      "Means over the cycles.  Ratios: hiblab / kernel on the same machine.  Machine: "
+	      "qemu or libvirt, and the accelerator (kvm, tcg).\n", f);
 }
 
 int scn_write_summary(const char *path, const char *title, const struct scn_results *rs)

@@ -29,11 +29,13 @@ struct scn_result {
 	bool met;                /* the verdict is what expect asks */
 	unsigned fired;          /* faults that took effect */
 	char suspend_error[512]; /* "" or why the suspend failed */
-	/* machine = qemu only (not in runs.csv): see docs/QEMU.md */
+	/* guest runs (machine = qemu or libvirt, docs/QEMU.md); sim runs leave
+	 * them 0 and "" but machine */
+	char machine[8];         /* sim, qemu, libvirt */
 	double restore_s;        /* the restore step alone: resume started to back in the image */
 	uint64_t pages;          /* pages in the image */
-	char accel[8];           /* kvm, tcg; "" for sim runs */
-	bool qemu, kernel;       /* a guest run; the kernel's own hibernation */
+	char accel[8];           /* kvm, tcg */
+	bool qemu, kernel;       /* a guest run; the kernel's own hibernation (who = kernel) */
 };
 
 struct scn_results {
@@ -56,6 +58,8 @@ void scn_result_label(const struct scn_results *rs, unsigned i, char *buf, size_
 
 /* Each writer returns 0 or HB_EIO with a detail line. */
 int scn_write_csv(const char *path, const struct scn_results *rs);
+/* One CSV field, quoted (RFC 4180) when it holds a comma, quote or newline. */
+void scn_csv_field(FILE *f, const char *s);
 int scn_read_csv(const char *path, struct scn_results *rs);
 int scn_write_json(const char *path, const struct scn_results *rs);
 int scn_write_summary(const char *path, const char *title, const struct scn_results *rs);

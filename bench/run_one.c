@@ -57,6 +57,10 @@ void scn_result_from_run(struct scn_result *res, const struct scn_run *r)
 	snprintf(res->expect, sizeof(res->expect), "%s", scn_expect_name(r->expect));
 	res->chunk_pages = r->chunk_pages;
 	res->cycles = r->cycles;
+	res->qemu = r->qemu;
+	res->kernel = r->kernel;
+	snprintf(res->machine, sizeof(res->machine), "%s",
+		 !r->qemu ? "sim" : r->libvirt ? "libvirt" : "qemu");
 }
 
 static bool needs_span(const char *fault)

@@ -4,6 +4,7 @@
  * and lets the workload verify every byte.  docs/QEMU.md. */
 #include "runner.h"
 
+#include "backends/libvirt.h"
 #include "backends/qemu.h"
 #include "core/engine.h"
 #include "core/error.h"
@@ -73,6 +74,12 @@ static int fresh_disk(const struct qrun *q)
 	return 0;
 }
 
+/* One boot, by qemu itself or through libvirt. */
+static int machine_boot(const struct qrun *q, struct hb_qemu_boot *b)
+{
+	return q->r->libvirt ? hb_libvirt_boot(&q->m, q->r->uri, b) : hb_qemu_boot(&q->m, b);
+}
+
 /* One boot; a KVM that cannot run the guest is said once (in the scratch
  * directory, for the runs after this one) and the boot runs again on TCG. */
 static int boot(struct qrun *q, const char *what, struct hb_qemu_boot *b)
@@ -85,7 +92,7 @@ static int boot(struct qrun *q, const char *what, struct hb_qemu_boot *b)
 		 q->r->kernel ? "swap" : q->r->disk, q->r->chain[0] ? q->r->chain : "none", q->mib,
 		 q->profile, q->seed);
 	q->m.accel = q->accel;
-	err = hb_qemu_boot(&q->m, b);
+	err = machine_boot(q, b);
 	if (!err && b->kvm_failed && strcmp(q->accel, "kvm") == 0) {
 		FILE *f = fopen(q->accel_file, "w");
 		if (f) {
@@ -94,7 +101,7 @@ static int boot(struct qrun *q, const char *what, struct hb_qemu_boot *b)
 		}
 		snprintf(q->accel, sizeof(q->accel), "tcg");
 		q->m.accel = q->accel;
-		err = hb_qemu_boot(&q->m, b);
+		err = machine_boot(q, b);
 	}
 	if (!err && b->timed_out)
 		err = hb_fail(HB_EIO, "qemu: %s boot: nothing new on the console for %u s in phase "
@@ -148,9 +155,46 @@ static void set_verdict(struct scn_result *res, const char *verdict, const char 
 	snprintf(res->reason, sizeof(res->reason), "%.200s%.200s%.100s", a, b, c);
 }
 
+/* What one cycle measured; resume_s > 0 once the workload verified. */
+struct qcycle {
+	double suspend_s, resume_s, restore_s;
+};
+
+/* One row of cycles.csv (beside runs.csv): every cycle of every guest run,
+ * where runs.csv has their means.  Runs are children one after another, so
+ * appending is safe. */
+static void cycle_row(const struct qrun *q, unsigned c, const struct scn_result *res,
+		      const struct qcycle *fig)
+{
+	char path[800];
+	FILE *f;
+	double mb = (double)res->bytes_in / 1e6;
+
+	snprintf(path, sizeof(path), "%.700s/cycles.csv", q->rn->outdir);
+	f = fopen(path, "a");
+	if (!f)
+		return;
+	if (ftell(f) == 0)
+		fputs("index,scenario,machine,accel,who,disk,chain,fault,cycle,verdict,reason,pages,"
+		      "bytes_out,suspend_s,suspend_MBps,resume_s,resume_MBps,restore_s\n", f);
+	fprintf(f, "%u,", res->index);
+	scn_csv_field(f, res->scenario);
+	fprintf(f, ",%s,%s,%s,%s,", res->machine, q->accel, res->kernel ? "kernel" : "hiblab",
+		res->disk);
+	scn_csv_field(f, res->chain);
+	fputc(',', f);
+	scn_csv_field(f, res->fault);
+	fprintf(f, ",%u,%s,", c + 1, res->verdict);
+	scn_csv_field(f, res->reason);
+	fprintf(f, ",%llu,%llu,%.6f,%.2f,%.6f,%.2f,%.6f\n", (unsigned long long)res->pages,
+		(unsigned long long)res->bytes_out, fig->suspend_s,
+		fig->suspend_s > 0 ? mb / fig->suspend_s : 0.0, fig->resume_s,
+		fig->resume_s > 0 ? mb / fig->resume_s : 0.0, fig->restore_s);
+	fclose(f);
+}
+
 /* One cycle; 0 with res's verdict set, or an error for the run. */
-static int cycle(struct qrun *q, unsigned c, struct scn_result *res, double *sus, double *rsm,
-		 double *rst)
+static int cycle(struct qrun *q, unsigned c, struct scn_result *res, struct qcycle *fig)
 {
 	const char *fault = q->r->fault;
 	struct hb_qemu_boot b1, b2;
@@ -176,7 +220,8 @@ static int cycle(struct qrun *q, unsigned c, struct scn_result *res, double *sus
 			    ok ? "; the guest thawed and its memory verified" : b1.text[HB_QM_VERIFY]);
 		return 0;
 	}
-	*sus += b1.end - b1.seen[HB_QM_SUSPEND_START];
+	/* to the kernel's "Power down": qemu's and libvirt's own teardown apart */
+	fig->suspend_s = (b1.powered_off > 0 ? b1.powered_off : b1.end) - b1.seen[HB_QM_SUSPEND_START];
 	if (q->r->kernel) {
 		res->pages = b1.kernel_pages;
 		res->bytes_out = stat(q->disk, &st) == 0 ? (uint64_t)st.st_blocks * 512u : 0;
@@ -212,8 +257,14 @@ static int cycle(struct qrun *q, unsigned c, struct scn_result *res, double *sus
 		set_verdict(res, "WRONG", "", b2.text[HB_QM_VERIFY], "");
 		return 0;
 	}
-	*rsm += b2.seen[HB_QM_VERIFY] - b2.start;
-	*rst += b2.seen[HB_QM_RESUMED] - b2.seen[HB_QM_RESTORE_START];
+	if (!strstr(b2.text[HB_QM_RESUMED], " rc=0")) {
+		/* memory came back, but the command that hibernated says it failed */
+		set_verdict(res, "CRASH", "after the restore the suspend command ended with ",
+			    b2.text[HB_QM_RESUMED], "");
+		return 0;
+	}
+	fig->resume_s = b2.seen[HB_QM_VERIFY] - b2.start;
+	fig->restore_s = b2.seen[HB_QM_RESUMED] - b2.seen[HB_QM_RESTORE_START];
 	q->restored++;
 	set_verdict(res, "restored", "", "", "");
 	if (strcmp(fault, "twice") == 0) {
@@ -260,8 +311,6 @@ void scn_run_qemu(const struct scn_runner *rn, const struct scn_run *r, struct s
 	int err = 0;
 
 	scn_result_from_run(res, r);
-	res->qemu = true;
-	res->kernel = r->kernel;
 	guest = guest && *guest ? guest : "build/guest";
 	snprintf(q.kernel, sizeof(q.kernel), "%s/vmlinuz", guest);
 	snprintf(q.initrd, sizeof(q.initrd), "%s/initrd.img", guest);
@@ -287,7 +336,15 @@ void scn_run_qemu(const struct scn_runner *rn, const struct scn_run *r, struct s
 	else if (scn_mkdirs(dir) != 0)
 		err = hb_fail(HB_EIO, "qemu: cannot make %s", dir);
 	for (c = 0; c < r->cycles && !err; c++) {
-		err = cycle(&q, c, res, &sus, &rsm, &rst);
+		struct qcycle fig = { 0 };
+		err = cycle(&q, c, res, &fig);
+		if (!err && fig.resume_s > 0) {
+			sus += fig.suspend_s;
+			rsm += fig.resume_s;
+			rst += fig.restore_s;
+		}
+		if (!err)
+			cycle_row(&q, c, res, &fig);
 		if (!err && !meets(r->expect, res))
 			break;
 	}

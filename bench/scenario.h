@@ -31,10 +31,11 @@ enum scn_single {
 	SCN_KEY_VERIFY,
 	SCN_KEY_DESCRIPTION,
 	SCN_KEY_MAX_RSS,
-	SCN_KEY_MACHINE,       /* sim | qemu */
+	SCN_KEY_MACHINE,       /* sim | qemu | libvirt */
 	SCN_KEY_GUEST_MEMORY,  /* qemu: the guest's RAM */
 	SCN_KEY_VCPUS,
 	SCN_KEY_BASELINE,      /* none | kernel */
+	SCN_KEY_URI,           /* libvirt: the connection, qemu:///session */
 	SCN_SINGLES
 };
 
@@ -104,8 +105,11 @@ struct scn_run {
 	bool verify;
 	char key[HB_STR_MAX];        /* "" : a random key file made by the runner */
 	uint64_t max_rss;            /* bytes; 0: no limit on the run's peak RSS */
-	/* machine = qemu: a real guest; memory is its workload, disk is swap|block */
+	/* machine = qemu or libvirt: a real guest; memory is its workload, disk is
+	 * swap|block */
 	bool qemu;
+	bool libvirt;                /* booted through libvirt at uri */
+	char uri[256];
 	bool kernel;                 /* the baseline: the kernel's own hibernation */
 	uint64_t guest_mem;          /* bytes */
 	unsigned vcpus;

@@ -57,7 +57,7 @@ static bool one_of(const char *v, const char *const *set)
 }
 
 static void check_axis(const struct scn_file *f, enum scn_axis a, const struct scn_list *l,
-		       bool qemu, struct scn_diag *d)
+		       const char *guest, struct scn_diag *d)
 {
 	char spec[HB_STR_MAX * 2], msg[512];
 	unsigned i;
@@ -71,10 +71,10 @@ static void check_axis(const struct scn_file *f, enum scn_axis a, const struct s
 			bad = scn_memory_spec(item, f->dir, spec, sizeof(spec), msg, sizeof(msg));
 			break;
 		case SCN_AX_DISK:
-			if (qemu) {
+			if (guest) {
 				bad = strcmp(item, "swap") && strcmp(item, "block");
-				snprintf(msg, sizeof(msg), "disk: '%s': with machine = qemu, expected "
-					 "swap or block", item);
+				snprintf(msg, sizeof(msg), "disk: '%s': with machine = %s, expected "
+					 "swap or block", item, guest);
 				break;
 			}
 			bad = scn_disk_spec(item, spec, sizeof(spec), &is_file, &backing, msg,
@@ -91,10 +91,10 @@ static void check_axis(const struct scn_file *f, enum scn_axis a, const struct s
 			bad = scn_chain_spec(item, spec, sizeof(spec), msg, sizeof(msg));
 			break;
 		case SCN_AX_FAULT:
-			if (qemu) {
+			if (guest) {
 				bad = !one_of(item, qemu_faults);
-				snprintf(msg, sizeof(msg), "fault: '%s': with machine = qemu, expected "
-					 "none, flip, truncate, zero-header, enomem or twice", item);
+				snprintf(msg, sizeof(msg), "fault: '%s': with machine = %s, expected "
+					 "none, flip, truncate, zero-header, enomem or twice", item, guest);
 				break;
 			}
 			bad = scn_fault_check(item, msg, sizeof(msg));
@@ -149,8 +149,8 @@ static void check_single(const struct scn_file *f, enum scn_single k, const stru
 			add(d, f, l->line, "max-rss: '%s': expected a size like 64MiB", v);
 		return;
 	case SCN_KEY_MACHINE:
-		if (strcmp(v, "sim") && strcmp(v, "qemu"))
-			add(d, f, l->line, "machine: '%s': expected sim or qemu", v);
+		if (strcmp(v, "sim") && strcmp(v, "qemu") && strcmp(v, "libvirt"))
+			add(d, f, l->line, "machine: '%s': expected sim, qemu or libvirt", v);
 		return;
 	case SCN_KEY_GUEST_MEMORY:
 		if (hb_parse_size(v, &size) || size < (64u << 20) || size % (1u << 20))
@@ -163,6 +163,12 @@ static void check_single(const struct scn_file *f, enum scn_single k, const stru
 	case SCN_KEY_BASELINE:
 		if (strcmp(v, "none") && strcmp(v, "kernel"))
 			add(d, f, l->line, "baseline: '%s': expected none or kernel", v);
+		return;
+	case SCN_KEY_URI:
+		/* virsh -c takes driver[+transport]://[user@host]/path */
+		if (!strstr(v, ":/") || strpbrk(v, " \t'\"<>&"))
+			add(d, f, l->line, "uri: '%s': expected a libvirt URI like qemu:///session "
+			    "or qemu+ssh://user@host/session", v);
 		return;
 	case SCN_KEY_DESCRIPTION:
 	case SCN_SINGLES:
@@ -177,11 +183,16 @@ static void check_section(const struct scn_file *f, const struct scn_section *s,
 						     SCN_AX_ENCRYPT, SCN_AX_CHECKSUM };
 	const struct scn_list *mach = s->single[SCN_KEY_MACHINE].count ? &s->single[SCN_KEY_MACHINE]
 								    : &f->top.single[SCN_KEY_MACHINE];
-	bool qemu = mach->count && strcmp(mach->items[0], "qemu") == 0;
+	const char *machine = mach->count ? mach->items[0] : "sim";
+	const char *guest = strcmp(machine, "qemu") == 0 || strcmp(machine, "libvirt") == 0 ?
+			    machine : NULL;
 	unsigned i;
 
 	for (i = 0; i < SCN_AXES; i++)
-		check_axis(f, (enum scn_axis)i, &s->axis[i], qemu, d);
+		check_axis(f, (enum scn_axis)i, &s->axis[i], guest, d);
+	if (s->single[SCN_KEY_URI].count && strcmp(machine, "libvirt") != 0)
+		add(d, f, s->single[SCN_KEY_URI].line, "uri: only with machine = libvirt (this is machine = %s)",
+		    machine);
 	for (i = 0; i < SCN_SINGLES; i++)
 		check_single(f, (enum scn_single)i, &s->single[i], d);
 	for (i = 0; s->axis[SCN_AX_CHAIN].line && i < 4; i++) {

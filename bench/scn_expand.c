@@ -56,6 +56,14 @@ static const char *single(const struct scn_file *f, const struct scn_section *s,
 	return def;
 }
 
+/* machine = qemu or libvirt: a real guest */
+static bool guest_machine(const struct scn_file *f, const struct scn_section *s)
+{
+	const char *m = single(f, s, SCN_KEY_MACHINE, "sim");
+
+	return strcmp(m, "qemu") == 0 || strcmp(m, "libvirt") == 0;
+}
+
 static int grow(struct scn_runs *runs)
 {
 	struct scn_run *v;
@@ -86,7 +94,7 @@ static int make_run(const struct scn_file *f, const struct scn_section *s,
 	char msg[512], spec[HB_STR_MAX];
 	unsigned a, e;
 	const char *expect = single(f, s, SCN_KEY_EXPECT, "restored");
-	bool qemu = strcmp(single(f, s, SCN_KEY_MACHINE, "sim"), "qemu") == 0;
+	bool qemu = guest_machine(f, s);
 
 	memset(r, 0, sizeof(*r));
 	snprintf(r->scenario, sizeof(r->scenario), "%s", f->name);
@@ -125,6 +133,8 @@ static int make_run(const struct scn_file *f, const struct scn_section *s,
 		if (hb_parse_size(single(f, s, SCN_KEY_GUEST_MEMORY, "512MiB"), &r->guest_mem))
 			r->guest_mem = 512ull << 20;
 		r->vcpus = (unsigned)strtoul(single(f, s, SCN_KEY_VCPUS, "2"), NULL, 10);
+		r->libvirt = strcmp(single(f, s, SCN_KEY_MACHINE, "sim"), "libvirt") == 0;
+		snprintf(r->uri, sizeof(r->uri), "%s", single(f, s, SCN_KEY_URI, "qemu:///session"));
 	}
 	snprintf(r->memory_label, sizeof(r->memory_label), "%s", pick[SCN_AX_MEMORY]);
 	snprintf(r->disk_label, sizeof(r->disk_label), "%s", pick[SCN_AX_DISK]);
@@ -134,7 +144,7 @@ static int make_run(const struct scn_file *f, const struct scn_section *s,
 	return 0;
 }
 
-/* baseline = kernel (machine = qemu): per workload, one more run in which the
+/* baseline = kernel (machine = qemu or libvirt): per workload, one more run in which the
  * kernel hibernates by itself to the swap disk: no filters, no fault. */
 static int expand_baseline(const struct scn_file *f, const struct scn_section *s,
 			   const struct scn_list *mem, struct scn_runs *runs)
@@ -143,7 +153,7 @@ static int expand_baseline(const struct scn_file *f, const struct scn_section *s
 	unsigned a, i, n = mem ? mem->count : 1;
 	int err;
 
-	if (strcmp(single(f, s, SCN_KEY_MACHINE, "sim"), "qemu") != 0 ||
+	if (!guest_machine(f, s) ||
 	    strcmp(single(f, s, SCN_KEY_BASELINE, "none"), "kernel") != 0)
 		return 0;
 	for (i = 0; i < n; i++) {

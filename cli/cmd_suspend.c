@@ -18,7 +18,10 @@ static void help(void)
 	       "  -s, --source SPEC      where pages come from:\n"
 	       "                           sim:PROFILE,size=SIZE,seed=N   simulated memory\n"
 	       "                           file:PATH                      a memory dump\n"
-	       "                           snapshot                       this machine (/dev/snapshot)\n"
+	       "                           snapshot                       this machine (/dev/snapshot):\n"
+	       "                             after the commit it powers off; when the machine\n"
+	       "                             is resumed from the image, suspend prints\n"
+	       "                             \"resumed: ...\" and exits 0\n"
 	       "  -f, --filters LIST     filter chain, applied in order (default: none):\n"
 	       "                           zero,crc32c   zstd:level=3,crc32c\n"
 	       "  -t, --target SPEC      where the image goes: file:PATH, block:DEVICE,\n"
@@ -111,6 +114,12 @@ int cmd_suspend(int argc, char **argv)
 	err = hb_suspend(&a, &st);
 	secs = cli_now() - t0;
 	cli_progress_done(&prog);
+	if (err == HB_ERESUMED) {
+		/* the other return of a hibernation: back in the restored system */
+		if (!quiet)
+			printf("resumed: this system was restored from its image (%s)\n", a.target);
+		return HB_EXIT_OK;
+	}
 	if (err)
 		return cli_fail(err);
 	if (!quiet) {

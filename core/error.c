@@ -21,6 +21,7 @@ static const char *const messages[HB_ERROR_COUNT_] = {
 	[-HB_ENOSPACE] = "no space left on the target",
 	[-HB_EMISMATCH] = "restored pages differ from the source",
 	[-HB_EINTERNAL] = "internal error",
+	[-HB_ERESUMED] = "resumed: this system was restored from its image",
 };
 
 /* Thread-local so that parallel workers never clobber each other's detail;
@@ -38,6 +39,7 @@ int hb_exit_code(int code)
 {
 	switch ((enum hb_error)code) {
 	case HB_OK:
+	case HB_ERESUMED:
 		return HB_EXIT_OK;
 	case HB_EUSAGE:
 		return HB_EXIT_USAGE;

@@ -23,7 +23,10 @@ enum hb_error {
 	HB_ENOSPACE = -12,   /* target too small / full */
 	HB_EMISMATCH = -13,  /* restored pages differ from the source */
 	HB_EINTERNAL = -14,  /* a bug: a plugin broke its contract */
-	HB_ERROR_COUNT_ = 15
+	/* not a failure: the suspend's process runs again in the system restored
+	 * from its image (the snapshot source); the CLI exits 0 */
+	HB_ERESUMED = -15,
+	HB_ERROR_COUNT_ = 16
 };
 
 /* Exit codes of the hiblab CLI (documented in hiblab --help and README). */

@@ -431,7 +431,8 @@ Test(snapshot, restored_system)
 
 	k.in_suspend = 0;
 	err = suspend_to("snapshot", "zero", target);
-	cr_assert_eq(err, HB_ENOIMAGE, "%d %s", err, hb_detail(err));
+	cr_assert_eq(err, HB_ERESUMED, "%d %s", err, hb_detail(err));
+	cr_assert_eq(hb_exit_code(err), HB_EXIT_OK, "a resume is what a suspend is for");
 	cr_assert(strstr(hb_detail(err), "resumed"), "%s", hb_detail(err));
 	assert_thawed(true);
 	cr_assert_eq(k.used[C_READ] + k.used[C_GETSIZE], 0, "%s", log_text());

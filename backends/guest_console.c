@@ -1,0 +1,115 @@
+/* guest_console: the test guest's console, timed line by line.
+ * See backends/guest_console.h. */
+#include "backends/guest_console.h"
+#include "core/error.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const mark_text[HB_QM_COUNT] = {
+	[HB_QM_BOOTED] = "HIBLAB-BOOTED", [HB_QM_FILLED] = "HIBLAB-FILLED",
+	[HB_QM_SUSPEND_START] = "HIBLAB-SUSPEND-START",
+	[HB_QM_RESTORE_START] = "HIBLAB-RESTORE-START",
+	[HB_QM_RESUME_FAILED] = "HIBLAB-RESUME-FAILED", [HB_QM_SWAPON] = "HIBLAB-SWAPON",
+	[HB_QM_RESUMED] = "HIBLAB-RESUMED", [HB_QM_VERIFY] = "HIBLAB-VERIFY",
+	[HB_QM_DONE] = "HIBLAB-DONE", [HB_QM_POWEROFF] = "HIBLAB-POWEROFF",
+};
+
+/* The phase a boot is in once mark m was the last seen: named in timeouts. */
+static const char *const phase_after[HB_QM_COUNT] = {
+	[HB_QM_BOOTED] = "workload fill", [HB_QM_FILLED] = "suspend trigger",
+	[HB_QM_SUSPEND_START] = "suspend (until power-off)",
+	[HB_QM_RESTORE_START] = "restore",
+	[HB_QM_RESUME_FAILED] = "boot after a refused resume", [HB_QM_SWAPON] = "power-off",
+	[HB_QM_RESUMED] = "workload verify", [HB_QM_VERIFY] = "power-off",
+	[HB_QM_DONE] = "power-off", [HB_QM_POWEROFF] = "power-off",
+};
+
+int hb_console_begin(struct hb_console *c, const struct hb_qemu_machine *m,
+		     struct hb_qemu_boot *b, const char *how)
+{
+	memset(b, 0, sizeof(*b));
+	*c = (struct hb_console){ .b = b, .m = m, .last = -1 };
+	c->log = fopen(m->console, "a");
+	if (!c->log)
+		return hb_fail(HB_EIO, "console log %s: %s", m->console, strerror(errno));
+	fprintf(c->log, "# %s -append '%s' (accel %s)\n", how, m->append, m->accel);
+	b->start = c->last_t = hb_qemu_now();
+	return 0;
+}
+
+static void on_line(struct hb_console *c, double t)
+{
+	struct hb_qemu_boot *b = c->b;
+	const char *p;
+	unsigned i;
+
+	c->line[c->len] = '\0';
+	if (c->log)
+		fprintf(c->log, "[host %8.3f] %s\n", t - b->start, c->line);
+	/* the guest's console may prefix a line with terminal escapes */
+	for (i = 0; i < HB_QM_COUNT; i++) {
+		p = strstr(c->line, mark_text[i]);
+		if (!p || b->seen[i] > 0)
+			continue;
+		b->seen[i] = t;
+		snprintf(b->text[i], sizeof(b->text[i]), "%s", p);
+		c->last = (int)i;
+		c->last_t = t;
+	}
+	if ((p = strstr(c->line, "hiblab: ")) != NULL)
+		snprintf(b->error, sizeof(b->error), "%s", p + 8);
+	if (strstr(c->line, "Linux version"))
+		c->kernel = true;
+	if ((p = strstr(c->line, "Image created (")) != NULL)
+		b->kernel_pages = strtoull(p + 15, NULL, 10);
+	/* the kernel's last word, whoever powered it off: hiblab's reboot() or
+	 * the kernel's own hibernation */
+	if (strstr(c->line, "reboot: Power down") && b->powered_off <= 0)
+		b->powered_off = t;
+	if (strstr(c->line, "KVM internal error") || strstr(c->line, "failed to initialize kvm") ||
+	    strstr(c->line, "failed to initialize KVM"))
+		b->kvm_failed = true;
+	c->len = 0;
+}
+
+void hb_console_feed(struct hb_console *c, const char *buf, size_t n, double t)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (buf[i] == '\n') {
+			on_line(c, t);
+		} else if (buf[i] != '\r' && c->len < sizeof(c->line) - 1) {
+			c->line[c->len++] = buf[i];
+		}
+	}
+}
+
+bool hb_console_expired(struct hb_console *c, double t)
+{
+	struct hb_qemu_boot *b = c->b;
+
+	if (strcmp(c->m->accel, "kvm") == 0 && !c->kernel && t - b->start > HB_KVM_SILENT_S)
+		b->kvm_failed = true;
+	if (b->kvm_failed)
+		return true;
+	if (t - c->last_t <= (double)c->m->timeout_s)
+		return false;
+	b->timed_out = true;
+	snprintf(b->phase, sizeof(b->phase), "%s", c->last < 0 ? "boot" : phase_after[c->last]);
+	return true;
+}
+
+void hb_console_end(struct hb_console *c)
+{
+	struct hb_qemu_boot *b = c->b;
+
+	if (c->len)
+		on_line(c, hb_qemu_now());
+	fprintf(c->log, "# exit %d after %.3f s%s%s\n", b->status, b->end - b->start,
+		b->timed_out ? ", timed out in phase " : "", b->timed_out ? b->phase : "");
+	fclose(c->log);
+	c->log = NULL;
+}

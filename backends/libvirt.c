@@ -1,0 +1,335 @@
+/* libvirt: one boot of the test guest as a transient domain, its console
+ * timed line by line.  See backends/libvirt.h. */
+#include "backends/libvirt.h"
+#include "backends/guest_console.h"
+#include "core/error.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define VIRSH "virsh"
+
+/* Appends to a fixed buffer; full once anything did not fit. */
+struct text {
+	char *p;
+	size_t used, cap;
+	bool full;
+};
+
+static void put(struct text *t, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+
+static void put(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (t->full)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(t->p + t->used, t->cap - t->used, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= t->cap - t->used)
+		t->full = true;
+	else
+		t->used += (size_t)n;
+}
+
+/* s with XML's five special characters escaped: paths and the command line
+ * are the user's. */
+static void put_escaped(struct text *t, const char *s)
+{
+	for (; *s && !t->full; s++) {
+		switch (*s) {
+		case '&': put(t, "&amp;"); break;
+		case '<': put(t, "&lt;"); break;
+		case '>': put(t, "&gt;"); break;
+		case '\'': put(t, "&apos;"); break;
+		case '"': put(t, "&quot;"); break;
+		default: put(t, "%c", *s); break;
+		}
+	}
+}
+
+static void put_element(struct text *t, const char *indent, const char *name, const char *value)
+{
+	put(t, "%s<%s>", indent, name);
+	put_escaped(t, value);
+	put(t, "</%s>\n", name);
+}
+
+/* The machine of backends/qemu.c's command line, in libvirt's words: q35,
+ * ACPI (the guest powers off through it), the same memory and CPUs, one
+ * virtio disk, the serial console and nothing else (no USB, no balloon, no
+ * graphics: libvirt refuses <graphics type='none'/>, so none at all). */
+int hb_libvirt_xml(const struct hb_qemu_machine *m, const char *name, const char *serial,
+		   char *xml, size_t cap)
+{
+	struct text t = { .p = xml, .cap = cap };
+	char cmdline[1024];
+
+	snprintf(cmdline, sizeof(cmdline), "console=ttyS0 panic=-1 edd=off %s",
+		 m->append ? m->append : "");
+	put(&t, "<domain type='%s'>\n", strcmp(m->accel, "kvm") == 0 ? "kvm" : "qemu");
+	put_element(&t, "  ", "name", name);
+	put(&t, "  <memory unit='MiB'>%llu</memory>\n", (unsigned long long)m->mem_mib);
+	put(&t, "  <vcpu>%u</vcpu>\n", m->vcpus ? m->vcpus : 1);
+	put(&t, "  <os>\n    <type arch='x86_64' machine='q35'>hvm</type>\n");
+	put_element(&t, "    ", "kernel", m->kernel);
+	put_element(&t, "    ", "initrd", m->initrd);
+	put_element(&t, "    ", "cmdline", cmdline);
+	put(&t, "  </os>\n  <features><acpi/></features>\n");
+	/* like qemu -no-reboot: a reboot or a panic ends the boot */
+	put(&t, "  <on_poweroff>destroy</on_poweroff>\n  <on_reboot>destroy</on_reboot>\n"
+		"  <on_crash>destroy</on_crash>\n  <devices>\n");
+	if (m->qemu)
+		put_element(&t, "    ", "emulator", m->qemu);
+	put(&t, "    <disk type='file' device='disk'>\n      <driver name='qemu' type='raw'/>\n"
+		"      <source file='");
+	put_escaped(&t, m->disk);
+	put(&t, "'/>\n      <target dev='vda' bus='virtio'/>\n    </disk>\n"
+		"    <serial type='file'>\n      <source path='");
+	put_escaped(&t, serial);
+	put(&t, "'/>\n      <target port='0'/>\n    </serial>\n"
+		"    <controller type='usb' model='none'/>\n    <memballoon model='none'/>\n"
+		"  </devices>\n</domain>\n");
+	if (t.full)
+		return hb_fail(HB_EUSAGE, "libvirt: domain XML longer than %zu bytes", cap);
+	return 0;
+}
+
+/* Starts `virsh -c uri ARGS...` with its output to fd out (-1: /dev/null).
+ * The pid, or -1 with errno. */
+static pid_t virsh_start(const char *uri, int out, const char *const *args)
+{
+	const char *argv[12];
+	unsigned n = 0;
+	pid_t pid;
+
+	argv[n++] = VIRSH;
+	argv[n++] = "-q";
+	argv[n++] = "-c";
+	argv[n++] = uri;
+	while (*args && n < 11)
+		argv[n++] = *args++;
+	argv[n] = NULL;
+	pid = fork();
+	if (pid != 0)
+		return pid;
+	if (out < 0)
+		out = open("/dev/null", O_WRONLY);
+	if (out >= 0) {
+		dup2(out, STDOUT_FILENO);
+		dup2(out, STDERR_FILENO);
+	}
+	execvp(argv[0], (char *const *)(uintptr_t)argv);
+	_exit(127);
+}
+
+/* The n bytes of virsh's output in raw, its lines joined with "; ", into
+ * said (cap bytes). */
+static void one_line(const char *raw, size_t n, char *said, size_t cap)
+{
+	size_t i, o = 0;
+
+	while (n && (raw[n - 1] == '\n' || raw[n - 1] == ' '))
+		n--;
+	for (i = 0; i < n && o + 3 < cap; i++) {
+		if (raw[i] != '\n') {
+			said[o++] = raw[i];
+		} else {
+			said[o++] = ';';
+			said[o++] = ' ';
+		}
+	}
+	said[o] = '\0';
+}
+
+/* Runs virsh to its end; its exit status (127: not installed) and what it
+ * said, on one line ("error: a; error: b"), in said. */
+static int virsh_run(const char *uri, const char *const *args, char *said, size_t cap)
+{
+	char raw[1024], rest[256];
+	int fds[2], status = 0;
+	size_t used = 0;
+	ssize_t n;
+	pid_t pid;
+
+	said[0] = '\0';
+	if (pipe2(fds, O_CLOEXEC) != 0)
+		return -1;
+	pid = virsh_start(uri, fds[1], args);
+	close(fds[1]);
+	/* read to the end, keeping the start: a full pipe would stop virsh */
+	while ((n = used < sizeof(raw) ? read(fds[0], raw + used, sizeof(raw) - used)
+				      : read(fds[0], rest, sizeof(rest))) > 0 ||
+	       (n < 0 && errno == EINTR))
+		used += n > 0 && used < sizeof(raw) ? (size_t)n : 0;
+	close(fds[0]);
+	one_line(raw, used, said, cap);
+	if (pid < 0)
+		return -1;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void sleep_s(double s)
+{
+	struct timespec ts = { .tv_sec = (time_t)s, .tv_nsec = (long)((s - (double)(time_t)s) * 1e9) };
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/* Reads what the serial file gained since the last call. */
+static void drain(int fd, struct hb_console *con)
+{
+	char buf[4096];
+	ssize_t n;
+
+	if (fd < 0)
+		return;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		hb_console_feed(con, buf, (size_t)n, hb_qemu_now());
+}
+
+/* Resolves path to an absolute one: libvirt wants nothing else. */
+static int absolute(const char *path, char *out)
+{
+	if (realpath(path, out))
+		return 0;
+	return hb_fail(HB_EIO, "libvirt: %s: %s", path, strerror(errno));
+}
+
+struct domain {
+	const char *uri;
+	char name[64], xml_path[PATH_MAX + 8], serial[PATH_MAX + 8];
+	char kernel[PATH_MAX], initrd[PATH_MAX], disk[PATH_MAX];
+};
+
+/* Names, absolute paths, and the XML file beside the disk. */
+static int prepare(const struct hb_qemu_machine *m, struct domain *d, struct hb_qemu_machine *abs)
+{
+	static unsigned boots;
+	char xml[8192];
+	FILE *f;
+	int err;
+
+	snprintf(d->name, sizeof(d->name), "hiblab-%ld-%u", (long)getpid(), boots++);
+	err = absolute(m->kernel, d->kernel);
+	if (!err)
+		err = absolute(m->initrd, d->initrd);
+	if (!err)
+		err = absolute(m->disk, d->disk);
+	if (err)
+		return err;
+	snprintf(d->xml_path, sizeof(d->xml_path), "%s.xml", d->disk);
+	snprintf(d->serial, sizeof(d->serial), "%s.console", d->disk);
+	*abs = *m;
+	abs->kernel = d->kernel;
+	abs->initrd = d->initrd;
+	abs->disk = d->disk;
+	err = hb_libvirt_xml(abs, d->name, d->serial, xml, sizeof(xml));
+	if (err)
+		return err;
+	f = fopen(d->xml_path, "w");
+	if (!f || fputs(xml, f) < 0 || fclose(f) != 0)
+		return hb_fail(HB_EIO, "libvirt: %s: %s", d->xml_path, strerror(errno));
+	unlink(d->serial);
+	return 0;
+}
+
+/* Watches the running domain until it is gone or the console says to stop.
+ * The domain's state is asked in the background (virsh takes tens of
+ * milliseconds) so that console lines keep their host times. */
+static void watch(struct domain *d, struct hb_console *con, struct hb_qemu_boot *b)
+{
+	const char *const state[] = { "domstate", d->name, NULL };
+	double next_ask = hb_qemu_now() + 1.0, t;
+	pid_t asking = -1;
+	int fd = -1, status;
+	bool gone = false;
+
+	while (!gone) {
+		if (fd < 0)
+			fd = open(d->serial, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+		drain(fd, con);
+		t = hb_qemu_now();
+		if (hb_console_expired(con, t)) {
+			const char *const destroy[] = { "destroy", d->name, NULL };
+			char said[256];
+			if (asking > 0)
+				waitpid(asking, &status, 0);
+			virsh_run(d->uri, destroy, said, sizeof(said));
+			b->status = -1;
+			break;
+		}
+		if (asking > 0 && waitpid(asking, &status, WNOHANG) == asking) {
+			/* a transient domain is undefined once it stops */
+			gone = !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+			asking = -1;
+		}
+		/* once the kernel said "Power down", the end is near: ask often */
+		if (b->powered_off > 0 && next_ask > t + 0.05)
+			next_ask = t;
+		if (asking < 0 && !gone && t >= next_ask) {
+			asking = virsh_start(d->uri, -1, state);
+			next_ask = t + (b->powered_off > 0 ? 0.05 : 1.0);
+		}
+		sleep_s(0.01);
+	}
+	drain(fd, con);
+	if (fd >= 0)
+		close(fd);
+}
+
+int hb_libvirt_boot(const struct hb_qemu_machine *m, const char *uri, struct hb_qemu_boot *b)
+{
+	struct domain d = { .uri = uri && *uri ? uri : HB_LIBVIRT_DEFAULT_URI };
+	struct hb_qemu_machine abs;
+	struct hb_console con;
+	const char *create[] = { "create", d.xml_path, NULL };
+	char how[PATH_MAX + 300], said[512];
+	int err, rc;
+
+	memset(b, 0, sizeof(*b));
+	err = prepare(m, &d, &abs);
+	if (err)
+		return err;
+	snprintf(how, sizeof(how), VIRSH " -c %s create %s", d.uri, d.xml_path);
+	err = hb_console_begin(&con, &abs, b, how);
+	if (err)
+		return err;
+	rc = virsh_run(d.uri, create, said, sizeof(said));
+	if (rc == 127) {
+		err = hb_fail(HB_EIO, "libvirt: cannot run " VIRSH " (install libvirt-clients)");
+	} else if (rc != 0) {
+		err = hb_fail(HB_EIO, "libvirt: " VIRSH " -c %s create: %s%s", d.uri,
+			      said[0] ? said : "failed",
+			      geteuid() == 0 && strstr(d.uri, "/session") ?
+			      " (qemu:///session wants an unprivileged user: docs/QEMU.md)" : "");
+	} else {
+		watch(&d, &con, b);
+	}
+	b->end = hb_qemu_now();
+	hb_console_end(&con);
+	if (!err) {
+		unlink(d.serial);
+		unlink(d.xml_path);
+	}
+	return err;
+}

@@ -1,0 +1,200 @@
+/* The guest machines without a guest: the serial console watcher (marks,
+ * kernel lines, phase time limits), qemu's command line and libvirt's domain
+ * XML.  Real boots are `make qemu-test` and `make libvirt-test`. */
+#include "testutil.h"
+
+#include "backends/guest_console.h"
+#include "backends/libvirt.h"
+#include "backends/qemu.h"
+#include "core/error.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char dir[256], log_path[300];
+
+static void setup(void)
+{
+	tu_mkdir(dir, sizeof(dir));
+	tu_path(log_path, sizeof(log_path), dir, "console.log");
+}
+
+static void teardown(void)
+{
+	tu_rmdir(dir);
+}
+
+static struct hb_qemu_machine machine(const char *accel)
+{
+	return (struct hb_qemu_machine){
+		.kernel = "/g/vmlinuz", .initrd = "/g/initrd.img", .disk = "/s/run-0.disk",
+		.mem_mib = 512, .vcpus = 2, .accel = accel, .append = "hb_boot=suspend",
+		.console = log_path, .timeout_s = 120,
+	};
+}
+
+static void feed(struct hb_console *c, const char *text, double t)
+{
+	hb_console_feed(c, text, strlen(text), t);
+}
+
+TestSuite(guest, .init = setup, .fini = teardown);
+
+Test(guest, console_times_each_mark_once_and_picks_the_kernel_lines)
+{
+	struct hb_qemu_machine m = machine("tcg");
+	struct hb_qemu_boot b;
+	struct hb_console c;
+	size_t len;
+	char *log;
+
+	cr_assert_eq(hb_console_begin(&c, &m, &b, "qemu-system-x86_64"), 0);
+	feed(&c, "[    0.0] Linux version 6.1.0\r\n\x1b[0mHIBLAB-BOOTED boot=suspend role=hiblab\n", 10.0);
+	/* a line split across reads is one line, timed when it ends */
+	feed(&c, "HIBLAB-SUSPEND-ST", 11.0);
+	feed(&c, "ART role=hiblab\n", 12.0);
+	feed(&c, "hiblab: swap: /dev/vda: no room\n", 12.5);
+	feed(&c, "PM: hibernation: Image created (44758 pages copied)\n", 13.0);
+	feed(&c, "HIBLAB-BOOTED again\n", 14.0);
+	feed(&c, "[    9.9] reboot: Power down\n", 15.0);
+	b.end = 15.1;
+	hb_console_end(&c);
+	cr_assert_float_eq(b.seen[HB_QM_BOOTED], 10.0, 1e-9, "the first BOOTED counts");
+	cr_assert_str_eq(b.text[HB_QM_BOOTED], "HIBLAB-BOOTED boot=suspend role=hiblab");
+	cr_assert_float_eq(b.seen[HB_QM_SUSPEND_START], 12.0, 1e-9);
+	cr_assert_str_eq(b.text[HB_QM_SUSPEND_START], "HIBLAB-SUSPEND-START role=hiblab");
+	cr_assert_str_eq(b.error, "swap: /dev/vda: no room");
+	cr_assert_eq(b.kernel_pages, 44758);
+	cr_assert_float_eq(b.powered_off, 15.0, 1e-9);
+	cr_assert_eq(b.seen[HB_QM_VERIFY], 0);
+	cr_assert_not(b.kvm_failed);
+	log = (char *)tu_read_file(log_path, &len);
+	cr_assert(strstr(log, "# qemu-system-x86_64 -append 'hb_boot=suspend' (accel tcg)\n"));
+	cr_assert(strstr(log, "] HIBLAB-SUSPEND-START role=hiblab\n"), "%s", log);
+	cr_assert(strstr(log, "# exit 0 after"));
+	free(log);
+}
+
+Test(guest, a_quiet_phase_times_out_naming_the_phase)
+{
+	struct hb_qemu_machine m = machine("tcg");
+	struct hb_qemu_boot b;
+	struct hb_console c;
+	double t0;
+
+	m.timeout_s = 5;
+	cr_assert_eq(hb_console_begin(&c, &m, &b, "qemu"), 0);
+	t0 = b.start;
+	cr_assert_not(hb_console_expired(&c, t0 + 4.0), "quiet for 4 s of 5: not yet");
+	feed(&c, "HIBLAB-BOOTED boot=resume\nHIBLAB-RESTORE-START\n", t0 + 4.0);
+	cr_assert_not(hb_console_expired(&c, t0 + 8.0), "the phase clock restarts at each mark");
+	cr_assert(hb_console_expired(&c, t0 + 9.5));
+	cr_assert(b.timed_out);
+	cr_assert_str_eq(b.phase, "restore");
+	cr_assert_not(b.kvm_failed);
+	b.end = t0 + 9.5;
+	hb_console_end(&c);
+}
+
+Test(guest, a_silent_kvm_guest_means_kvm_cannot_run_it)
+{
+	struct hb_qemu_machine m = machine("kvm");
+	struct hb_qemu_boot b;
+	struct hb_console c;
+
+	cr_assert_eq(hb_console_begin(&c, &m, &b, "qemu"), 0);
+	cr_assert_not(hb_console_expired(&c, b.start + HB_KVM_SILENT_S - 0.5));
+	cr_assert(hb_console_expired(&c, b.start + HB_KVM_SILENT_S + 0.5));
+	cr_assert(b.kvm_failed);
+	cr_assert_not(b.timed_out, "not a timeout: the caller boots again on TCG");
+	hb_console_end(&c);
+
+	/* the same silence under TCG is only slow */
+	m = machine("tcg");
+	cr_assert_eq(hb_console_begin(&c, &m, &b, "qemu"), 0);
+	cr_assert_not(hb_console_expired(&c, b.start + HB_KVM_SILENT_S + 0.5));
+	feed(&c, "error: KVM internal error. Suberror: 1\n", b.start + HB_KVM_SILENT_S + 1.0);
+	cr_assert(b.kvm_failed);
+	hb_console_end(&c);
+}
+
+Test(guest, qemu_command_line_is_the_machine)
+{
+	struct hb_qemu_machine m = machine("tcg");
+	char store[4096], *argv[HB_QEMU_ARGV], joined[4096] = "";
+	unsigned i;
+
+	cr_assert_eq(hb_qemu_argv(&m, argv, store, sizeof(store)), 0);
+	for (i = 0; argv[i]; i++) {
+		strcat(joined, argv[i]);
+		strcat(joined, " ");
+	}
+	cr_assert_str_eq(joined, "qemu-system-x86_64 -accel tcg -M q35 -m 512 -smp 2 -nodefaults "
+				 "-display none -no-reboot -serial stdio -kernel /g/vmlinuz -initrd "
+				 "/g/initrd.img -append console=ttyS0 panic=-1 edd=off hb_boot=suspend "
+				 "-drive file=/s/run-0.disk,format=raw,if=virtio ");
+	cr_assert_eq(hb_qemu_argv(&m, argv, store, 64), HB_EUSAGE, "a store too small is said");
+}
+
+Test(guest, libvirt_domain_is_the_same_machine)
+{
+	struct hb_qemu_machine m = machine("tcg");
+	char xml[8192];
+
+	cr_assert_eq(hb_libvirt_xml(&m, "hiblab-1-0", "/s/run-0.console", xml, sizeof(xml)), 0);
+	cr_assert(strstr(xml, "<domain type='qemu'>\n"), "TCG is libvirt's type qemu");
+	cr_assert(strstr(xml, "<name>hiblab-1-0</name>"));
+	cr_assert(strstr(xml, "<memory unit='MiB'>512</memory>"));
+	cr_assert(strstr(xml, "<vcpu>2</vcpu>"));
+	cr_assert(strstr(xml, "<type arch='x86_64' machine='q35'>hvm</type>"));
+	cr_assert(strstr(xml, "<kernel>/g/vmlinuz</kernel>"));
+	cr_assert(strstr(xml, "<initrd>/g/initrd.img</initrd>"));
+	cr_assert(strstr(xml, "<cmdline>console=ttyS0 panic=-1 edd=off hb_boot=suspend</cmdline>"));
+	cr_assert(strstr(xml, "<acpi/>"), "the guest powers off through ACPI");
+	cr_assert(strstr(xml, "<on_reboot>destroy</on_reboot>"), "qemu -no-reboot");
+	cr_assert(strstr(xml, "<source file='/s/run-0.disk'/>"));
+	cr_assert(strstr(xml, "<target dev='vda' bus='virtio'/>"));
+	cr_assert(strstr(xml, "<serial type='file'>\n      <source path='/s/run-0.console'/>"));
+	cr_assert_null(strstr(xml, "<graphics"), "libvirt refuses graphics type none: none at all");
+	cr_assert_null(strstr(xml, "<emulator>"), "libvirt's own qemu unless one is named");
+
+	m.accel = "kvm";
+	cr_assert_eq(hb_libvirt_xml(&m, "d", "/s/c", xml, sizeof(xml)), 0);
+	cr_assert(strstr(xml, "<domain type='kvm'>\n"));
+	cr_assert_eq(hb_libvirt_xml(&m, "d", "/s/c", xml, 300), HB_EUSAGE);
+}
+
+Test(guest, libvirt_domain_escapes_what_the_user_wrote)
+{
+	struct hb_qemu_machine m = machine("tcg");
+	char xml[8192];
+
+	m.disk = "/s/a&b's <disk>.raw";
+	m.append = "hb_filters=\"x\"";
+	cr_assert_eq(hb_libvirt_xml(&m, "d", "/s/c", xml, sizeof(xml)), 0);
+	cr_assert(strstr(xml, "<source file='/s/a&amp;b&apos;s &lt;disk&gt;.raw'/>"), "%s", xml);
+	cr_assert(strstr(xml, "hb_filters=&quot;x&quot;</cmdline>"));
+}
+
+/* libvirt's own schema accepts the domain (virt-xml-validate, from
+ * libvirt-clients, which make deps installs). */
+Test(guest, libvirt_domain_validates_against_libvirts_schema)
+{
+	struct hb_qemu_machine m = machine("tcg");
+	char xml[8192], path[300], cmd[700];
+
+	if (system("command -v virt-xml-validate >/dev/null 2>&1") != 0)
+		cr_skip_test("virt-xml-validate is not installed (libvirt-clients)");
+	cr_assert_eq(hb_libvirt_xml(&m, "hiblab-1-0", "/s/run-0.console", xml, sizeof(xml)), 0);
+	tu_write_file(tu_path(path, sizeof(path), dir, "domain.xml"), xml, strlen(xml));
+	snprintf(cmd, sizeof(cmd), "virt-xml-validate %s domain >/dev/null 2>&1", path);
+	cr_assert_eq(system(cmd), 0, "virt-xml-validate refused:\n%s", xml);
+	/* and refuses what libvirt refuses (why the domain has no <graphics>):
+	 * the check is real */
+	snprintf(xml, sizeof(xml), "<domain type='qemu'><name>x</name><devices>"
+				   "<graphics type='none'/></devices></domain>");
+	tu_write_file(path, xml, strlen(xml));
+	cr_assert_neq(system(cmd), 0);
+}

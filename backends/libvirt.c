@@ -71,6 +71,22 @@ static void put_element(struct text *t, const char *indent, const char *name, co
 	put(t, "</%s>\n", name);
 }
 
+/* qemu's -cpu in libvirt's words */
+static void put_cpu(struct text *t, const char *cpu)
+{
+	if (!cpu || !*cpu)
+		return;
+	if (strcmp(cpu, "host") == 0) {
+		put(t, "  <cpu mode='host-passthrough'/>\n");
+	} else if (strcmp(cpu, "max") == 0) {
+		put(t, "  <cpu mode='maximum'/>\n");
+	} else {
+		put(t, "  <cpu mode='custom' match='exact'><model fallback='forbid'>");
+		put_escaped(t, cpu);
+		put(t, "</model></cpu>\n");
+	}
+}
+
 /* The machine of backends/qemu.c's command line, in libvirt's words: q35,
  * ACPI (the guest powers off through it), the same memory and CPUs, one
  * virtio disk, the serial console and nothing else (no USB, no balloon, no
@@ -87,6 +103,7 @@ int hb_libvirt_xml(const struct hb_qemu_machine *m, const char *name, const char
 	put_element(&t, "  ", "name", name);
 	put(&t, "  <memory unit='MiB'>%llu</memory>\n", (unsigned long long)m->mem_mib);
 	put(&t, "  <vcpu>%u</vcpu>\n", m->vcpus ? m->vcpus : 1);
+	put_cpu(&t, m->cpu);
 	put(&t, "  <os>\n    <type arch='x86_64' machine='q35'>hvm</type>\n");
 	put_element(&t, "    ", "kernel", m->kernel);
 	put_element(&t, "    ", "initrd", m->initrd);

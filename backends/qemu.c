@@ -85,6 +85,10 @@ int hb_qemu_argv(const struct hb_qemu_machine *m, char **argv, char *store, size
 	arg(&b, "%llu", (unsigned long long)m->mem_mib);
 	arg(&b, "-smp");
 	arg(&b, "%u", m->vcpus ? m->vcpus : 1);
+	if (m->cpu && *m->cpu) {
+		arg(&b, "-cpu");
+		arg(&b, "%s", m->cpu);
+	}
 	/* no VGA, no NIC (its option ROM costs a second under TCG), no monitor */
 	arg(&b, "-nodefaults");
 	arg(&b, "-display");

@@ -31,6 +31,7 @@ struct hb_qemu_machine {
 	const char *disk;        /* raw disk image: the guest's /dev/vda */
 	uint64_t mem_mib;
 	unsigned vcpus;
+	const char *cpu;         /* -cpu: "max", "host", a model; NULL: QEMU's default */
 	const char *accel;       /* "kvm" or "tcg" */
 	const char *append;      /* hb_* words for the guest's /init */
 	const char *console;     /* the console log, appended to */

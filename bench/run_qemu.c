@@ -328,7 +328,7 @@ void scn_run_qemu(const struct scn_runner *rn, const struct scn_run *r, struct s
 	workload_of(r->memory, &q);
 	q.m = (struct hb_qemu_machine){
 		.kernel = q.kernel, .initrd = q.initrd, .disk = q.disk,
-		.mem_mib = r->guest_mem >> 20, .vcpus = r->vcpus, .append = q.append,
+		.mem_mib = r->guest_mem >> 20, .vcpus = r->vcpus, .cpu = r->cpu, .append = q.append,
 		.console = q.console, .timeout_s = q.timeout,
 	};
 	if (access(q.kernel, R_OK) != 0 || access(q.initrd, R_OK) != 0)

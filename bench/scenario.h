@@ -36,8 +36,12 @@ enum scn_single {
 	SCN_KEY_VCPUS,
 	SCN_KEY_BASELINE,      /* none | kernel */
 	SCN_KEY_URI,           /* libvirt: the connection, qemu:///session */
+	SCN_KEY_CPU,           /* qemu, libvirt: the guest CPU model */
 	SCN_SINGLES
 };
+
+/* cpu = ... when a guest scenario does not say */
+#define HB_GUEST_CPU_DEFAULT "default"
 
 enum scn_expect {
 	SCN_EXPECT_RESTORED,  /* restored bit-exact */
@@ -113,6 +117,7 @@ struct scn_run {
 	bool kernel;                 /* the baseline: the kernel's own hibernation */
 	uint64_t guest_mem;          /* bytes */
 	unsigned vcpus;
+	char cpu[64];                /* "" : QEMU's default model */
 	/* labels, as written in the scenario */
 	char memory_label[256];
 	char disk_label[256];

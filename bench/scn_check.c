@@ -164,6 +164,14 @@ static void check_single(const struct scn_file *f, enum scn_single k, const stru
 		if (strcmp(v, "none") && strcmp(v, "kernel"))
 			add(d, f, l->line, "baseline: '%s': expected none or kernel", v);
 		return;
+	case SCN_KEY_CPU:
+		/* it ends up on qemu's command line and in libvirt's XML: a name only */
+		if (!*v || strlen(v) >= 64 ||
+		    strspn(v, "abcdefghijklmnopqrstuvwxyz"
+			      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") != strlen(v))
+			add(d, f, l->line, "cpu: '%s': expected default, max, host or a QEMU CPU model "
+			    "(qemu-system-x86_64 -cpu help)", v);
+		return;
 	case SCN_KEY_URI:
 		/* virsh -c takes driver[+transport]://[user@host]/path */
 		if (!strstr(v, ":/") || strpbrk(v, " \t'\"<>&"))
@@ -190,6 +198,9 @@ static void check_section(const struct scn_file *f, const struct scn_section *s,
 
 	for (i = 0; i < SCN_AXES; i++)
 		check_axis(f, (enum scn_axis)i, &s->axis[i], guest, d);
+	if (s->single[SCN_KEY_CPU].count && !guest)
+		add(d, f, s->single[SCN_KEY_CPU].line, "cpu: only with machine = qemu or libvirt "
+		    "(this is machine = %s)", machine);
 	if (s->single[SCN_KEY_URI].count && strcmp(machine, "libvirt") != 0)
 		add(d, f, s->single[SCN_KEY_URI].line, "uri: only with machine = libvirt (this is machine = %s)",
 		    machine);

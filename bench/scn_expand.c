@@ -133,6 +133,10 @@ static int make_run(const struct scn_file *f, const struct scn_section *s,
 		if (hb_parse_size(single(f, s, SCN_KEY_GUEST_MEMORY, "512MiB"), &r->guest_mem))
 			r->guest_mem = 512ull << 20;
 		r->vcpus = (unsigned)strtoul(single(f, s, SCN_KEY_VCPUS, "2"), NULL, 10);
+		snprintf(r->cpu, sizeof(r->cpu), "%s",
+			 single(f, s, SCN_KEY_CPU, HB_GUEST_CPU_DEFAULT));
+		if (strcmp(r->cpu, "default") == 0)
+			r->cpu[0] = '\0';
 		r->libvirt = strcmp(single(f, s, SCN_KEY_MACHINE, "sim"), "libvirt") == 0;
 		snprintf(r->uri, sizeof(r->uri), "%s", single(f, s, SCN_KEY_URI, "qemu:///session"));
 	}

@@ -136,6 +136,11 @@ Test(guest, qemu_command_line_is_the_machine)
 				 "/g/initrd.img -append console=ttyS0 panic=-1 edd=off hb_boot=suspend "
 				 "-drive file=/s/run-0.disk,format=raw,if=virtio ");
 	cr_assert_eq(hb_qemu_argv(&m, argv, store, 64), HB_EUSAGE, "a store too small is said");
+
+	m.cpu = "max";
+	cr_assert_eq(hb_qemu_argv(&m, argv, store, sizeof(store)), 0);
+	cr_assert_str_eq(argv[9], "-cpu");
+	cr_assert_str_eq(argv[10], "max");
 }
 
 Test(guest, libvirt_domain_is_the_same_machine)
@@ -159,10 +164,21 @@ Test(guest, libvirt_domain_is_the_same_machine)
 	cr_assert(strstr(xml, "<serial type='file'>\n      <source path='/s/run-0.console'/>"));
 	cr_assert_null(strstr(xml, "<graphics"), "libvirt refuses graphics type none: none at all");
 	cr_assert_null(strstr(xml, "<emulator>"), "libvirt's own qemu unless one is named");
+	cr_assert_null(strstr(xml, "<cpu"), "QEMU's default CPU model unless one is named");
 
 	m.accel = "kvm";
 	cr_assert_eq(hb_libvirt_xml(&m, "d", "/s/c", xml, sizeof(xml)), 0);
 	cr_assert(strstr(xml, "<domain type='kvm'>\n"));
+	m.cpu = "host";
+	cr_assert_eq(hb_libvirt_xml(&m, "d", "/s/c", xml, sizeof(xml)), 0);
+	cr_assert(strstr(xml, "<cpu mode='host-passthrough'/>"));
+	m.cpu = "max";
+	cr_assert_eq(hb_libvirt_xml(&m, "d", "/s/c", xml, sizeof(xml)), 0);
+	cr_assert(strstr(xml, "<cpu mode='maximum'/>"));
+	m.cpu = "Skylake-Client";
+	cr_assert_eq(hb_libvirt_xml(&m, "d", "/s/c", xml, sizeof(xml)), 0);
+	cr_assert(strstr(xml, "<model fallback='forbid'>Skylake-Client</model>"));
+	m.cpu = NULL;
 	cr_assert_eq(hb_libvirt_xml(&m, "d", "/s/c", xml, 300), HB_EUSAGE);
 }
 

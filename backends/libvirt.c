@@ -334,6 +334,10 @@ int hb_libvirt_boot(const struct hb_qemu_machine *m, const char *uri, struct hb_
 	rc = virsh_run(d.uri, create, said, sizeof(said));
 	if (rc == 127) {
 		err = hb_fail(HB_EIO, "libvirt: cannot run " VIRSH " (install libvirt-clients)");
+	} else if (rc != 0 && strcmp(abs.accel, "kvm") == 0 && strcasestr(said, "kvm")) {
+		/* libvirt says KVM cannot be had: the caller boots again on TCG */
+		fprintf(con.log, "# %s\n", said);
+		b->kvm_failed = true;
 	} else if (rc != 0) {
 		err = hb_fail(HB_EIO, "libvirt: " VIRSH " -c %s create: %s%s", d.uri,
 			      said[0] ? said : "failed",

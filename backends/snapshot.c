@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/suspend_ioctls.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -176,9 +177,34 @@ void hb_snapshot_attach_writer(struct hb_snapshot *s)
 	s->writer = true;
 }
 
+/* The kernel holds system_transition_mutex through a read of /dev/snapshot
+ * and only tries it for an ioctl, which fails with EBUSY while it is taken.
+ * The swap writer asks for slots (SNAPSHOT_ALLOC_SWAP_PAGE) from another
+ * thread than the one reading pages, so during a suspend every call into the
+ * device takes this lock first. */
+static pthread_mutex_t device_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static int xioctl(struct hb_snapshot *s, unsigned long req, void *arg)
 {
-	return sys->ioctl(s->fd, req, arg) == 0 ? 0 : (errno ? errno : EIO);
+	int e;
+
+	pthread_mutex_lock(&device_lock);
+	e = sys->ioctl(s->fd, req, arg) == 0 ? 0 : (errno ? errno : EIO);
+	pthread_mutex_unlock(&device_lock);
+	return e;
+}
+
+static ssize_t locked_read(struct hb_snapshot *s, void *buf, size_t len)
+{
+	ssize_t n;
+	int e;
+
+	pthread_mutex_lock(&device_lock);
+	n = sys->read(s->fd, buf, len);
+	e = errno;
+	pthread_mutex_unlock(&device_lock);
+	errno = e;
+	return n;
 }
 
 /* Back to a running system: FREE (while the kernel holds an image, UNFREEZE
@@ -334,7 +360,7 @@ static int src_read(void *priv, uint64_t first, uint32_t count, uint8_t *buf)
 			continue;
 		}
 		while (got < s->page_size) {
-			ssize_t n = sys->read(s->fd, page + got, s->page_size - got);
+			ssize_t n = locked_read(s, page + got, s->page_size - got);
 			if (n < 0 && errno == EINTR)
 				continue;
 			if (n < 0)

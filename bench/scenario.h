@@ -37,6 +37,7 @@ enum scn_single {
 	SCN_KEY_BASELINE,      /* none | kernel */
 	SCN_KEY_URI,           /* libvirt: the connection, qemu:///session */
 	SCN_KEY_CPU,           /* qemu, libvirt: the guest CPU model */
+	SCN_KEY_SWAPON,        /* qemu, libvirt: hiblab's swap area is active swap */
 	SCN_SINGLES
 };
 
@@ -118,6 +119,7 @@ struct scn_run {
 	uint64_t guest_mem;          /* bytes */
 	unsigned vcpus;
 	char cpu[64];                /* "" : QEMU's default model */
+	bool swapon;                 /* disk = swap in use (swapon) while hiblab hibernates */
 	/* labels, as written in the scenario */
 	char memory_label[256];
 	char disk_label[256];

@@ -164,6 +164,10 @@ static void check_single(const struct scn_file *f, enum scn_single k, const stru
 		if (strcmp(v, "none") && strcmp(v, "kernel"))
 			add(d, f, l->line, "baseline: '%s': expected none or kernel", v);
 		return;
+	case SCN_KEY_SWAPON:
+		if (strcmp(v, "yes") && strcmp(v, "no"))
+			add(d, f, l->line, "swapon: '%s': expected yes or no", v);
+		return;
 	case SCN_KEY_CPU:
 		/* it ends up on qemu's command line and in libvirt's XML: a name only */
 		if (!*v || strlen(v) >= 64 ||
@@ -184,6 +188,29 @@ static void check_single(const struct scn_file *f, enum scn_single k, const stru
 	}
 }
 
+/* swapon = yes: the kernel places the image's pages among its own, so the
+ * host cannot find the records to damage (flip, truncate, zero-header). */
+static void swapon_faults(const struct scn_file *f, const struct scn_section *s,
+			  struct scn_diag *d)
+{
+	const struct scn_list *on = s->single[SCN_KEY_SWAPON].count ? &s->single[SCN_KEY_SWAPON]
+								   : &f->top.single[SCN_KEY_SWAPON];
+	const struct scn_list *faults = s->axis[SCN_AX_FAULT].count ? &s->axis[SCN_AX_FAULT]
+								    : &f->top.axis[SCN_AX_FAULT];
+	unsigned i;
+
+	if (!on->count || strcmp(on->items[0], "yes") != 0)
+		return;
+	for (i = 0; i < faults->count; i++) {
+		if (one_of(faults->items[i], qemu_faults + 1) &&
+		    strcmp(faults->items[i], "twice") && strcmp(faults->items[i], "enomem")) {
+			add(d, f, faults->lines[i], "fault: '%s': not with swapon = yes (the kernel "
+			    "places the image among its swap pages; the host cannot find the "
+			    "records)", faults->items[i]);
+		}
+	}
+}
+
 static void check_section(const struct scn_file *f, const struct scn_section *s,
 			  struct scn_diag *d)
 {
@@ -198,6 +225,10 @@ static void check_section(const struct scn_file *f, const struct scn_section *s,
 
 	for (i = 0; i < SCN_AXES; i++)
 		check_axis(f, (enum scn_axis)i, &s->axis[i], guest, d);
+	swapon_faults(f, s, d);
+	if (s->single[SCN_KEY_SWAPON].count && !guest)
+		add(d, f, s->single[SCN_KEY_SWAPON].line, "swapon: only with machine = qemu or "
+		    "libvirt (this is machine = %s)", machine);
 	if (s->single[SCN_KEY_CPU].count && !guest)
 		add(d, f, s->single[SCN_KEY_CPU].line, "cpu: only with machine = qemu or libvirt "
 		    "(this is machine = %s)", machine);

@@ -129,7 +129,9 @@ static int make_run(const struct scn_file *f, const struct scn_section *s,
 		r->max_rss = 0;
 	r->qemu = qemu;
 	if (qemu) {
-		snprintf(r->disk, sizeof(r->disk), "%s", pick[SCN_AX_DISK]);
+		/* checked: swap or block, or no disk key (the sim default): swap */
+		snprintf(r->disk, sizeof(r->disk), "%s",
+			 strcmp(pick[SCN_AX_DISK], "block") == 0 ? "block" : "swap");
 		if (hb_parse_size(single(f, s, SCN_KEY_GUEST_MEMORY, "512MiB"), &r->guest_mem))
 			r->guest_mem = 512ull << 20;
 		r->vcpus = (unsigned)strtoul(single(f, s, SCN_KEY_VCPUS, "2"), NULL, 10);
@@ -137,11 +139,12 @@ static int make_run(const struct scn_file *f, const struct scn_section *s,
 			 single(f, s, SCN_KEY_CPU, HB_GUEST_CPU_DEFAULT));
 		if (strcmp(r->cpu, "default") == 0)
 			r->cpu[0] = '\0';
+		r->swapon = strcmp(single(f, s, SCN_KEY_SWAPON, "no"), "yes") == 0;
 		r->libvirt = strcmp(single(f, s, SCN_KEY_MACHINE, "sim"), "libvirt") == 0;
 		snprintf(r->uri, sizeof(r->uri), "%s", single(f, s, SCN_KEY_URI, "qemu:///session"));
 	}
 	snprintf(r->memory_label, sizeof(r->memory_label), "%s", pick[SCN_AX_MEMORY]);
-	snprintf(r->disk_label, sizeof(r->disk_label), "%s", pick[SCN_AX_DISK]);
+	snprintf(r->disk_label, sizeof(r->disk_label), "%.200s", qemu ? r->disk : pick[SCN_AX_DISK]);
 	snprintf(r->chain_label, sizeof(r->chain_label), "%s", r->chain[0] ? r->chain : "none");
 	snprintf(r->combo, sizeof(r->combo), "memory=%.200s disk=%.200s chain=%.500s fault=%.200s chunk=%u",
 		 r->memory_label, r->disk_label, r->chain_label, r->fault, r->chunk_pages);

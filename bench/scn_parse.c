@@ -26,7 +26,7 @@ static const char *const single_keys[SCN_SINGLES] = {
 	[SCN_KEY_VERIFY] = "verify", [SCN_KEY_DESCRIPTION] = "description",
 	[SCN_KEY_MAX_RSS] = "max-rss", [SCN_KEY_MACHINE] = "machine",
 	[SCN_KEY_GUEST_MEMORY] = "guest-memory", [SCN_KEY_VCPUS] = "vcpus",
-	[SCN_KEY_BASELINE] = "baseline", [SCN_KEY_URI] = "uri", [SCN_KEY_CPU] = "cpu",
+	[SCN_KEY_BASELINE] = "baseline", [SCN_KEY_URI] = "uri", [SCN_KEY_CPU] = "cpu", [SCN_KEY_SWAPON] = "swapon",
 };
 
 static const char *const expect_names[] = {

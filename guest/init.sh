@@ -8,6 +8,9 @@
 #   hb_role=hiblab|kernel   who hibernates: hiblab, or the kernel itself
 #   hb_target=swap:/dev/vda   hb_filters=lz4,crc32c   hb_mib=64
 #   hb_profile=mixed   hb_seed=1   hb_threads=0   hb_dev=/dev/vda
+#   hb_swapon=1      hiblab's swap area is in use (swapon) while it hibernates:
+#                    the kernel may swap pages out first, as for its own
+#                    hibernation, and hiblab takes its slots from the kernel
 /bin/busybox --install -s /bin
 export PATH=/bin:/sbin
 
@@ -19,7 +22,7 @@ say() { echo "HIBLAB-$*"; }
 off() { say "POWEROFF $*"; sync; poweroff -f; }
 
 boot=none role=hiblab target=swap:/dev/vda filters=none mib=64 profile=mixed seed=1
-threads="" dev=/dev/vda
+threads="" dev=/dev/vda swap_on=0
 read -r cmdline </proc/cmdline
 for w in $cmdline; do
 	v=${w#*=}
@@ -33,6 +36,7 @@ for w in $cmdline; do
 	hb_seed=*) seed=$v ;;
 	hb_threads=*) threads=$v ;;
 	hb_dev=*) dev=$v ;;
+	hb_swapon=*) swap_on=$v ;;
 	*) ;;
 	esac
 done
@@ -78,7 +82,9 @@ fi
 case "$target" in
 swap:*)
 	mkswap "$dev" >/dev/null || off "mkswap failed"
-	[ "$role" = kernel ] && { swapon "$dev" || off "swapon failed"; } ;;
+	if [ "$role" = kernel ] || [ "$swap_on" = 1 ]; then
+		swapon "$dev" || off "swapon failed"
+	fi ;;
 *) ;;
 esac
 [ "$role" = kernel ] && echo shutdown >/sys/power/disk

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/suspend_ioctls.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,7 +66,13 @@ static struct {
 	const uint64_t *slots;   /* ALLOC_SWAP_PAGE's answers, in pages */
 	unsigned nslots;
 	uint64_t avail_pages;
+	unsigned read_delay_us;  /* each read takes this long: widens the window below */
 } k;
+
+/* The kernel's system_transition_mutex: a read of /dev/snapshot holds it, an
+ * ioctl only tries it and fails with EBUSY when it is taken (user.c).  Reads
+ * in flight, and the ioctls that came while one was. */
+static atomic_uint k_reading, k_busy;
 
 static void page_content(uint64_t n, uint8_t *p)
 {
@@ -116,12 +123,19 @@ static ssize_t f_read(int fd, void *buf, size_t len)
 {
 	cr_assert_eq(fd, FD);
 	cr_assert_eq(len, PS);
+	ssize_t n = PS;
+
+	atomic_fetch_add(&k_reading, 1);
+	if (k.read_delay_us)
+		usleep(k.read_delay_us);
 	if (hit(C_READ))
-		return -1;
-	if (k.next_read == k.pages || (k.short_at && k.next_read == k.short_at))
-		return 0;
-	page_content(k.next_read++, (uint8_t *)buf);
-	return PS;
+		n = -1;
+	else if (k.next_read == k.pages || (k.short_at && k.next_read == k.short_at))
+		n = 0;
+	else
+		page_content(k.next_read++, (uint8_t *)buf);
+	atomic_fetch_sub(&k_reading, 1);
+	return n;
 }
 
 static ssize_t f_write(int fd, const void *buf, size_t len)
@@ -139,6 +153,11 @@ static ssize_t f_write(int fd, const void *buf, size_t len)
 static int f_ioctl(int fd, unsigned long req, void *arg)
 {
 	cr_assert_eq(fd, FD);
+	if (atomic_load(&k_reading)) {
+		atomic_fetch_add(&k_busy, 1);
+		errno = EBUSY;
+		return -1;
+	}
 	switch (req) {
 	case SNAPSHOT_FREEZE:
 		return hit(C_FREEZE);
@@ -236,6 +255,7 @@ static void reset_kernel(uint64_t pages)
 {
 	free(k.sink);
 	memset(&k, 0, sizeof(k));
+	atomic_store(&k_busy, 0);
 	k.in_suspend = 1;
 	k.pages = pages;
 	k.sink = calloc(pages ? pages : 1, PS);
@@ -269,6 +289,17 @@ TestSuite(snapshot, .init = setup, .fini = teardown);
 static int suspend_to(const char *source, const char *filters, const char *to)
 {
 	struct hb_suspend_args a = { .source = source, .filters = filters, .target = to };
+	struct hb_stats st;
+
+	return hb_suspend(&a, &st);
+}
+
+/* The same with the pipeline's threads set: reading and writing run apart */
+static int suspend_threads(const char *source, const char *filters, const char *to,
+			   unsigned threads)
+{
+	struct hb_suspend_args a = { .source = source, .filters = filters, .target = to,
+				     .threads = threads };
 	struct hb_stats st;
 
 	return hb_suspend(&a, &st);
@@ -663,6 +694,26 @@ Test(snapshot, swap_slots_from_the_kernel)
 	cr_assert_eq(memcmp(now, before, PS), 0, "the swap header is not the original");
 	free(now);
 	free(before);
+}
+
+/* Reads of the image and the swap writer's slot requests run on different
+ * threads; the kernel answers an ioctl that comes during a read with EBUSY
+ * (seen in a real guest: "SNAPSHOT_ALLOC_SWAP_PAGE: EBUSY").  hiblab must
+ * never let them overlap, however many threads. */
+Test(snapshot, slot_requests_never_overlap_reads)
+{
+	int err;
+
+	active_area();
+	k.read_delay_us = 50;
+	err = suspend_threads("snapshot", "crc32c", swap_target, 4);
+	cr_assert_eq(err, 0, "%s", hb_detail(err));
+	cr_assert_eq(atomic_load(&k_busy), 0, "%u ioctls came during a read",
+		     atomic_load(&k_busy));
+	cr_assert_gt(k.used[C_ALLOC], 0);
+	reset_kernel(300);
+	cr_assert_eq(resume_from(swap_target, "snapshot"), 0, "%s", hb_detail(HB_EIO));
+	assert_pages_back();
 }
 
 Test(snapshot, swap_area_full)

@@ -56,7 +56,7 @@ UNIT := $(BUILD)/unit-tests
 all: $(BIN) $(LIB)
 
 help:
-	@echo "targets: all test bench faults big install uninstall clean deps"
+	@echo "targets: all test check bench faults big guest qemu-test libvirt-test qemu-matrix install uninstall clean deps"
 	@echo "vars: V=1 CC=clang SAN=1 PREFIX=$(PREFIX) DESTDIR="
 
 deps:

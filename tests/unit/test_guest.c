@@ -145,8 +145,17 @@ Test(guest, qemu_command_line_is_the_machine)
 
 Test(guest, libvirt_domain_is_the_same_machine)
 {
+	static const struct {
+		const char *accel, *cpu, *want;
+	} cases[] = {
+		{ "kvm", NULL, "<domain type='kvm'>\n" },
+		{ "kvm", "host", "<cpu mode='host-passthrough'/>" },
+		{ "tcg", "max", "<cpu mode='maximum'/>" },
+		{ "tcg", "Skylake-Client", "<model fallback='forbid'>Skylake-Client</model>" },
+	};
 	struct hb_qemu_machine m = machine("tcg");
 	char xml[8192];
+	unsigned i;
 
 	cr_assert_eq(hb_libvirt_xml(&m, "hiblab-1-0", "/s/run-0.console", xml, sizeof(xml)), 0);
 	cr_assert(strstr(xml, "<domain type='qemu'>\n"), "TCG is libvirt's type qemu");
@@ -166,19 +175,12 @@ Test(guest, libvirt_domain_is_the_same_machine)
 	cr_assert_null(strstr(xml, "<emulator>"), "libvirt's own qemu unless one is named");
 	cr_assert_null(strstr(xml, "<cpu"), "QEMU's default CPU model unless one is named");
 
-	m.accel = "kvm";
-	cr_assert_eq(hb_libvirt_xml(&m, "d", "/s/c", xml, sizeof(xml)), 0);
-	cr_assert(strstr(xml, "<domain type='kvm'>\n"));
-	m.cpu = "host";
-	cr_assert_eq(hb_libvirt_xml(&m, "d", "/s/c", xml, sizeof(xml)), 0);
-	cr_assert(strstr(xml, "<cpu mode='host-passthrough'/>"));
-	m.cpu = "max";
-	cr_assert_eq(hb_libvirt_xml(&m, "d", "/s/c", xml, sizeof(xml)), 0);
-	cr_assert(strstr(xml, "<cpu mode='maximum'/>"));
-	m.cpu = "Skylake-Client";
-	cr_assert_eq(hb_libvirt_xml(&m, "d", "/s/c", xml, sizeof(xml)), 0);
-	cr_assert(strstr(xml, "<model fallback='forbid'>Skylake-Client</model>"));
-	m.cpu = NULL;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		m.accel = cases[i].accel;
+		m.cpu = cases[i].cpu;
+		cr_assert_eq(hb_libvirt_xml(&m, "d", "/s/c", xml, sizeof(xml)), 0);
+		cr_assert(strstr(xml, cases[i].want), "%s: %s", cases[i].want, xml);
+	}
 	cr_assert_eq(hb_libvirt_xml(&m, "d", "/s/c", xml, 300), HB_EUSAGE);
 }
 

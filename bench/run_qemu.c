@@ -88,9 +88,10 @@ static int boot(struct qrun *q, const char *what, struct hb_qemu_boot *b)
 
 	snprintf(q->append, sizeof(q->append),
 		 "hb_boot=%s hb_role=%s hb_target=%.16s:/dev/vda hb_filters=%.400s hb_mib=%llu "
-		 "hb_profile=%s hb_seed=%llu%s", what, q->r->kernel ? "kernel" : "hiblab",
+		 "hb_profile=%s hb_seed=%llu%s hb_threads=%u", what, q->r->kernel ? "kernel" : "hiblab",
 		 q->r->kernel ? "swap" : q->r->disk, q->r->chain[0] ? q->r->chain : "none", q->mib,
-		 q->profile, q->seed, q->r->swapon && !q->r->kernel ? " hb_swapon=1" : "");
+		 q->profile, q->seed, q->r->swapon && !q->r->kernel ? " hb_swapon=1" : "",
+		 q->r->threads);
 	q->m.accel = q->accel;
 	err = machine_boot(q, b);
 	if (!err && b->kvm_failed && strcmp(q->accel, "kvm") == 0) {

@@ -38,6 +38,7 @@ enum scn_single {
 	SCN_KEY_URI,           /* libvirt: the connection, qemu:///session */
 	SCN_KEY_CPU,           /* qemu, libvirt: the guest CPU model */
 	SCN_KEY_SWAPON,        /* qemu, libvirt: hiblab's swap area is active swap */
+	SCN_KEY_THREADS,       /* qemu, libvirt: hiblab --threads in the guest */
 	SCN_SINGLES
 };
 
@@ -90,6 +91,7 @@ int scn_parse_file(const char *path, struct scn_file *f, struct scn_diag *d);
 void scn_free(struct scn_file *f);
 
 const char *scn_axis_key(enum scn_axis a);
+const char *scn_single_key(enum scn_single k);
 const char *scn_expect_name(enum scn_expect e);
 
 /* ---- expansion -------------------------------------------------------------- */
@@ -120,6 +122,7 @@ struct scn_run {
 	unsigned vcpus;
 	char cpu[64];                /* "" : QEMU's default model */
 	bool swapon;                 /* disk = swap in use (swapon) while hiblab hibernates */
+	unsigned threads;            /* hiblab --threads in the guest; 0: its default */
 	/* labels, as written in the scenario */
 	char memory_label[256];
 	char disk_label[256];

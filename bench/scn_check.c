@@ -164,6 +164,10 @@ static void check_single(const struct scn_file *f, enum scn_single k, const stru
 		if (strcmp(v, "none") && strcmp(v, "kernel"))
 			add(d, f, l->line, "baseline: '%s': expected none or kernel", v);
 		return;
+	case SCN_KEY_THREADS:
+		if (!whole_number(v, 0, 64, NULL))
+			add(d, f, l->line, "threads: '%s': expected 0..64 (0: hiblab's default)", v);
+		return;
 	case SCN_KEY_SWAPON:
 		if (strcmp(v, "yes") && strcmp(v, "no"))
 			add(d, f, l->line, "swapon: '%s': expected yes or no", v);
@@ -188,13 +192,22 @@ static void check_single(const struct scn_file *f, enum scn_single k, const stru
 	}
 }
 
+/* A one-value key as it applies to section s: its own, else the file's. */
+static const struct scn_list *in_effect(const struct scn_file *f, const struct scn_section *s,
+					enum scn_single k)
+{
+	return s->single[k].count ? &s->single[k] : &f->top.single[k];
+}
+
+/* The faults for which the host damages the image by its place on the disk. */
+static const char *const damaging_faults[] = { "flip", "truncate", "zero-header", NULL };
+
 /* swapon = yes: the kernel places the image's pages among its own, so the
- * host cannot find the records to damage (flip, truncate, zero-header). */
+ * host cannot find the records to damage. */
 static void swapon_faults(const struct scn_file *f, const struct scn_section *s,
 			  struct scn_diag *d)
 {
-	const struct scn_list *on = s->single[SCN_KEY_SWAPON].count ? &s->single[SCN_KEY_SWAPON]
-								   : &f->top.single[SCN_KEY_SWAPON];
+	const struct scn_list *on = in_effect(f, s, SCN_KEY_SWAPON);
 	const struct scn_list *faults = s->axis[SCN_AX_FAULT].count ? &s->axis[SCN_AX_FAULT]
 								    : &f->top.axis[SCN_AX_FAULT];
 	unsigned i;
@@ -202,12 +215,10 @@ static void swapon_faults(const struct scn_file *f, const struct scn_section *s,
 	if (!on->count || strcmp(on->items[0], "yes") != 0)
 		return;
 	for (i = 0; i < faults->count; i++) {
-		if (one_of(faults->items[i], qemu_faults + 1) &&
-		    strcmp(faults->items[i], "twice") && strcmp(faults->items[i], "enomem")) {
+		if (one_of(faults->items[i], damaging_faults))
 			add(d, f, faults->lines[i], "fault: '%s': not with swapon = yes (the kernel "
 			    "places the image among its swap pages; the host cannot find the "
 			    "records)", faults->items[i]);
-		}
 	}
 }
 
@@ -216,8 +227,9 @@ static void check_section(const struct scn_file *f, const struct scn_section *s,
 {
 	static const enum scn_axis filter_axes[] = { SCN_AX_PAGES, SCN_AX_COMPRESS,
 						     SCN_AX_ENCRYPT, SCN_AX_CHECKSUM };
-	const struct scn_list *mach = s->single[SCN_KEY_MACHINE].count ? &s->single[SCN_KEY_MACHINE]
-								    : &f->top.single[SCN_KEY_MACHINE];
+	static const enum scn_single guest_keys[] = { SCN_KEY_CPU, SCN_KEY_SWAPON,
+						      SCN_KEY_THREADS };
+	const struct scn_list *mach = in_effect(f, s, SCN_KEY_MACHINE);
 	const char *machine = mach->count ? mach->items[0] : "sim";
 	const char *guest = strcmp(machine, "qemu") == 0 || strcmp(machine, "libvirt") == 0 ?
 			    machine : NULL;
@@ -226,15 +238,15 @@ static void check_section(const struct scn_file *f, const struct scn_section *s,
 	for (i = 0; i < SCN_AXES; i++)
 		check_axis(f, (enum scn_axis)i, &s->axis[i], guest, d);
 	swapon_faults(f, s, d);
-	if (s->single[SCN_KEY_SWAPON].count && !guest)
-		add(d, f, s->single[SCN_KEY_SWAPON].line, "swapon: only with machine = qemu or "
-		    "libvirt (this is machine = %s)", machine);
-	if (s->single[SCN_KEY_CPU].count && !guest)
-		add(d, f, s->single[SCN_KEY_CPU].line, "cpu: only with machine = qemu or libvirt "
-		    "(this is machine = %s)", machine);
+	for (i = 0; i < sizeof(guest_keys) / sizeof(guest_keys[0]) && !guest; i++) {
+		const struct scn_list *l = &s->single[guest_keys[i]];
+		if (l->count)
+			add(d, f, l->line, "%s: only with machine = qemu or libvirt (this is "
+			    "machine = %s)", scn_single_key(guest_keys[i]), machine);
+	}
 	if (s->single[SCN_KEY_URI].count && strcmp(machine, "libvirt") != 0)
-		add(d, f, s->single[SCN_KEY_URI].line, "uri: only with machine = libvirt (this is machine = %s)",
-		    machine);
+		add(d, f, s->single[SCN_KEY_URI].line, "uri: only with machine = libvirt (this is "
+		    "machine = %s)", machine);
 	for (i = 0; i < SCN_SINGLES; i++)
 		check_single(f, (enum scn_single)i, &s->single[i], d);
 	for (i = 0; s->axis[SCN_AX_CHAIN].line && i < 4; i++) {

@@ -140,6 +140,7 @@ static int make_run(const struct scn_file *f, const struct scn_section *s,
 		if (strcmp(r->cpu, "default") == 0)
 			r->cpu[0] = '\0';
 		r->swapon = strcmp(single(f, s, SCN_KEY_SWAPON, "no"), "yes") == 0;
+		r->threads = (unsigned)strtoul(single(f, s, SCN_KEY_THREADS, "0"), NULL, 10);
 		r->libvirt = strcmp(single(f, s, SCN_KEY_MACHINE, "sim"), "libvirt") == 0;
 		snprintf(r->uri, sizeof(r->uri), "%s", single(f, s, SCN_KEY_URI, "qemu:///session"));
 	}

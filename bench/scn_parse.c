@@ -26,7 +26,8 @@ static const char *const single_keys[SCN_SINGLES] = {
 	[SCN_KEY_VERIFY] = "verify", [SCN_KEY_DESCRIPTION] = "description",
 	[SCN_KEY_MAX_RSS] = "max-rss", [SCN_KEY_MACHINE] = "machine",
 	[SCN_KEY_GUEST_MEMORY] = "guest-memory", [SCN_KEY_VCPUS] = "vcpus",
-	[SCN_KEY_BASELINE] = "baseline", [SCN_KEY_URI] = "uri", [SCN_KEY_CPU] = "cpu", [SCN_KEY_SWAPON] = "swapon",
+	[SCN_KEY_BASELINE] = "baseline", [SCN_KEY_URI] = "uri", [SCN_KEY_CPU] = "cpu",
+	[SCN_KEY_SWAPON] = "swapon", [SCN_KEY_THREADS] = "threads",
 };
 
 static const char *const expect_names[] = {
@@ -37,6 +38,11 @@ static const char *const expect_names[] = {
 const char *scn_axis_key(enum scn_axis a)
 {
 	return axis_keys[a];
+}
+
+const char *scn_single_key(enum scn_single k)
+{
+	return single_keys[k];
 }
 
 const char *scn_expect_name(enum scn_expect e)

@@ -34,7 +34,7 @@ for w in $cmdline; do
 	hb_mib=*) mib=$v ;;
 	hb_profile=*) profile=$v ;;
 	hb_seed=*) seed=$v ;;
-	hb_threads=*) threads=$v ;;
+	hb_threads=*) threads=${v#0} ;;
 	hb_dev=*) dev=$v ;;
 	hb_swapon=*) swap_on=$v ;;
 	*) ;;

@@ -63,6 +63,8 @@ bad_file 2 "cpu: 'max;reboot': expected default, max, host or a QEMU CPU model (
 bad_file 1 "cpu: only with machine = qemu or libvirt (this is machine = sim)" "cpu = max"
 bad_file 2 "swapon: 'maybe': expected yes or no" "$(printf 'machine = qemu\nswapon = maybe')"
 bad_file 1 "swapon: only with machine = qemu or libvirt (this is machine = sim)" "swapon = yes"
+bad_file 1 "threads: only with machine = qemu or libvirt (this is machine = sim)" "threads = 2"
+bad_file 2 "threads: '99': expected 0..64 (0: hiblab's default)" "$(printf 'machine = qemu\nthreads = 99')"
 bad_file 3 "fault: 'flip': not with swapon = yes (the kernel places the image among its swap pages; the host cannot find the records)" "$(printf 'machine = qemu\nswapon = yes\nfault = flip')"
 bad_file 2 "uri: only with machine = libvirt (this is machine = qemu)" "$(printf 'machine = qemu\nuri = qemu:///session')"
 bad_file 2 "uri: 'qemu session': expected a libvirt URI like qemu:///session or qemu+ssh://user@host/session" "$(printf 'machine = libvirt\nuri = qemu session')"

@@ -1,6 +1,6 @@
-/* Checksums the core needs, declared here and implemented on their libraries
- * in filters/ (crc32c.c on ISA-L, xxh3.c on libxxhash), so core/ itself stays
- * portable C. */
+/* The image format's own checksums (core/hash.c): CRC-32C for headers and
+ * records (ISA-L), XXH3 for the end-to-end digest (libxxhash).  The crc32c
+ * and xxh3 filters use them as well. */
 #ifndef HB_HASH_H
 #define HB_HASH_H
 

@@ -1,5 +1,5 @@
-/* crc32c (ISA-L): the core's record checksum, and a checksum filter that
- * appends a CRC-32C of its input and strips it again after verifying.
+/* crc32c: a checksum filter that appends a CRC-32C (core/hash.c, ISA-L) of
+ * its input and strips it again after verifying.
  *
  * Encoded: the input, then its CRC-32C as a little-endian u32. */
 #include "core/bytes.h"
@@ -8,17 +8,9 @@
 #include "core/plugin.h"
 #include "filters/checksum_frame.h"
 
-#include <isa-l/crc.h>
 #include <string.h>
 
 #define CRC32C_LEN 4
-
-uint32_t hb_crc32c(uint32_t crc, const void *buf, size_t len)
-{
-	/* ISA-L takes and returns the raw register; the standard CRC-32C
-	 * inverts it on the way in and out */
-	return ~crc32_iscsi((unsigned char *)(uintptr_t)buf, (int)len, ~crc);
-}
 
 static int crc32c_sum(void *ctx, const uint8_t *buf, size_t len, uint8_t *out)
 {

@@ -1,68 +1,17 @@
-/* XXH3 (libxxhash): the image's end-to-end digest of the original pages, and
- * the xxh3 checksum filter (below the digest functions). */
+/* xxh3 (libxxhash): a checksum filter that appends XXH3 of its input (64 or
+ * 128 bits, option bits) and strips it again after verifying.  Encoded: the
+ * input, then the digest in XXH's canonical form, which is big-endian (what
+ * xxhsum prints, and the byte order of the image digest in core/hash.c):
+ * XXH64_canonical_t / XXH128_canonical_t.
+ * Unseeded: the core's record checksum already binds records to the image. */
 #include "core/error.h"
 #include "core/hash.h"
 #include "core/plugin.h"
 #include "filters/checksum_frame.h"
 
 #include <stddef.h>
-#include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
-
-void hb_chunk_digest(const void *buf, size_t len, uint8_t out[HB_DIGEST_LEN])
-{
-	XXH128_canonical_t c;
-
-	XXH128_canonicalFromHash(&c, XXH3_128bits(buf, len));
-	memcpy(out, c.digest, HB_DIGEST_LEN);
-}
-
-struct hb_digest {
-	XXH3_state_t *state;
-};
-
-struct hb_digest *hb_digest_new(void)
-{
-	struct hb_digest *d = (struct hb_digest *)malloc(sizeof(*d));
-
-	if (!d)
-		return NULL;
-	d->state = XXH3_createState();
-	if (!d->state || XXH3_128bits_reset(d->state) != XXH_OK) {
-		hb_digest_free(d);
-		return NULL;
-	}
-	return d;
-}
-
-void hb_digest_add(struct hb_digest *d, const uint8_t chunk_digest[HB_DIGEST_LEN])
-{
-	XXH3_128bits_update(d->state, chunk_digest, HB_DIGEST_LEN);
-}
-
-void hb_digest_final(struct hb_digest *d, uint8_t out[HB_DIGEST_LEN])
-{
-	XXH128_canonical_t c;
-
-	XXH128_canonicalFromHash(&c, XXH3_128bits_digest(d->state));
-	memcpy(out, c.digest, HB_DIGEST_LEN);
-}
-
-void hb_digest_free(struct hb_digest *d)
-{
-	if (!d)
-		return;
-	XXH3_freeState(d->state);
-	free(d);
-}
-
-/* ---- the xxh3 checksum filter ---------------------------------------------
- * Appends XXH3 of its input (64 or 128 bits, option bits) and strips it
- * again after verifying.  Encoded: the input, then the digest in XXH's
- * canonical form, which is big-endian (what xxhsum prints, and the byte
- * order of the image digest above): XXH64_canonical_t / XXH128_canonical_t.
- * Unseeded: the core's record checksum already binds records to the image. */
 
 enum { XXH3_BITS_64, XXH3_BITS_128 };
 
@@ -91,11 +40,9 @@ static int xxh3_sum64(void *ctx, const uint8_t *buf, size_t len, uint8_t *out)
 
 static int xxh3_sum128(void *ctx, const uint8_t *buf, size_t len, uint8_t *out)
 {
-	XXH128_canonical_t c;
-
 	(void)ctx;
-	XXH128_canonicalFromHash(&c, XXH3_128bits(buf, len));
-	memcpy(out, c.digest, sizeof(c.digest));
+	/* the same XXH3-128 as the image digest's per chunk */
+	hb_chunk_digest(buf, len, out);
 	return 0;
 }
 

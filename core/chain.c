@@ -1,5 +1,7 @@
 /* Filter chains: building them, preparing them, and running chunks through. */
 #include "chain.h"
+#include "alloc.h"
+#include "turns.h"
 #include "error.h"
 
 #include <stdio.h>

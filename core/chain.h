@@ -39,14 +39,12 @@ void hb_chain_unprepare(struct hb_chain *c);
 /* Release per-image state (wipes keys) and free. */
 void hb_chain_free(struct hb_chain *c);
 
-/* Ordered sections for filters marked .ordered (core/pipeline.c).  NULL: one
- * thread runs chunks in order anyway. */
 struct hb_turns;
-int hb_turn_begin(struct hb_turns *t, unsigned stage, uint64_t seq);
-void hb_turn_end(struct hb_turns *t, unsigned stage);
 
 struct hb_worker {
 	const struct hb_chain *chain;
+	/* ordered sections (turns.h), set by the pipeline; NULL: one thread runs
+	 * chunks in order anyway */
 	struct hb_turns *turns;
 	void *priv[HB_MAX_FILTERS];
 	uint8_t *buf[2];

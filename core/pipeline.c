@@ -4,6 +4,8 @@
  * whichever role is free: emit the next chunk in order (first, as it frees
  * a slot), or read the next chunk in order and then work on it. */
 #include "pipeline.h"
+#include "turns.h"
+#include "alloc.h"
 #include "error.h"
 
 #include <pthread.h>
@@ -13,15 +15,6 @@
 #include <unistd.h>
 
 enum slot_state { SLOT_FREE, SLOT_BUSY, SLOT_DONE };
-
-/* Ordered sections of the chain, for filters that must see chunks in image
- * order (dedup): stage i of chunk k runs after stage i of chunk k - 1. */
-struct hb_turns {
-	pthread_mutex_t *lock;
-	pthread_cond_t *cond;
-	const bool *failed;
-	uint64_t next[HB_MAX_FILTERS];
-};
 
 struct pipe {
 	const struct hb_pipe_args *a;
@@ -42,27 +35,6 @@ unsigned hb_pipe_default_threads(void)
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 
 	return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
-}
-
-int hb_turn_begin(struct hb_turns *t, unsigned stage, uint64_t seq)
-{
-	int err = 0;
-
-	pthread_mutex_lock(t->lock);
-	while (t->next[stage] != seq && !*t->failed)
-		pthread_cond_wait(t->cond, t->lock);
-	if (*t->failed)
-		err = hb_fail(HB_EIO, "pipeline stopped");
-	pthread_mutex_unlock(t->lock);
-	return err;
-}
-
-void hb_turn_end(struct hb_turns *t, unsigned stage)
-{
-	pthread_mutex_lock(t->lock);
-	t->next[stage]++;
-	pthread_cond_broadcast(t->cond);
-	pthread_mutex_unlock(t->lock);
 }
 
 /* Called with the lock held. */
@@ -202,7 +174,7 @@ int hb_pipe_run(const struct hb_pipe_args *a)
 	p.depth = a->depth ? a->depth : 2 * threads + 2;
 	pthread_mutex_init(&p.lock, NULL);
 	pthread_cond_init(&p.cond, NULL);
-	p.turns = (struct hb_turns){ .lock = &p.lock, .cond = &p.cond, .failed = &p.failed };
+	hb_turns_init(&p.turns, &p.lock, &p.cond, &p.failed);
 	err = setup_slots(&p);
 	if (err)
 		goto out;

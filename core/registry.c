@@ -1,5 +1,6 @@
 /* The plugin registry and configured plugin instances. */
 #include "registry.h"
+#include "alloc.h"
 #include "error.h"
 
 #include <stdio.h>
@@ -110,24 +111,6 @@ const struct hb_registered *hb_find_plugin(enum hb_kind kind, const char *name)
 			return r;
 	}
 	return NULL;
-}
-
-void *hb_zalloc(size_t size)
-{
-	return calloc(1, size ? size : 1);
-}
-
-void hb_wipe_free(void *p, size_t size)
-{
-	/* volatile so that the compiler cannot drop the wipe of a dying buffer */
-	volatile unsigned char *v = (volatile unsigned char *)p;
-	size_t i;
-
-	if (!p)
-		return;
-	for (i = 0; i < size; i++)
-		v[i] = 0;
-	free(p);
 }
 
 static void list_names(enum hb_kind kind, char *buf, size_t cap)

@@ -42,8 +42,4 @@ int hb_instance_from_text(struct hb_instance *in, enum hb_kind kind, const char 
 /* Wipe (conf may hold keys) and free conf and priv. */
 void hb_instance_free(struct hb_instance *in);
 
-/* Allocate zeroed memory (NULL on failure), and wipe-then-free it. */
-void *hb_zalloc(size_t size);
-void hb_wipe_free(void *p, size_t size);
-
 #endif

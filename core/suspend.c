@@ -1,6 +1,7 @@
 /* Suspend: source pages -> chunks -> filter chain -> records -> target,
  * then the commit (header with signature, written last). */
 #include "engine.h"
+#include "alloc.h"
 #include "chain.h"
 #include "error.h"
 #include "pipeline.h"

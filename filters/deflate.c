@@ -10,7 +10,7 @@
 #include "filters/compress_frame.h"
 
 #include "core/plugin.h"
-#include "core/registry.h"
+#include "core/alloc.h"
 
 #include <isa-l/igzip_lib.h>
 #include <stddef.h>

@@ -215,6 +215,7 @@ static const struct hb_option block_options[] = {
 
 const struct hb_writer hb_writer_block = {
 	.base = {
+		.version = HB_PLUGIN_VERSION,
 		.name = "block",
 		.help = "a raw block device or preallocated file: O_DIRECT, never past its end",
 		.options = block_options,

@@ -98,6 +98,7 @@ static const struct hb_option fsink_options[] = {
 
 const struct hb_sink hb_sink_file = {
 	.base = {
+		.version = HB_PLUGIN_VERSION,
 		.name = "file",
 		.help = "restored pages, raw, into a file (written only if the image verified)",
 		.options = fsink_options,

@@ -84,6 +84,7 @@ static const struct hb_option fsrc_options[] = {
 
 const struct hb_source hb_source_file = {
 	.base = {
+		.version = HB_PLUGIN_VERSION,
 		.name = "file",
 		.help = "raw pages from a file or device (a memory dump)",
 		.options = fsrc_options,

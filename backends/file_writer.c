@@ -227,6 +227,7 @@ static const struct hb_option file_options[] = {
 
 const struct hb_writer hb_writer_file = {
 	.base = {
+		.version = HB_PLUGIN_VERSION,
 		.name = "file",
 		.help = "a regular image file (O_DIRECT, io_uring)",
 		.options = file_options,

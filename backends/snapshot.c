@@ -409,6 +409,7 @@ static const struct hb_option src_options[] = {
 
 const struct hb_source hb_source_snapshot = {
 	.base = {
+		.version = HB_PLUGIN_VERSION,
 		.name = "snapshot",
 		.help = "this machine's memory, frozen, from the kernel's /dev/snapshot",
 		.options = src_options,
@@ -546,6 +547,7 @@ static const struct hb_option sink_options[] = {
 
 const struct hb_sink hb_sink_snapshot = {
 	.base = {
+		.version = HB_PLUGIN_VERSION,
 		.name = "snapshot",
 		.help = "into the kernel through /dev/snapshot; atomic restore only once verified",
 		.options = sink_options,

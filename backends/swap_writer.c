@@ -626,6 +626,7 @@ static const struct hb_option swap_options[] = {
 
 const struct hb_writer hb_writer_swap = {
 	.base = {
+		.version = HB_PLUGIN_VERSION,
 		.name = "swap",
 		.help = "a Linux swap area: its swap header is put back on resume or invalidate",
 		.options = swap_options,

@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include "core/error.h"
+#include "core/registry.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -59,10 +60,15 @@ static void print_note(const char *text)
 int main(int argc, char **argv)
 {
 	size_t i;
+	int err;
 
 	hb_set_note_handler(print_note);
 	/* past a file size limit, fail the write (EFBIG) and clean up, not die */
 	signal(SIGXFSZ, SIG_IGN);
+	/* a plugin table that breaks the API is a build bug: refuse to run at all */
+	err = hb_registry_check();
+	if (err)
+		return cli_fail(err);
 	if (argc < 2) {
 		usage(stderr);
 		return HB_EXIT_USAGE;

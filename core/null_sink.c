@@ -20,6 +20,7 @@ static int null_write(void *priv, uint64_t first, uint32_t count, const uint8_t 
 
 const struct hb_sink hb_sink_null = {
 	.base = {
+		.version = HB_PLUGIN_VERSION,
 		.name = "null",
 		.help = "discard the pages (the image is still fully read and verified)",
 	},

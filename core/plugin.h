@@ -14,7 +14,12 @@
 
 #include "options.h"
 
+/* Bumped whenever a method's signature or meaning changes: a table built
+ * against another API is refused at start-up (hb_registry_check). */
+#define HB_PLUGIN_VERSION 1u
+
 struct hb_plugin {
+	unsigned version;                 /* HB_PLUGIN_VERSION */
 	const char *name;
 	const char *help;
 	const struct hb_option *options;  /* terminated by an entry with name == NULL */

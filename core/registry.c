@@ -180,3 +180,88 @@ void hb_instance_free(struct hb_instance *in)
 	}
 	memset(in, 0, sizeof(*in));
 }
+
+/* ---- the start-up check ------------------------------------------------------- */
+
+static bool name_ok(const char *name)
+{
+	const char *c;
+
+	if (!name || !*name)
+		return false;
+	for (c = name; *c; c++) {
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_' ||
+		      *c == '-'))
+			return false;
+	}
+	return true;
+}
+
+/* The first required method of kind that ops lacks, or NULL. */
+static const char *missing_method(enum hb_kind kind, const void *ops)
+{
+	const struct hb_filter *f = (const struct hb_filter *)ops;
+	const struct hb_writer *w = (const struct hb_writer *)ops;
+	const struct hb_source *so = (const struct hb_source *)ops;
+	const struct hb_sink *si = (const struct hb_sink *)ops;
+
+	switch (kind) {
+	case HB_KIND_FILTER:
+		return !f->encode ? "encode" : !f->decode ? "decode" : NULL;
+	case HB_KIND_WRITER:
+		return !w->open ? "open" : !w->write ? "write" : !w->read ? "read" :
+		       !w->read_header ? "read_header" : !w->commit ? "commit" :
+		       !w->invalidate ? "invalidate" : NULL;
+	case HB_KIND_SOURCE:
+		return !so->open ? "open" : !so->read ? "read" : NULL;
+	case HB_KIND_SINK:
+		return !si->open ? "open" : !si->write ? "write" : NULL;
+	}
+	return NULL;
+}
+
+int hb_registry_check_table(enum hb_kind kind, const struct hb_registered *table)
+{
+	const char *kn = hb_kind_name(kind);
+	const struct hb_registered *r, *q;
+	const char *method;
+
+	for (r = table; r->plugin; r++) {
+		const struct hb_plugin *p = r->plugin;
+		unsigned n = (unsigned)(r - table);
+
+		/* every table starts with its struct hb_plugin: they are one object */
+		if (p != (const struct hb_plugin *)r->ops)
+			return hb_fail(HB_EINTERNAL, "%s #%u: its entry names another table's base",
+				       kn, n);
+		if (!name_ok(p->name))
+			return hb_fail(HB_EINTERNAL, "%s #%u: name '%s' is not [a-z0-9_-]+", kn, n,
+				       p->name ? p->name : "");
+		if (p->version != HB_PLUGIN_VERSION)
+			return hb_fail(HB_EINTERNAL, "%s %s: plugin API version %u, this build "
+						     "has %u", kn, p->name, p->version,
+				       HB_PLUGIN_VERSION);
+		method = missing_method(kind, r->ops);
+		if (method)
+			return hb_fail(HB_EINTERNAL, "%s %s: required method %s is missing", kn,
+				       p->name, method);
+		for (q = table; q != r; q++) {
+			if (strcmp(q->plugin->name, p->name) == 0)
+				return hb_fail(HB_EINTERNAL, "%s %s: the name is registered twice",
+					       kn, p->name);
+		}
+	}
+	return 0;
+}
+
+int hb_registry_check(void)
+{
+	static const enum hb_kind kinds[] = { HB_KIND_FILTER, HB_KIND_WRITER, HB_KIND_SOURCE,
+					      HB_KIND_SINK };
+	size_t i;
+	int err = 0;
+
+	for (i = 0; !err && i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		err = hb_registry_check_table(kinds[i], hb_registry(kinds[i]));
+	return err;
+}

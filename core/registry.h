@@ -22,6 +22,15 @@ const char *hb_kind_name(enum hb_kind kind);
 /* The plugin called name, or NULL. */
 const struct hb_registered *hb_find_plugin(enum hb_kind kind, const char *name);
 
+/* Check every registered plugin: its API version, its name ([a-z0-9_-]+,
+ * unique within its kind) and the methods its kind requires.  0, or
+ * HB_EINTERNAL with a detail line naming the plugin and the fault.  Run once
+ * at start-up. */
+int hb_registry_check(void);
+
+/* The same for one table of kind, ended by an entry whose plugin is NULL. */
+int hb_registry_check_table(enum hb_kind kind, const struct hb_registered *table);
+
 /* A configured plugin: options parsed into conf, private state allocated. */
 struct hb_instance {
 	const struct hb_plugin *plugin;

@@ -83,6 +83,7 @@ static void verify_close(void *priv)
 
 const struct hb_sink hb_sink_verify = {
 	.base = {
+		.version = HB_PLUGIN_VERSION,
 		.name = "verify",
 		.help = "compare every restored page with the image's recorded source",
 		.priv_size = sizeof(struct verify_priv),

@@ -14,6 +14,7 @@ static int aes_gcm_prepare(void *conf, const struct hb_image_info *img, struct h
 
 const struct hb_filter hb_filter_aes_256_gcm = {
 	.base = {
+		.version = HB_PLUGIN_VERSION,
 		.name = "aes-256-gcm",
 		.help = "encrypt and authenticate records with AES-256-GCM (--key keyfile=PATH, "
 			"passfile=PATH, or a typed passphrase)",

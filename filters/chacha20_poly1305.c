@@ -16,6 +16,7 @@ static int chacha20_poly1305_prepare(void *conf, const struct hb_image_info *img
 
 const struct hb_filter hb_filter_chacha20_poly1305 = {
 	.base = {
+		.version = HB_PLUGIN_VERSION,
 		.name = "chacha20-poly1305",
 		.help = "encrypt and authenticate records with ChaCha20-Poly1305 (--key "
 			"keyfile=PATH, passfile=PATH, or a typed passphrase)",

@@ -37,6 +37,7 @@ static int crc32c_decode(void *priv, struct hb_xfer *x)
 
 const struct hb_filter hb_filter_crc32c = {
 	.base = {
+		.version = HB_PLUGIN_VERSION,
 		.name = "crc32c",
 		.help = "CRC-32C of each record's data at this point of the chain (ISA-L)",
 	},

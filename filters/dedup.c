@@ -303,6 +303,7 @@ static const struct hb_option dedup_options[] = {
 
 const struct hb_filter hb_filter_dedup = {
 	.base = {
+		.version = HB_PLUGIN_VERSION,
 		.name = "dedup",
 		.help = "a page seen before costs 4 bytes (put it early: after zero)",
 		.options = dedup_options,

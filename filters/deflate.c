@@ -187,6 +187,7 @@ static const struct hb_option deflate_options[] = {
 
 const struct hb_filter hb_filter_deflate = {
 	.base = {
+		.version = HB_PLUGIN_VERSION,
 		.name = "deflate",
 		.help = "raw DEFLATE compression (ISA-L igzip)",
 		.options = deflate_options,

@@ -121,6 +121,7 @@ static const struct hb_option lz4_options[] = {
 
 const struct hb_filter hb_filter_lz4 = {
 	.base = {
+		.version = HB_PLUGIN_VERSION,
 		.name = "lz4",
 		.help = "LZ4 fast compression (liblz4)",
 		.options = lz4_options,
@@ -188,6 +189,7 @@ static const struct hb_option lz4hc_options[] = {
 
 const struct hb_filter hb_filter_lz4hc = {
 	.base = {
+		.version = HB_PLUGIN_VERSION,
 		.name = "lz4hc",
 		.help = "LZ4 high compression: slow to write, as fast as lz4 to read (liblz4)",
 		.options = lz4hc_options,

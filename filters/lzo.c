@@ -115,6 +115,7 @@ static int lzo_decode(void *priv, struct hb_xfer *x)
 
 const struct hb_filter hb_filter_lzo = {
 	.base = {
+		.version = HB_PLUGIN_VERSION,
 		.name = "lzo",
 		.help = "LZO1X-1 compression, as the kernel's hibernation uses (liblzo2)",
 		.priv_size = sizeof(struct lzo_priv),

@@ -80,6 +80,7 @@ static int sha256_decode(void *priv, struct hb_xfer *x)
 
 const struct hb_filter hb_filter_sha256 = {
 	.base = {
+		.version = HB_PLUGIN_VERSION,
 		.name = "sha256",
 		.help = "SHA-256 of each record's data at this point of the chain (OpenSSL)",
 		.priv_size = sizeof(struct sha256_priv),

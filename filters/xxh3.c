@@ -82,6 +82,7 @@ static const struct hb_option xxh3_options[] = {
 
 const struct hb_filter hb_filter_xxh3 = {
 	.base = {
+		.version = HB_PLUGIN_VERSION,
 		.name = "xxh3",
 		.help = "XXH3 digest of each record's data at this point of the chain (libxxhash)",
 		.options = xxh3_options,

@@ -102,6 +102,7 @@ static int zero_decode(void *priv, struct hb_xfer *x)
 
 const struct hb_filter hb_filter_zero = {
 	.base = {
+		.version = HB_PLUGIN_VERSION,
 		.name = "zero",
 		.help = "zero pages cost one bit each (ISA-L zero detection)",
 		.priv_size = sizeof(struct zero_priv),

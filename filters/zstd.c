@@ -118,6 +118,7 @@ static const struct hb_option zstd_options[] = {
 
 const struct hb_filter hb_filter_zstd = {
 	.base = {
+		.version = HB_PLUGIN_VERSION,
 		.name = "zstd",
 		.help = "Zstandard compression (libzstd)",
 		.options = zstd_options,

@@ -64,6 +64,7 @@ static const struct hb_option sim_options[] = {
 
 const struct hb_source hb_source_sim = {
 	.base = {
+		.version = HB_PLUGIN_VERSION,
 		.name = "sim",
 		.help = "simulated memory: deterministic pages of a profile, any size",
 		.options = sim_options,

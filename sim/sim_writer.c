@@ -297,6 +297,7 @@ static const struct hb_option simw_options[] = {
 
 const struct hb_writer hb_writer_sim = {
 	.base = {
+		.version = HB_PLUGIN_VERSION,
 		.name = "sim",
 		.help = "a simulated disk: speed, cache, FUA and seeded faults",
 		.options = simw_options,

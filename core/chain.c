@@ -94,13 +94,17 @@ int hb_chain_prepare(struct hb_chain *c, const struct hb_image_info *img)
 	for (i = 0; i < c->count; i++) {
 		const struct hb_filter *f = filter_of(c, i);
 		size_t in = c->stage_cap[i];
-		size_t out = f->bound ? f->bound(c->filters[i].conf, in) : in;
+		size_t out = f->bound ? f->bound(f, c->filters[i].conf, in) : in;
 
 		c->stage_cap[i + 1] = out;
 		if (out > c->buf_cap)
 			c->buf_cap = out;
+		if (!c->state[i])
+			c->state[i] = hb_zalloc(f->state_size);
+		if (!c->state[i])
+			return hb_fail(HB_ENOMEM, "%s: out of memory", f->base.name);
 		if (f->prepare) {
-			err = f->prepare(c->filters[i].conf, &c->img, &c->params[i]);
+			err = f->prepare(f, c->filters[i].conf, c->state[i], &c->img, &c->params[i]);
 			if (err)
 				return err;
 		}
@@ -149,8 +153,11 @@ void hb_chain_unprepare(struct hb_chain *c)
 	for (i = 0; i < c->count; i++) {
 		const struct hb_filter *f = filter_of(c, i);
 		if (c->prepared[i] && f->release)
-			f->release(c->filters[i].conf);
+			f->release(c->state[i]);
 		c->prepared[i] = false;
+		/* it may have held a key */
+		hb_wipe_free(c->state[i], f->state_size);
+		c->state[i] = NULL;
 	}
 }
 
@@ -187,7 +194,7 @@ int hb_worker_init(struct hb_worker *w, const struct hb_chain *c, const struct h
 			break;
 		}
 		if (f->create) {
-			err = f->create(w->priv[i], c->filters[i].conf, img);
+			err = f->create(f, w->priv[i], c->filters[i].conf, c->state[i], img);
 			if (err) {
 				hb_wipe_free(w->priv[i], f->base.priv_size);
 				w->priv[i] = NULL;
@@ -229,7 +236,7 @@ static int run_stage(struct hb_worker *w, unsigned i, struct hb_xfer *x, bool en
 
 	if (err)
 		return err;
-	err = encode ? f->encode(w->priv[i], x) : f->decode(w->priv[i], x);
+	err = encode ? f->encode(f, w->priv[i], x) : f->decode(f, w->priv[i], x);
 	/* after a failure the turn is kept: the pipeline is stopping, and a later
 	 * chunk must not report its own error before this one */
 	if (turn && !err)

@@ -11,6 +11,7 @@ struct hb_chain {
 	unsigned count;
 	struct hb_instance filters[HB_MAX_FILTERS];   /* conf per image */
 	struct hb_params params[HB_MAX_FILTERS];
+	void *state[HB_MAX_FILTERS];           /* per image: state_size bytes each */
 	bool prepared[HB_MAX_FILTERS];
 	size_t stage_cap[HB_MAX_FILTERS + 1];  /* [0] chunk bytes, [i] bound after filter i */
 	size_t buf_cap;                        /* largest stage */

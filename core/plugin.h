@@ -23,7 +23,7 @@ struct hb_plugin {
 	const char *name;
 	const char *help;
 	const struct hb_option *options;  /* terminated by an entry with name == NULL */
-	size_t conf_size;                 /* parsed options (and, for filters, per-image state) */
+	size_t conf_size;                 /* parsed options: read-only once parsed */
 	size_t priv_size;                 /* per-instance (per-worker) state */
 };
 
@@ -84,22 +84,34 @@ struct hb_filter {
 	/* the filter keeps state across chunks (dedup): the pipeline runs it on
 	 * chunks in image order, one at a time; other stages stay parallel */
 	bool ordered;
+	/* per-image state: allocated zeroed by the core before prepare, wiped and
+	 * freed by the core after release.  What prepare derives (a key, a table)
+	 * lives here, so conf stays the parsed options, read-only. */
+	size_t state_size;
+	/* optional: what a family of filters that share one implementation of
+	 * the methods needs to tell its members apart (a compressor's codec, an
+	 * AEAD's cipher); the methods reach it through self */
+	const void *family;
+	/* Every method but destroy, release and ctl gets self: this table. */
 	/* optional: worst-case output size for in_len input bytes (NULL: in_len) */
-	size_t (*bound)(const void *conf, size_t in_len);
+	size_t (*bound)(const struct hb_filter *self, const void *conf, size_t in_len);
 	/* optional: once per image, before any worker exists.  Saving: may write
-	 * params (stored in the header).  Loading: reads them.  May keep derived
-	 * per-image state (a key) in conf. */
-	int (*prepare)(void *conf, const struct hb_image_info *img, struct hb_params *params);
-	/* optional: undo prepare (wipe keys) */
-	void (*release)(void *conf);
-	/* optional: set up one worker's state in priv (zeroed by the core) */
-	int (*create)(void *priv, const void *conf, const struct hb_image_info *img);
+	 * params (stored in the header).  Loading: reads them.  Keeps what it
+	 * derives (a key) in state.  On failure it leaves nothing to release. */
+	int (*prepare)(const struct hb_filter *self, const void *conf, void *state,
+		       const struct hb_image_info *img, struct hb_params *params);
+	/* optional: undo prepare (wipe keys, free tables) */
+	void (*release)(void *state);
+	/* optional: set up one worker's state in priv (zeroed by the core);
+	 * state is the image's, prepared */
+	int (*create)(const struct hb_filter *self, void *priv, const void *conf,
+		      const void *state, const struct hb_image_info *img);
 	/* optional: free what create allocated */
 	void (*destroy)(void *priv);
 	/* required: transform a chunk on suspend, and undo it on resume.  Decode
 	 * failures return HB_ECORRUPT (or HB_EKEY) and may set a detail line. */
-	int (*encode)(void *priv, struct hb_xfer *x);
-	int (*decode)(void *priv, struct hb_xfer *x);
+	int (*encode)(const struct hb_filter *self, void *priv, struct hb_xfer *x);
+	int (*decode)(const struct hb_filter *self, void *priv, struct hb_xfer *x);
 	/* optional escape hatch for needs no method covers (see HB_CTL_*) */
 	int (*ctl)(const void *conf, int op, void *arg);
 };

@@ -30,8 +30,9 @@ const struct hb_option hb_aead_options[] = {
 	{ .name = NULL },
 };
 
-size_t hb_aead_bound(const void *conf, size_t in_len)
+size_t hb_aead_bound(const struct hb_filter *self, const void *conf, size_t in_len)
 {
+	(void)self;
 	(void)conf;
 	return in_len + HB_AEAD_TAG;
 }
@@ -47,70 +48,71 @@ static unsigned log2_of(uint64_t n)
 	return l;
 }
 
-int hb_aead_prepare(const struct hb_aead_desc *desc, void *conf, const struct hb_image_info *img,
-		    struct hb_params *params)
+int hb_aead_prepare(const struct hb_filter *self, const void *conf, void *state,
+		    const struct hb_image_info *img, struct hb_params *params)
 {
-	struct hb_aead_conf *c = (struct hb_aead_conf *)conf;
+	const struct hb_aead_conf *c = (const struct hb_aead_conf *)conf;
+	struct hb_aead_state *st = (struct hb_aead_state *)state;
+	const char *name = self->base.name;
 	uint8_t check[HB_KEY_CHECK_LEN];
 	struct hb_key_params kp;
 	uint8_t *master = NULL;
 	int err;
 
-	c->desc = desc;
 	memset(&kp, 0, sizeof(kp));
 	if (img->saving) {
-		err = hb_key_check_costs(desc->name, (uint64_t)c->kdf_n, (uint64_t)c->kdf_r,
+		err = hb_key_check_costs(name, (uint64_t)c->kdf_n, (uint64_t)c->kdf_r,
 					 (uint64_t)c->kdf_p, HB_EUSAGE);
 		kp.log2n = log2_of((uint64_t)c->kdf_n);
 		kp.r = (uint32_t)c->kdf_r;
 		kp.p = (uint32_t)c->kdf_p;
 	} else {
 		/* the image's own KDF costs and salts rule, not the options */
-		err = hb_key_params_decode(desc->name, params, &kp);
+		err = hb_key_params_decode(name, params, &kp);
 	}
 	if (err)
 		goto out;
 	master = (uint8_t *)hb_secret_alloc(HB_KEY_LEN);
-	c->key = (uint8_t *)hb_secret_alloc(HB_KEY_LEN);
-	if (!master || !c->key) {
-		err = hb_fail(HB_ENOMEM, "%s: out of memory for keys", desc->name);
+	st->key = (uint8_t *)hb_secret_alloc(HB_KEY_LEN);
+	if (!master || !st->key) {
+		err = hb_fail(HB_ENOMEM, "%s: out of memory for keys", name);
 		goto out;
 	}
-	err = hb_key_master(desc->name, img, &kp, master);
+	err = hb_key_master(name, img, &kp, master);
 	if (!err && img->saving && RAND_bytes(kp.image_salt, HB_KEY_IMAGE_SALT) != 1) {
 		ERR_clear_error();
-		err = hb_fail(HB_EINTERNAL, "%s: no random bytes for a salt", desc->name);
+		err = hb_fail(HB_EINTERNAL, "%s: no random bytes for a salt", name);
 	}
 	if (!err)
-		err = hb_key_derive(master, &kp, desc->name, "record key", c->key, HB_KEY_LEN);
+		err = hb_key_derive(master, &kp, name, "record key", st->key, HB_KEY_LEN);
 	/* HKDF-Expand is an HMAC of a constant under a key derived for the
 	 * purpose: it tells a wrong key without decrypting a record, and says
 	 * nothing about the record key */
 	if (!err)
-		err = hb_key_derive(master, &kp, desc->name, "key check", check, sizeof(check));
+		err = hb_key_derive(master, &kp, name, "key check", check, sizeof(check));
 	if (err)
 		goto out;
 	if (img->saving) {
 		memcpy(kp.check, check, sizeof(check));
 		hb_key_params_encode(&kp, params);
 	} else if (CRYPTO_memcmp(check, kp.check, sizeof(check)) != 0) {
-		err = hb_fail(HB_EKEY, "%s: wrong %s", desc->name,
+		err = hb_fail(HB_EKEY, "%s: wrong %s", name,
 			      kp.source == HB_KEY_FROM_FILE ? "key (the key file does not open this "
 			      "image)" : "passphrase");
 	}
 out:
 	hb_secret_free(master, HB_KEY_LEN);
 	if (err)
-		hb_aead_release(conf);
+		hb_aead_release(state);
 	return err;
 }
 
-void hb_aead_release(void *conf)
+void hb_aead_release(void *state)
 {
-	struct hb_aead_conf *c = (struct hb_aead_conf *)conf;
+	struct hb_aead_state *st = (struct hb_aead_state *)state;
 
-	hb_secret_free(c->key, HB_KEY_LEN);
-	c->key = NULL;
+	hb_secret_free(st->key, HB_KEY_LEN);
+	st->key = NULL;
 }
 
 void hb_aead_destroy(void *priv)
@@ -123,27 +125,30 @@ void hb_aead_destroy(void *priv)
 	w->cipher = NULL;
 }
 
-int hb_aead_create(void *priv, const void *conf, const struct hb_image_info *img)
+int hb_aead_create(const struct hb_filter *self, void *priv, const void *conf, const void *state,
+		   const struct hb_image_info *img)
 {
+	const struct hb_aead_desc *desc = (const struct hb_aead_desc *)self->family;
+	const struct hb_aead_state *st = (const struct hb_aead_state *)state;
 	struct hb_aead_priv *w = (struct hb_aead_priv *)priv;
-	const struct hb_aead_conf *c = (const struct hb_aead_conf *)conf;
 	int err = 0;
 
-	if (!c->key || !c->desc || !img->aad)
+	(void)conf;
+	if (!st->key || !img->aad)
 		return hb_fail(HB_EINTERNAL, "aead: worker created before prepare or without AAD");
-	w->desc = c->desc;
-	w->cipher = EVP_CIPHER_fetch(NULL, c->desc->evp_name, NULL);
+	w->name = self->base.name;
+	w->cipher = EVP_CIPHER_fetch(NULL, desc->evp_name, NULL);
 	w->ctx = EVP_CIPHER_CTX_new();
 	/* the key schedule once per worker; each record then sets only its
 	 * nonce.  The static section is hashed once: its digest, not the whole
 	 * section, goes into every record's associated data */
 	if (!w->cipher || !w->ctx ||
-	    EVP_CipherInit_ex(w->ctx, w->cipher, NULL, c->key, NULL, img->saving ? 1 : 0) != 1 ||
+	    EVP_CipherInit_ex(w->ctx, w->cipher, NULL, st->key, NULL, img->saving ? 1 : 0) != 1 ||
 	    EVP_CIPHER_CTX_get_iv_length(w->ctx) != HB_AEAD_NONCE ||
 	    EVP_Digest(img->aad, img->aad_len, w->header_digest, NULL, EVP_sha256(), NULL) != 1) {
 		ERR_clear_error();
-		err = hb_fail(HB_EINTERNAL, "%s: cannot set up %s in OpenSSL", c->desc->name,
-			      c->desc->evp_name);
+		err = hb_fail(HB_EINTERNAL, "%s: cannot set up %s in OpenSSL", w->name,
+			      desc->evp_name);
 		hb_aead_destroy(priv);  /* the core frees priv without destroy() */
 	}
 	return err;
@@ -162,14 +167,15 @@ static void record_nonce_aad(const struct hb_aead_priv *w, const struct hb_chunk
 	hb_put32(aad + 48, ref->pages);
 }
 
-int hb_aead_encode(void *priv, struct hb_xfer *x)
+int hb_aead_encode(const struct hb_filter *self, void *priv, struct hb_xfer *x)
 {
 	struct hb_aead_priv *w = (struct hb_aead_priv *)priv;
 	uint8_t nonce[HB_AEAD_NONCE], aad[AAD_LEN];
 	int n = 0, fin = 0;
 
+	(void)self;
 	if (x->in_len > INT_MAX)
-		return hb_fail(HB_EINTERNAL, "%s: chunk of %zu bytes too large", w->desc->name,
+		return hb_fail(HB_EINTERNAL, "%s: chunk of %zu bytes too large", w->name,
 			       x->in_len);
 	record_nonce_aad(w, x->chunk, nonce, aad);
 	if (EVP_EncryptInit_ex(w->ctx, NULL, NULL, NULL, nonce) != 1 ||
@@ -180,13 +186,13 @@ int hb_aead_encode(void *priv, struct hb_xfer *x)
 	    EVP_CIPHER_CTX_ctrl(w->ctx, EVP_CTRL_AEAD_GET_TAG, HB_AEAD_TAG, x->out + x->in_len) != 1) {
 		ERR_clear_error();
 		return hb_fail(HB_EINTERNAL, "record %llu: %s: encryption failed",
-			       (unsigned long long)x->chunk->seq, w->desc->name);
+			       (unsigned long long)x->chunk->seq, w->name);
 	}
 	x->out_len = x->in_len + HB_AEAD_TAG;
 	return 0;
 }
 
-int hb_aead_decode(void *priv, struct hb_xfer *x)
+int hb_aead_decode(const struct hb_filter *self, void *priv, struct hb_xfer *x)
 {
 	struct hb_aead_priv *w = (struct hb_aead_priv *)priv;
 	unsigned long long seq = (unsigned long long)x->chunk->seq;
@@ -194,9 +200,10 @@ int hb_aead_decode(void *priv, struct hb_xfer *x)
 	size_t len = x->in_len - HB_AEAD_TAG;
 	int n = 0, fin = 0;
 
+	(void)self;
 	if (x->in_len < HB_AEAD_TAG || len > x->out_cap || len > INT_MAX)
 		return hb_fail(HB_ECORRUPT, "record %llu: %s: %zu bytes cannot hold a record", seq,
-			       w->desc->name, x->in_len);
+			       w->name, x->in_len);
 	record_nonce_aad(w, x->chunk, nonce, aad);
 	if (EVP_DecryptInit_ex(w->ctx, NULL, NULL, NULL, nonce) != 1 ||
 	    EVP_CIPHER_CTX_ctrl(w->ctx, EVP_CTRL_AEAD_SET_TAG, HB_AEAD_TAG,
@@ -205,7 +212,7 @@ int hb_aead_decode(void *priv, struct hb_xfer *x)
 	    EVP_DecryptUpdate(w->ctx, x->out, &n, x->in, (int)len) != 1) {
 		ERR_clear_error();
 		return hb_fail(HB_EINTERNAL, "record %llu: %s: decryption failed", seq,
-			       w->desc->name);
+			       w->name);
 	}
 	if (EVP_DecryptFinal_ex(w->ctx, x->out + n, &fin) != 1) {
 		ERR_clear_error();

@@ -1,5 +1,6 @@
 /* One AEAD filter implementation on OpenSSL EVP, shared by aes-256-gcm.c and
- * chacha20_poly1305.c: each of those is a table naming its cipher.
+ * chacha20_poly1305.c: each of those is a table whose .family names its
+ * cipher (struct hb_aead_desc).
  *
  * A record: ciphertext (as long as the input) + a 16-byte tag.  The record
  * key is HKDF(master key, per-image salt), so the nonce can simply be the
@@ -19,22 +20,24 @@
 #define HB_AEAD_TAG 16
 #define HB_AEAD_NONCE 12
 
-/* Which cipher: the filter's name and OpenSSL's. */
+/* Which cipher: a filter's .family (its name is the filter's). */
 struct hb_aead_desc {
-	const char *name;      /* "aes-256-gcm" */
 	const char *evp_name;  /* "AES-256-GCM" */
 };
 
-/* conf: the options, then per-image state set by prepare. */
+/* conf: the options. */
 struct hb_aead_conf {
-	int64_t kdf_n, kdf_r, kdf_p;      /* scrypt costs for a new passphrase */
-	const struct hb_aead_desc *desc;  /* set by prepare */
-	uint8_t *key;                     /* record key, locked memory; NULL if unprepared */
+	int64_t kdf_n, kdf_r, kdf_p;  /* scrypt costs for a new passphrase */
+};
+
+/* The core's per-image state block, set by prepare. */
+struct hb_aead_state {
+	uint8_t *key;  /* record key, locked memory; NULL if unprepared */
 };
 
 /* priv: one worker's cipher context, keyed once in create. */
 struct hb_aead_priv {
-	const struct hb_aead_desc *desc;
+	const char *name;  /* the filter's, for messages */
 	EVP_CIPHER *cipher;
 	EVP_CIPHER_CTX *ctx;
 	uint8_t header_digest[32];  /* SHA-256 of the static section */
@@ -42,15 +45,16 @@ struct hb_aead_priv {
 
 extern const struct hb_option hb_aead_options[];
 
-/* The hb_filter methods; prepare takes the cipher (each filter wraps it). */
-size_t hb_aead_bound(const void *conf, size_t in_len);
-int hb_aead_prepare(const struct hb_aead_desc *desc, void *conf, const struct hb_image_info *img,
-		    struct hb_params *params);
-void hb_aead_release(void *conf);
-int hb_aead_create(void *priv, const void *conf, const struct hb_image_info *img);
+/* The hb_filter methods of both ciphers. */
+size_t hb_aead_bound(const struct hb_filter *self, const void *conf, size_t in_len);
+int hb_aead_prepare(const struct hb_filter *self, const void *conf, void *state,
+		    const struct hb_image_info *img, struct hb_params *params);
+void hb_aead_release(void *state);
+int hb_aead_create(const struct hb_filter *self, void *priv, const void *conf, const void *state,
+		   const struct hb_image_info *img);
 void hb_aead_destroy(void *priv);
-int hb_aead_encode(void *priv, struct hb_xfer *x);
-int hb_aead_decode(void *priv, struct hb_xfer *x);
+int hb_aead_encode(const struct hb_filter *self, void *priv, struct hb_xfer *x);
+int hb_aead_decode(const struct hb_filter *self, void *priv, struct hb_xfer *x);
 int hb_aead_ctl(const void *conf, int op, void *arg);
 
 #endif

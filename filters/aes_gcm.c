@@ -3,14 +3,8 @@
 #include "aead.h"
 
 static const struct hb_aead_desc aes_gcm = {
-	.name = "aes-256-gcm",
 	.evp_name = "AES-256-GCM",
 };
-
-static int aes_gcm_prepare(void *conf, const struct hb_image_info *img, struct hb_params *params)
-{
-	return hb_aead_prepare(&aes_gcm, conf, img, params);
-}
 
 const struct hb_filter hb_filter_aes_256_gcm = {
 	.base = {
@@ -22,8 +16,10 @@ const struct hb_filter hb_filter_aes_256_gcm = {
 		.conf_size = sizeof(struct hb_aead_conf),
 		.priv_size = sizeof(struct hb_aead_priv),
 	},
+	.state_size = sizeof(struct hb_aead_state),
+	.family = &aes_gcm,
 	.bound = hb_aead_bound,
-	.prepare = aes_gcm_prepare,
+	.prepare = hb_aead_prepare,
 	.release = hb_aead_release,
 	.create = hb_aead_create,
 	.destroy = hb_aead_destroy,

@@ -4,15 +4,8 @@
 #include "aead.h"
 
 static const struct hb_aead_desc chacha20_poly1305 = {
-	.name = "chacha20-poly1305",
 	.evp_name = "ChaCha20-Poly1305",
 };
-
-static int chacha20_poly1305_prepare(void *conf, const struct hb_image_info *img,
-				     struct hb_params *params)
-{
-	return hb_aead_prepare(&chacha20_poly1305, conf, img, params);
-}
 
 const struct hb_filter hb_filter_chacha20_poly1305 = {
 	.base = {
@@ -24,8 +17,10 @@ const struct hb_filter hb_filter_chacha20_poly1305 = {
 		.conf_size = sizeof(struct hb_aead_conf),
 		.priv_size = sizeof(struct hb_aead_priv),
 	},
+	.state_size = sizeof(struct hb_aead_state),
+	.family = &chacha20_poly1305,
 	.bound = hb_aead_bound,
-	.prepare = chacha20_poly1305_prepare,
+	.prepare = hb_aead_prepare,
 	.release = hb_aead_release,
 	.create = hb_aead_create,
 	.destroy = hb_aead_destroy,

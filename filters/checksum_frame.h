@@ -1,80 +1,43 @@
 /* The contract every checksum filter shares (crc32c, xxh3, sha256): encode
  * appends a digest of its input, decode verifies it and strips it.
  *
- * Encoded: the input unchanged, then sum_len digest bytes.  Each filter
- * says in its own file how its digest is laid out.
+ * Encoded: the input unchanged, then the digest.  Each filter says in its
+ * own file how its digest is laid out.
  *
- * Header-only (static inline) so each filter keeps its digest call inlined
- * and no extra object joins the library. */
+ * One implementation (checksum_frame.c): a checksum's table sets .family to
+ * its struct hb_checksum and bound, create, encode and decode to the hb_sum_*
+ * methods below (a filter with a context of its own calls hb_sum_create from
+ * its create).  Its priv begins with a struct hb_sum_priv. */
 #ifndef HB_CHECKSUM_FRAME_H
 #define HB_CHECKSUM_FRAME_H
 
-#include "core/error.h"
 #include "core/plugin.h"
 
+#include <stddef.h>
 #include <stdint.h>
-#include <string.h>
 
 #define HB_SUM_MAX 32  /* largest digest: SHA-256 */
 
-/* Writes the sum_len-byte digest of buf[0..len) to out; 0 or an HB_E* code. */
-typedef int hb_sum_fn(void *ctx, const uint8_t *buf, size_t len, uint8_t *out);
+/* One checksum, as the frame drives it: a checksum filter's .family. */
+struct hb_checksum {
+	/* digest bytes per record; 0: digest_len_of(conf) chooses */
+	size_t digest_len;
+	size_t (*digest_len_of)(const void *conf);
+	/* the digest of buf[0..len) into out (the worker's hb_sum_priv.len
+	 * bytes); 0 or an HB_E* code */
+	int (*sum)(void *priv, const uint8_t *buf, size_t len, uint8_t *out);
+};
 
-static inline size_t hb_sum_bound(size_t in_len, size_t sum_len)
-{
-	return in_len + sum_len;
-}
+/* The start of every checksum filter's priv, set by hb_sum_create. */
+struct hb_sum_priv {
+	size_t len;  /* digest bytes under this image's options */
+};
 
-static inline int hb_sum_encode(struct hb_xfer *x, const char *name, size_t sum_len,
-				hb_sum_fn *sum, void *ctx)
-{
-	int err;
-
-	if (sum_len <= HB_SUM_MAX && x->in_mut && x->in_spare >= sum_len) {
-		/* room after the input: append in place, no copy of the data */
-		err = sum(ctx, x->in, x->in_len, x->in_mut + x->in_len);
-		x->result = x->in;
-		x->out_len = x->in_len + sum_len;
-		return err;
-	}
-	/* the chain sizes out from bound(); anything else is a caller's bug */
-	if (sum_len > HB_SUM_MAX || x->out_cap < x->in_len || x->out_cap - x->in_len < sum_len)
-		return hb_fail(HB_EINTERNAL, "%s: output buffer of %zu bytes below its bound",
-			       name, x->out_cap);
-	err = sum(ctx, x->in, x->in_len, x->out + x->in_len);
-	if (err)
-		return err;
-	memcpy(x->out, x->in, x->in_len);
-	x->out_len = x->in_len + sum_len;
-	return 0;
-}
-
-static inline int hb_sum_decode(struct hb_xfer *x, const char *name, size_t sum_len,
-				hb_sum_fn *sum, void *ctx)
-{
-	unsigned long long seq = (unsigned long long)x->chunk->seq;
-	uint8_t want[HB_SUM_MAX];
-	size_t len;
-	int err;
-
-	if (sum_len > HB_SUM_MAX)
-		return hb_fail(HB_EINTERNAL, "%s: digest of %zu bytes too large", name, sum_len);
-	if (x->in_len < sum_len)
-		return hb_fail(HB_ECORRUPT, "record %llu: %s: too short", seq, name);
-	len = x->in_len - sum_len;
-	if (len > x->out_cap)
-		return hb_fail(HB_ECORRUPT, "record %llu: %s: length %zu exceeds %zu", seq, name,
-			       len, x->out_cap);
-	err = sum(ctx, x->in, len, want);
-	if (err)
-		return err;
-	/* the digest guards integrity, not a secret: plain memcmp is fine */
-	if (memcmp(want, x->in + len, sum_len) != 0)
-		return hb_fail(HB_ECORRUPT, "record %llu: %s mismatch", seq, name);
-	/* the data stays where it is: only the digest is dropped */
-	x->result = x->in;
-	x->out_len = len;
-	return 0;
-}
+/* The hb_filter methods of every checksum. */
+size_t hb_sum_bound(const struct hb_filter *self, const void *conf, size_t in_len);
+int hb_sum_create(const struct hb_filter *self, void *priv, const void *conf, const void *state,
+		  const struct hb_image_info *img);
+int hb_sum_encode(const struct hb_filter *self, void *priv, struct hb_xfer *x);
+int hb_sum_decode(const struct hb_filter *self, void *priv, struct hb_xfer *x);
 
 #endif

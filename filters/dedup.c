@@ -12,18 +12,16 @@
  * way into the kernel).  A reference may name a slot filled earlier in the
  * same record.
  *
- * ORDER CONSTRAINT (known, for later): this only works if records pass
- * through the filter one at a time in image order (record 0, 1, 2, ...) on
- * both sides, because the table is per-image state shared by every worker
- * (reached through the const conf pointer, with no lock of its own).  A
- * single-threaded pipeline gives that for free; a parallel one MUST
- * serialize this filter: .ordered = true below asks the pipeline to run it
- * on one chunk at a time, in image order (core/pipeline.c "turns"), while the
- * other stages stay parallel.  The filter itself also refuses a record that
- * arrives out of turn (HB_EINTERNAL) rather than write an image it could not
- * read back; that check catches reordering, it is no lock against two
- * workers inside it at once.  After a failed record the table may be half
- * updated, so every later record is refused with the same code.
+ * Order.  Both tables follow image order, so records pass through this
+ * filter one at a time, in image order (record 0, 1, 2, ...), on both sides:
+ * the table is per-image state (the core's state block) that every worker
+ * uses, with no lock of its own.  .ordered = true below has the pipeline run
+ * this stage on one chunk at a time, in image order (core/turns.c), while the
+ * other stages stay parallel.  The filter also refuses a record that arrives
+ * out of turn (HB_EINTERNAL) rather than write an image it could not read
+ * back: a check against reordering, not a lock.  After a failed record the
+ * table may be half updated, so every later record is refused with the same
+ * code.
  *
  * Memory: entries x (page size + 9) bytes per image, on suspend and again on
  * resume; the default 4096 entries cost 16 MiB at 4 KiB pages.  It does not
@@ -61,8 +59,8 @@
 #define DEDUP_MIN_BLOCK 512     /* smallest page size; the bound relies on it */
 #define DEDUP_MAX_ENTRIES 262144 /* 1 GiB of table at 4 KiB pages */
 
-/* Per-image state: allocated by prepare(), freed by release().  One
- * allocation: this header, hash[entries], then data (entries x block), then
+/* The table: allocated by prepare(), freed by release().  One allocation:
+ * this header, hash[entries], then data (entries x block), then
  * used[entries]. */
 struct dedup_table {
 	size_t entries;
@@ -75,26 +73,31 @@ struct dedup_table {
 };
 
 struct dedup_conf {
-	int64_t entries;            /* option */
-	struct dedup_table *table;  /* per image, between prepare() and release() */
+	int64_t entries;
+};
+
+/* The core's per-image state block. */
+struct dedup_state {
+	struct dedup_table *table;  /* between prepare() and release() */
 };
 
 struct dedup_priv {
 	struct dedup_table *t;
 };
 
-static size_t dedup_bound(const void *conf, size_t in_len)
+static size_t dedup_bound(const struct hb_filter *self, const void *conf, size_t in_len)
 {
+	(void)self;
 	(void)conf;
 	/* worst case: no reference (a reference is smaller than a block); one
 	 * map bit per block of the smallest page size */
 	return 4 + (in_len / DEDUP_MIN_BLOCK + 8) / 8 + in_len;
 }
 
-static void dedup_release(void *conf)
+static void dedup_release(void *state)
 {
-	struct dedup_conf *c = (struct dedup_conf *)conf;
-	struct dedup_table *t = c->table;
+	struct dedup_state *st = (struct dedup_state *)state;
+	struct dedup_table *t = st->table;
 	size_t s;
 
 	if (!t)
@@ -106,17 +109,20 @@ static void dedup_release(void *conf)
 			explicit_bzero(t->data + s * t->block, t->block);
 	}
 	free(t);
-	c->table = NULL;
+	st->table = NULL;
 }
 
-static int dedup_prepare(void *conf, const struct hb_image_info *img, struct hb_params *params)
+static int dedup_prepare(const struct hb_filter *self, const void *conf, void *state,
+			 const struct hb_image_info *img, struct hb_params *params)
 {
-	struct dedup_conf *c = (struct dedup_conf *)conf;
+	const struct dedup_conf *c = (const struct dedup_conf *)conf;
+	struct dedup_state *st = (struct dedup_state *)state;
 	size_t entries = (size_t)c->entries, block = img->page_size, bytes;
 	struct dedup_table *t;
 
+	(void)self;
 	(void)params;
-	dedup_release(conf);  /* a second prepare without release must not leak */
+	dedup_release(state);  /* a second prepare without release must not leak */
 	if (block < DEDUP_MIN_BLOCK)
 		return hb_fail(HB_EUSAGE, "dedup: page size %zu is below %d", block,
 			       DEDUP_MIN_BLOCK);
@@ -138,17 +144,20 @@ static int dedup_prepare(void *conf, const struct hb_image_info *img, struct hb_
 	t->block = block;
 	t->data = (uint8_t *)(t->hash + entries);
 	t->used = t->data + entries * block;
-	c->table = t;
+	st->table = t;
 	return 0;
 }
 
-static int dedup_create(void *priv, const void *conf, const struct hb_image_info *img)
+static int dedup_create(const struct hb_filter *self, void *priv, const void *conf,
+			const void *state, const struct hb_image_info *img)
 {
-	const struct dedup_conf *c = (const struct dedup_conf *)conf;
+	const struct dedup_state *st = (const struct dedup_state *)state;
 
-	if (!c->table || c->table->block != img->page_size)
+	(void)self;
+	(void)conf;
+	if (!st->table || st->table->block != img->page_size)
 		return hb_fail(HB_EINTERNAL, "dedup: worker created without its image's table");
-	((struct dedup_priv *)priv)->t = c->table;
+	((struct dedup_priv *)priv)->t = st->table;
 	return 0;
 }
 
@@ -258,7 +267,7 @@ static int decode_blocks(struct dedup_table *t, struct hb_xfer *x)
 	return 0;
 }
 
-/* Every record, both directions, passes here (see ORDER CONSTRAINT above). */
+/* Every record, both directions, passes here (see "Order" above). */
 static int step(void *priv, struct hb_xfer *x,
 		int (*blocks)(struct dedup_table *t, struct hb_xfer *x))
 {
@@ -282,13 +291,15 @@ static int step(void *priv, struct hb_xfer *x,
 	return err;
 }
 
-static int dedup_encode(void *priv, struct hb_xfer *x)
+static int dedup_encode(const struct hb_filter *self, void *priv, struct hb_xfer *x)
 {
+	(void)self;
 	return step(priv, x, encode_blocks);
 }
 
-static int dedup_decode(void *priv, struct hb_xfer *x)
+static int dedup_decode(const struct hb_filter *self, void *priv, struct hb_xfer *x)
 {
+	(void)self;
 	return step(priv, x, decode_blocks);
 }
 
@@ -310,6 +321,7 @@ const struct hb_filter hb_filter_dedup = {
 		.conf_size = sizeof(struct dedup_conf),
 		.priv_size = sizeof(struct dedup_priv),
 	},
+	.state_size = sizeof(struct dedup_state),
 	.ordered = true,  /* the table follows image order: see the top */
 	.bound = dedup_bound,
 	.prepare = dedup_prepare,

@@ -9,6 +9,7 @@
  * size ISA-L recommends, allocated per worker.  Level 0 needs none. */
 #include "filters/compress_frame.h"
 
+#include "core/error.h"
 #include "core/plugin.h"
 #include "core/alloc.h"
 
@@ -131,22 +132,18 @@ static int deflate_unpack(void *priv, const uint8_t *in, size_t in_len, uint8_t 
 }
 
 static const struct hb_cf_codec deflate_codec = {
-	.name = "deflate",
 	.lib_bound = deflate_lib_bound,
 	.pack = deflate_pack,
 	.unpack = deflate_unpack,
 };
 
-static size_t deflate_bound(const void *conf, size_t in_len)
-{
-	(void)conf;
-	return hb_cf_bound(&deflate_codec, in_len);
-}
-
-static int deflate_create(void *priv, const void *conf, const struct hb_image_info *img)
+static int deflate_create(const struct hb_filter *self, void *priv, const void *conf,
+			   const void *state, const struct hb_image_info *img)
 {
 	struct deflate_priv *p = (struct deflate_priv *)priv;
 
+	(void)self;
+	(void)state;
 	(void)img;
 	p->level = (uint32_t)((const struct deflate_conf *)conf)->level;
 	p->level_buf_size = level_buf_sizes[p->level];
@@ -167,16 +164,6 @@ static void deflate_destroy(void *priv)
 	p->level_buf = NULL;
 }
 
-static int deflate_encode(void *priv, struct hb_xfer *x)
-{
-	return hb_cf_encode(&deflate_codec, priv, x);
-}
-
-static int deflate_decode(void *priv, struct hb_xfer *x)
-{
-	return hb_cf_decode(&deflate_codec, priv, x);
-}
-
 static const struct hb_option deflate_options[] = {
 	{ .name = "level", .type = HB_OPT_INT, .def = "1", .min = ISAL_DEF_MIN_LEVEL,
 	  .max = ISAL_DEF_MAX_LEVEL, .flags = HB_OPT_POSITIONAL,
@@ -194,9 +181,10 @@ const struct hb_filter hb_filter_deflate = {
 		.conf_size = sizeof(struct deflate_conf),
 		.priv_size = sizeof(struct deflate_priv),
 	},
-	.bound = deflate_bound,
+	.family = &deflate_codec,
+	.bound = hb_cf_bound,
 	.create = deflate_create,
 	.destroy = deflate_destroy,
-	.encode = deflate_encode,
-	.decode = deflate_decode,
+	.encode = hb_cf_encode,
+	.decode = hb_cf_decode,
 };

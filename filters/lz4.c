@@ -81,34 +81,20 @@ static int lz4_pack(void *priv, const uint8_t *in, size_t in_len, uint8_t *out, 
 }
 
 static const struct hb_cf_codec lz4_codec = {
-	.name = "lz4",
 	.lib_bound = lz4_lib_bound,
 	.pack = lz4_pack,
 	.unpack = lz4_unpack,
 };
 
-static size_t lz4_bound(const void *conf, size_t in_len)
+static int lz4_create(const struct hb_filter *self, void *priv, const void *conf,
+		       const void *state, const struct hb_image_info *img)
 {
-	(void)conf;
-	return hb_cf_bound(&lz4_codec, in_len);
-}
-
-static int lz4_create(void *priv, const void *conf, const struct hb_image_info *img)
-{
+	(void)self;
+	(void)state;
 	(void)img;
 	((struct lz4_priv *)priv)->acceleration =
 		(int)((const struct lz4_conf *)conf)->acceleration;
 	return 0;
-}
-
-static int lz4_encode(void *priv, struct hb_xfer *x)
-{
-	return hb_cf_encode(&lz4_codec, priv, x);
-}
-
-static int lz4_decode(void *priv, struct hb_xfer *x)
-{
-	return hb_cf_decode(&lz4_codec, priv, x);
 }
 
 static const struct hb_option lz4_options[] = {
@@ -128,10 +114,11 @@ const struct hb_filter hb_filter_lz4 = {
 		.conf_size = sizeof(struct lz4_conf),
 		.priv_size = sizeof(struct lz4_priv),
 	},
-	.bound = lz4_bound,
+	.family = &lz4_codec,
+	.bound = hb_cf_bound,
 	.create = lz4_create,
-	.encode = lz4_encode,
-	.decode = lz4_decode,
+	.encode = hb_cf_encode,
+	.decode = hb_cf_decode,
 };
 
 /* ---- lz4hc --------------------------------------------------------------- */
@@ -150,33 +137,19 @@ static int lz4hc_pack(void *priv, const uint8_t *in, size_t in_len, uint8_t *out
 }
 
 static const struct hb_cf_codec lz4hc_codec = {
-	.name = "lz4hc",
 	.lib_bound = lz4_lib_bound,
 	.pack = lz4hc_pack,
 	.unpack = lz4_unpack,
 };
 
-static size_t lz4hc_bound(const void *conf, size_t in_len)
+static int lz4hc_create(const struct hb_filter *self, void *priv, const void *conf,
+			 const void *state, const struct hb_image_info *img)
 {
-	(void)conf;
-	return hb_cf_bound(&lz4hc_codec, in_len);
-}
-
-static int lz4hc_create(void *priv, const void *conf, const struct hb_image_info *img)
-{
+	(void)self;
+	(void)state;
 	(void)img;
 	((struct lz4hc_priv *)priv)->level = (int)((const struct lz4hc_conf *)conf)->level;
 	return 0;
-}
-
-static int lz4hc_encode(void *priv, struct hb_xfer *x)
-{
-	return hb_cf_encode(&lz4hc_codec, priv, x);
-}
-
-static int lz4hc_decode(void *priv, struct hb_xfer *x)
-{
-	return hb_cf_decode(&lz4hc_codec, priv, x);
 }
 
 static const struct hb_option lz4hc_options[] = {
@@ -196,8 +169,9 @@ const struct hb_filter hb_filter_lz4hc = {
 		.conf_size = sizeof(struct lz4hc_conf),
 		.priv_size = sizeof(struct lz4hc_priv),
 	},
-	.bound = lz4hc_bound,
+	.family = &lz4hc_codec,
+	.bound = hb_cf_bound,
 	.create = lz4hc_create,
-	.encode = lz4hc_encode,
-	.decode = lz4hc_decode,
+	.encode = hb_cf_encode,
+	.decode = hb_cf_decode,
 };

@@ -9,6 +9,7 @@
  * priv (allocated, zeroed and wiped by the core). */
 #include "filters/compress_frame.h"
 
+#include "core/error.h"
 #include "core/plugin.h"
 
 #include <lzo/lzo1x.h>
@@ -79,21 +80,17 @@ static int lzo_unpack(void *priv, const uint8_t *in, size_t in_len, uint8_t *out
 }
 
 static const struct hb_cf_codec lzo_codec = {
-	.name = "lzo",
 	.lib_bound = lzo_lib_bound,
 	.pack = lzo_pack,
 	.unpack = lzo_unpack,
 };
 
-static size_t lzo_bound(const void *conf, size_t in_len)
+static int lzo_prepare(const struct hb_filter *self, const void *conf, void *state,
+		       const struct hb_image_info *img, struct hb_params *params)
 {
+	(void)self;
 	(void)conf;
-	return hb_cf_bound(&lzo_codec, in_len);
-}
-
-static int lzo_prepare(void *conf, const struct hb_image_info *img, struct hb_params *params)
-{
-	(void)conf;
+	(void)state;
 	(void)img;
 	(void)params;
 	/* cheap and idempotent; fails only if the headers and library disagree */
@@ -103,16 +100,6 @@ static int lzo_prepare(void *conf, const struct hb_image_info *img, struct hb_pa
 	return 0;
 }
 
-static int lzo_encode(void *priv, struct hb_xfer *x)
-{
-	return hb_cf_encode(&lzo_codec, priv, x);
-}
-
-static int lzo_decode(void *priv, struct hb_xfer *x)
-{
-	return hb_cf_decode(&lzo_codec, priv, x);
-}
-
 const struct hb_filter hb_filter_lzo = {
 	.base = {
 		.version = HB_PLUGIN_VERSION,
@@ -120,8 +107,9 @@ const struct hb_filter hb_filter_lzo = {
 		.help = "LZO1X-1 compression, as the kernel's hibernation uses (liblzo2)",
 		.priv_size = sizeof(struct lzo_priv),
 	},
-	.bound = lzo_bound,
+	.family = &lzo_codec,
+	.bound = hb_cf_bound,
 	.prepare = lzo_prepare,
-	.encode = lzo_encode,
-	.decode = lzo_decode,
+	.encode = hb_cf_encode,
+	.decode = hb_cf_decode,
 };

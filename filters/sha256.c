@@ -17,13 +17,14 @@
 /* One digest context per worker: libcrypto contexts are not thread-safe,
  * and reusing one avoids an allocation and an algorithm fetch per record. */
 struct sha256_priv {
+	struct hb_sum_priv sum;  /* first: the frame's */
 	EVP_MD *md;
 	EVP_MD_CTX *ctx;
 };
 
-static int sha256_sum(void *ctx, const uint8_t *buf, size_t len, uint8_t *out)
+static int sha256_sum(void *priv, const uint8_t *buf, size_t len, uint8_t *out)
 {
-	const struct sha256_priv *p = (const struct sha256_priv *)ctx;
+	const struct sha256_priv *p = (const struct sha256_priv *)priv;
 	unsigned int n = 0;
 
 	if (EVP_DigestInit_ex(p->ctx, p->md, NULL) != 1 ||
@@ -33,18 +34,14 @@ static int sha256_sum(void *ctx, const uint8_t *buf, size_t len, uint8_t *out)
 	return 0;
 }
 
-static size_t sha256_bound(const void *conf, size_t in_len)
-{
-	(void)conf;
-	return hb_sum_bound(in_len, SHA256_LEN);
-}
-
-static int sha256_create(void *priv, const void *conf, const struct hb_image_info *img)
+static int sha256_create(const struct hb_filter *self, void *priv, const void *conf,
+			 const void *state, const struct hb_image_info *img)
 {
 	struct sha256_priv *p = (struct sha256_priv *)priv;
+	int err = hb_sum_create(self, priv, conf, state, img);
 
-	(void)conf;
-	(void)img;
+	if (err)
+		return err;
 	/* fetched once: EVP_sha256() would look the algorithm up on every init */
 	p->md = EVP_MD_fetch(NULL, "SHA256", NULL);
 	p->ctx = EVP_MD_CTX_new();
@@ -68,15 +65,10 @@ static void sha256_destroy(void *priv)
 	p->md = NULL;
 }
 
-static int sha256_encode(void *priv, struct hb_xfer *x)
-{
-	return hb_sum_encode(x, "sha256", SHA256_LEN, sha256_sum, priv);
-}
-
-static int sha256_decode(void *priv, struct hb_xfer *x)
-{
-	return hb_sum_decode(x, "sha256", SHA256_LEN, sha256_sum, priv);
-}
+static const struct hb_checksum sha256 = {
+	.digest_len = SHA256_LEN,
+	.sum = sha256_sum,
+};
 
 const struct hb_filter hb_filter_sha256 = {
 	.base = {
@@ -85,9 +77,10 @@ const struct hb_filter hb_filter_sha256 = {
 		.help = "SHA-256 of each record's data at this point of the chain (OpenSSL)",
 		.priv_size = sizeof(struct sha256_priv),
 	},
-	.bound = sha256_bound,
+	.family = &sha256,
+	.bound = hb_sum_bound,
 	.create = sha256_create,
 	.destroy = sha256_destroy,
-	.encode = sha256_encode,
-	.decode = sha256_decode,
+	.encode = hb_sum_encode,
+	.decode = hb_sum_decode,
 };

@@ -4,7 +4,6 @@
  * xxhsum prints, and the byte order of the image digest in core/hash.c):
  * XXH64_canonical_t / XXH128_canonical_t.
  * Unseeded: the core's record checksum already binds records to the image. */
-#include "core/error.h"
 #include "core/hash.h"
 #include "core/plugin.h"
 #include "filters/checksum_frame.h"
@@ -19,58 +18,31 @@ struct xxh3_conf {
 	unsigned bits;  /* XXH3_BITS_64 or XXH3_BITS_128 */
 };
 
-struct xxh3_priv {
-	size_t len;  /* digest bytes: 8 or 16 */
-};
-
-static size_t xxh3_len(const struct xxh3_conf *c)
+static size_t xxh3_len(const void *conf)
 {
+	const struct xxh3_conf *c = (const struct xxh3_conf *)conf;
+
 	return c->bits == XXH3_BITS_128 ? sizeof(XXH128_canonical_t) : sizeof(XXH64_canonical_t);
 }
 
-static int xxh3_sum64(void *ctx, const uint8_t *buf, size_t len, uint8_t *out)
+static int xxh3_sum(void *priv, const uint8_t *buf, size_t len, uint8_t *out)
 {
 	XXH64_canonical_t c;
 
-	(void)ctx;
+	if (((const struct hb_sum_priv *)priv)->len == sizeof(XXH128_canonical_t)) {
+		/* the same XXH3-128 as the image digest's per chunk */
+		hb_chunk_digest(buf, len, out);
+		return 0;
+	}
 	XXH64_canonicalFromHash(&c, XXH3_64bits(buf, len));
 	memcpy(out, c.digest, sizeof(c.digest));
 	return 0;
 }
 
-static int xxh3_sum128(void *ctx, const uint8_t *buf, size_t len, uint8_t *out)
-{
-	(void)ctx;
-	/* the same XXH3-128 as the image digest's per chunk */
-	hb_chunk_digest(buf, len, out);
-	return 0;
-}
-
-static size_t xxh3_bound(const void *conf, size_t in_len)
-{
-	return hb_sum_bound(in_len, xxh3_len((const struct xxh3_conf *)conf));
-}
-
-static int xxh3_create(void *priv, const void *conf, const struct hb_image_info *img)
-{
-	(void)img;
-	((struct xxh3_priv *)priv)->len = xxh3_len((const struct xxh3_conf *)conf);
-	return 0;
-}
-
-static int xxh3_encode(void *priv, struct hb_xfer *x)
-{
-	const struct xxh3_priv *p = (const struct xxh3_priv *)priv;
-
-	return hb_sum_encode(x, "xxh3", p->len, p->len == 16 ? xxh3_sum128 : xxh3_sum64, NULL);
-}
-
-static int xxh3_decode(void *priv, struct hb_xfer *x)
-{
-	const struct xxh3_priv *p = (const struct xxh3_priv *)priv;
-
-	return hb_sum_decode(x, "xxh3", p->len, p->len == 16 ? xxh3_sum128 : xxh3_sum64, NULL);
-}
+static const struct hb_checksum xxh3 = {
+	.digest_len_of = xxh3_len,
+	.sum = xxh3_sum,
+};
 
 static const struct hb_option xxh3_options[] = {
 	{ .name = "bits", .type = HB_OPT_CHOICE, .def = "64", .choices = "64|128",
@@ -87,10 +59,11 @@ const struct hb_filter hb_filter_xxh3 = {
 		.help = "XXH3 digest of each record's data at this point of the chain (libxxhash)",
 		.options = xxh3_options,
 		.conf_size = sizeof(struct xxh3_conf),
-		.priv_size = sizeof(struct xxh3_priv),
+		.priv_size = sizeof(struct hb_sum_priv),
 	},
-	.bound = xxh3_bound,
-	.create = xxh3_create,
-	.encode = xxh3_encode,
-	.decode = xxh3_decode,
+	.family = &xxh3,
+	.bound = hb_sum_bound,
+	.create = hb_sum_create,
+	.encode = hb_sum_encode,
+	.decode = hb_sum_decode,
 };

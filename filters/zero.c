@@ -15,18 +15,22 @@ struct zero_priv {
 	size_t block;  /* the image's page size */
 };
 
-static size_t zero_bound(const void *conf, size_t in_len)
+static size_t zero_bound(const struct hb_filter *self, const void *conf, size_t in_len)
 {
+	(void)self;
 	(void)conf;
 	/* worst case: no zero block; one bit per 512-byte (smallest) page */
 	return 4 + (in_len / 512 + 8) / 8 + in_len;
 }
 
-static int zero_create(void *priv, const void *conf, const struct hb_image_info *img)
+static int zero_create(const struct hb_filter *self, void *priv, const void *conf,
+		       const void *state, const struct hb_image_info *img)
 {
 	struct zero_priv *z = (struct zero_priv *)priv;
 
+	(void)self;
 	(void)conf;
+	(void)state;
 	z->block = img->page_size;
 	return 0;
 }
@@ -36,7 +40,7 @@ static size_t blocks_of(size_t len, size_t block)
 	return (len + block - 1) / block;
 }
 
-static int zero_encode(void *priv, struct hb_xfer *x)
+static int zero_encode(const struct hb_filter *self, void *priv, struct hb_xfer *x)
 {
 	const struct zero_priv *z = (const struct zero_priv *)priv;
 	size_t nblocks = blocks_of(x->in_len, z->block);
@@ -45,6 +49,7 @@ static int zero_encode(void *priv, struct hb_xfer *x)
 	uint8_t *dst = map + map_len;
 	size_t i;
 
+	(void)self;
 	hb_put32(x->out, (uint32_t)x->in_len);
 	memset(map, 0, map_len);
 	for (i = 0; i < nblocks; i++) {
@@ -62,13 +67,14 @@ static int zero_encode(void *priv, struct hb_xfer *x)
 	return 0;
 }
 
-static int zero_decode(void *priv, struct hb_xfer *x)
+static int zero_decode(const struct hb_filter *self, void *priv, struct hb_xfer *x)
 {
 	const struct zero_priv *z = (const struct zero_priv *)priv;
 	unsigned long long seq = (unsigned long long)x->chunk->seq;
 	size_t out_len, nblocks, map_len, i;
 	const uint8_t *map, *src, *end = x->in + x->in_len;
 
+	(void)self;
 	if (x->in_len < 4)
 		return hb_fail(HB_ECORRUPT, "record %llu: zero: too short", seq);
 	out_len = hb_get32(x->in);

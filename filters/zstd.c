@@ -7,6 +7,7 @@
  * keeps their tables allocated across chunks. */
 #include "filters/compress_frame.h"
 
+#include "core/error.h"
 #include "core/plugin.h"
 
 #include <stddef.h>
@@ -60,17 +61,10 @@ static int zstd_unpack(void *priv, const uint8_t *in, size_t in_len, uint8_t *ou
 }
 
 static const struct hb_cf_codec zstd_codec = {
-	.name = "zstd",
 	.lib_bound = zstd_lib_bound,
 	.pack = zstd_pack,
 	.unpack = zstd_unpack,
 };
-
-static size_t zstd_bound(const void *conf, size_t in_len)
-{
-	(void)conf;
-	return hb_cf_bound(&zstd_codec, in_len);
-}
 
 static void zstd_destroy(void *priv)
 {
@@ -83,10 +77,13 @@ static void zstd_destroy(void *priv)
 	p->dctx = NULL;
 }
 
-static int zstd_create(void *priv, const void *conf, const struct hb_image_info *img)
+static int zstd_create(const struct hb_filter *self, void *priv, const void *conf,
+		       const void *state, const struct hb_image_info *img)
 {
 	struct zstd_priv *p = (struct zstd_priv *)priv;
 
+	(void)self;
+	(void)state;
 	(void)img;
 	p->level = (int)((const struct zstd_conf *)conf)->level;
 	p->cctx = ZSTD_createCCtx();
@@ -96,16 +93,6 @@ static int zstd_create(void *priv, const void *conf, const struct hb_image_info 
 		return hb_fail(HB_ENOMEM, "zstd: out of memory for a context");
 	}
 	return 0;
-}
-
-static int zstd_encode(void *priv, struct hb_xfer *x)
-{
-	return hb_cf_encode(&zstd_codec, priv, x);
-}
-
-static int zstd_decode(void *priv, struct hb_xfer *x)
-{
-	return hb_cf_decode(&zstd_codec, priv, x);
 }
 
 static const struct hb_option zstd_options[] = {
@@ -125,9 +112,10 @@ const struct hb_filter hb_filter_zstd = {
 		.conf_size = sizeof(struct zstd_conf),
 		.priv_size = sizeof(struct zstd_priv),
 	},
-	.bound = zstd_bound,
+	.family = &zstd_codec,
+	.bound = hb_cf_bound,
 	.create = zstd_create,
 	.destroy = zstd_destroy,
-	.encode = zstd_encode,
-	.decode = zstd_decode,
+	.encode = hb_cf_encode,
+	.decode = hb_cf_decode,
 };

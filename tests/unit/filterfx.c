@@ -1,6 +1,7 @@
 /* A filter plugin driven by hand through its API: see filterfx.h. */
 #include "filterfx.h"
 
+#include "core/alloc.h"
 #include "core/error.h"
 
 #include <criterion/criterion.h>
@@ -31,9 +32,12 @@ void fx_prepare(struct filterfx *t)
 {
 	int err;
 
+	if (!t->state)
+		t->state = hb_zalloc(t->f->state_size);
+	cr_assert_not_null(t->state, "%s: out of memory", t->spec);
 	if (!t->f->prepare)
 		return;
-	err = t->f->prepare(t->inst.conf, &t->img, &t->params);
+	err = t->f->prepare(t->f, t->inst.conf, t->state, &t->img, &t->params);
 	cr_assert_eq(err, 0, "%s: prepare: %s", t->spec, hb_detail(err));
 	t->prepared = true;
 }
@@ -43,7 +47,7 @@ void fx_create(struct filterfx *t)
 	int err;
 
 	if (t->f->create) {
-		err = t->f->create(t->inst.priv, t->inst.conf, &t->img);
+		err = t->f->create(t->f, t->inst.priv, t->inst.conf, t->state, &t->img);
 		cr_assert_eq(err, 0, "%s: create: %s", t->spec, hb_detail(err));
 	}
 	t->created = true;
@@ -61,14 +65,16 @@ void fx_close(struct filterfx *t)
 	if (t->created && t->f->destroy)
 		t->f->destroy(t->inst.priv);
 	if (t->prepared && t->f->release)
-		t->f->release(t->inst.conf);
+		t->f->release(t->state);
+	if (t->f)
+		hb_wipe_free(t->state, t->f->state_size);
 	hb_instance_free(&t->inst);
 	memset(t, 0, sizeof(*t));
 }
 
 size_t fx_bound(const struct filterfx *t, size_t len)
 {
-	return t->f->bound ? t->f->bound(t->inst.conf, len) : len;
+	return t->f->bound ? t->f->bound(t->f, t->inst.conf, len) : len;
 }
 
 struct hb_chunk_ref fx_chunk(const struct filterfx *t, uint64_t seq)
@@ -83,7 +89,7 @@ int fx_xfer(struct filterfx *t, bool encode, const struct hb_chunk_ref *ref, con
 {
 	/* the input is read-only (in_mut NULL), as the chain hands a source's pages */
 	struct hb_xfer x = { .chunk = ref, .in = in, .in_len = len, .out = out, .out_cap = cap };
-	int err = encode ? t->f->encode(t->inst.priv, &x) : t->f->decode(t->inst.priv, &x);
+	int err = encode ? t->f->encode(t->f, t->inst.priv, &x) : t->f->decode(t->f, t->inst.priv, &x);
 
 	if (!err && x.result) {
 		/* passed through (a checksum dropping its digest): the output lies

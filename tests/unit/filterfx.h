@@ -31,6 +31,7 @@ struct filterfx {
 	char spec[64];             /* as given, for messages */
 	struct hb_instance inst;   /* conf, and priv: the one worker */
 	const struct hb_filter *f;
+	void *state;               /* the image's state block (f->state_size bytes) */
 	struct hb_image_info img;  /* FX_PAGE_SIZE, FX_CHUNK_PAGES, FX_PAGE_COUNT */
 	struct hb_params params;   /* prepare writes them on save, reads them on load */
 	bool prepared, created;    /* what fx_close undoes */
@@ -40,7 +41,8 @@ struct filterfx {
  * img with the defaults above; saving as given. */
 void fx_init(struct filterfx *t, const char *spec, bool saving);
 
-/* prepare(), if the filter has one, with t->img and t->params. */
+/* prepare(), if the filter has one, with t->img and t->params (allocates
+ * t->state the first time, as the core does). */
 void fx_prepare(struct filterfx *t);
 
 /* create(), if the filter has one: the worker in t->inst.priv. */

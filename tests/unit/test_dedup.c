@@ -4,6 +4,7 @@
  * corrupt or out-of-order input refused. */
 #include "filterfx.h"
 
+#include "core/alloc.h"
 #include "core/bytes.h"
 #include "core/error.h"
 #include "core/registry.h"
@@ -499,6 +500,7 @@ Test(dedup, options_bounded)
 	struct hb_image_info img = { .page_size = 256, .chunk_pages = 32 };
 	struct hb_params params = { .len = 0 };
 	const struct hb_filter *f;
+	void *state;
 
 	cr_assert_eq(hb_instance_from_text(&inst, HB_KIND_FILTER, "dedup:entries=0", "test"),
 		     HB_EUSAGE);
@@ -508,7 +510,10 @@ Test(dedup, options_bounded)
 		     0);
 	f = (const struct hb_filter *)inst.ops;
 	/* pages below the smallest the bound allows for are refused, not overrun */
-	cr_assert_eq(f->prepare(inst.conf, &img, &params), HB_EUSAGE);
+	state = hb_zalloc(f->state_size);
+	cr_assert_not_null(state);
+	cr_assert_eq(f->prepare(f, inst.conf, state, &img, &params), HB_EUSAGE);
+	hb_wipe_free(state, f->state_size);
 	hb_instance_free(&inst);
 }
 
@@ -519,9 +524,9 @@ Test(dedup, prepare_release_repeat)
 	struct filterfx t;
 
 	fx_open(&t, "dedup:entries=8", true);
-	cr_assert_eq(t.f->prepare(t.inst.conf, &t.img, &t.params), 0);
-	t.f->release(t.inst.conf);
-	t.f->release(t.inst.conf);
+	cr_assert_eq(t.f->prepare(t.f, t.inst.conf, t.state, &t.img, &t.params), 0);
+	t.f->release(t.state);
+	t.f->release(t.state);
 	t.prepared = false;
 	fx_close(&t);
 }

@@ -7,8 +7,9 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-static int stub_code(void *priv, struct hb_xfer *x)
+static int stub_code(const struct hb_filter *self, void *priv, struct hb_xfer *x)
 {
+	(void)self;
 	(void)priv;
 	(void)x;
 	return 0;

@@ -48,7 +48,7 @@ int hb_instance_init(struct hb_instance *in, enum hb_kind kind, const struct hb_
 int hb_instance_from_text(struct hb_instance *in, enum hb_kind kind, const char *text,
 			  const char *what);
 
-/* Wipe (conf may hold keys) and free conf and priv. */
+/* Wipe and free conf and priv. */
 void hb_instance_free(struct hb_instance *in);
 
 #endif

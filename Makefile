@@ -8,6 +8,8 @@ BINDIR := $(PREFIX)/bin
 LIBDIR := $(PREFIX)/lib
 INCDIR := $(PREFIX)/include/hiblab
 MANDIR := $(PREFIX)/share/man
+PCDIR := $(LIBDIR)/pkgconfig
+VERSION := 0.1
 
 CC ?= cc
 AR ?= ar
@@ -27,7 +29,7 @@ ASAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recov
 TSAN := -fsanitize=thread -fno-omit-frame-pointer
 SANFLAGS := $(if $(filter thread,$(SAN)),$(TSAN),$(if $(SAN),$(ASAN)))
 OPT ?= -O2 -g
-CPPFLAGS += -I. -D_GNU_SOURCE $(PKG_CFLAGS)
+CPPFLAGS += -I. -D_GNU_SOURCE $(PKG_CFLAGS) -DHIBLAB_VERSION='"$(VERSION)"'
 CFLAGS += -std=c11 $(OPT) $(WARN) $(SANFLAGS) -MMD -MP
 LDFLAGS += $(SANFLAGS)
 LDLIBS += $(PKG_LIBS) -lpthread
@@ -38,25 +40,30 @@ else
 Q := @
 endif
 
-LIB_SRC := $(wildcard core/*.c filters/*.c backends/*.c sim/*.c bench/*.c)
+# libhiblab.a: the engine and its plugins; libhiblab-bench.a: the harness
+# (scenarios, runners, reports), linked into the CLI and the tests only.
+LIB_SRC := $(wildcard core/*.c filters/*.c backends/*.c sim/*.c)
+BENCH_SRC := $(wildcard bench/*.c)
 CLI_SRC := $(wildcard cli/*.c)
 TEST_SRC := $(wildcard tests/unit/*.c)
 
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+BENCH_OBJ := $(BENCH_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
 
 LIB := $(BUILD)/libhiblab.a
+BENCH_LIB := $(BUILD)/libhiblab-bench.a
 BIN := $(BUILD)/hiblab
 UNIT := $(BUILD)/unit-tests
 
-.PHONY: all deps test unit cli-test san-test scenario-test threads-test check bench faults big install uninstall clean help guest qemu-matrix qemu-test libvirt-test
+.PHONY: all deps test unit cli-test san-test scenario-test threads-test layers-test install-test check bench faults big install uninstall clean help guest qemu-matrix qemu-test libvirt-test
 .DEFAULT_GOAL := all
 
 all: $(BIN) $(LIB)
 
 help:
-	@echo "targets: all test check bench faults big guest qemu-test libvirt-test qemu-matrix install uninstall clean deps"
+	@echo "targets: all test check layers-test install-test bench faults big guest qemu-test libvirt-test qemu-matrix install uninstall clean deps"
 	@echo "vars: V=1 CC=clang SAN=1 PREFIX=$(PREFIX) DESTDIR="
 
 deps:
@@ -77,9 +84,13 @@ $(LIB): $(LIB_OBJ)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-$(BIN): $(CLI_OBJ) $(LIB)
+$(BENCH_LIB): $(BENCH_OBJ)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(BENCH_LIB) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BENCH_LIB) $(LIB) $(LDLIBS)
 
 # hiblab-bench: the limits (memcpy, bare libraries, plugin layer, N threads)
 LIM_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard bench/limits/*.c))
@@ -106,14 +117,14 @@ guest: $(BIN) $(WORKLOAD)
 qemu-matrix: guest
 	$(Q)$(BIN) run scenarios/qemu-matrix.scn
 
-$(UNIT): $(TEST_OBJ) $(LIB)
+$(UNIT): $(TEST_OBJ) $(BENCH_LIB) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(LDLIBS) -lcriterion
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(BENCH_LIB) $(LIB) $(LDLIBS) -lcriterion
 
 # The README's test command: unit tests, CLI tests, then both again under
 # ASan+UBSan.  Installs missing packages first.
 test: deps
-	$(Q)$(MAKE) --no-print-directory unit cli-test scenario-test
+	$(Q)$(MAKE) --no-print-directory unit cli-test scenario-test layers-test install-test
 	$(Q)$(MAKE) --no-print-directory SAN=1 BUILD=$(BUILD)/san unit cli-test
 	$(Q)$(MAKE) --no-print-directory SAN=thread BUILD=$(BUILD)/tsan threads-test THREADS_TEST=quick
 	$(Q)$(MAKE) --no-print-directory qemu-test libvirt-test
@@ -149,6 +160,19 @@ unit: $(UNIT)
 cli-test: $(BIN)
 	$(Q)HIBLAB=$(BIN) sh tests/cli.sh
 
+# the layering rule of docs/PLUGINS.md, on the sources and the objects
+layers-test: $(BIN)
+	$(Q)LAYERS_OBJ=$(BUILD)/obj sh tests/layers.sh
+
+# make install into a scratch prefix: a program builds on it alone
+install-test: $(BIN) $(LIB)
+	$(Q)rm -rf $(BUILD)/install-test
+	$(Q)$(MAKE) --no-print-directory install PREFIX=$(CURDIR)/$(BUILD)/install-test >/dev/null
+	$(Q)PREFIX=$(CURDIR)/$(BUILD)/install-test sh tests/install.sh
+	$(Q)$(MAKE) --no-print-directory uninstall PREFIX=$(CURDIR)/$(BUILD)/install-test >/dev/null
+	$(Q)if [ -n "$$(find $(BUILD)/install-test -type f)" ]; then \
+		echo "install-test: make uninstall left files behind" >&2; exit 1; fi
+
 # scenarios/smoke.scn, the parser's bad inputs, --shard, merge and compare
 scenario-test: $(BIN)
 	$(Q)HIBLAB=$(BIN) sh tests/scenario.sh
@@ -165,18 +189,27 @@ faults: $(BIN)
 big: $(BIN)
 	$(Q)$(BIN) run scenarios/big.scn
 
+# The headers a program using libhiblab.a includes (<hiblab/engine.h>); the
+# rest of core/ is private to the library.
+PUBLIC_HEADERS := core/engine.h core/error.h core/format.h core/hash.h core/options.h core/plugin.h
+
 install: $(BIN) $(LIB)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR)/core $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PCDIR) $(DESTDIR)$(INCDIR) \
+		$(DESTDIR)$(MANDIR)/man1
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/hiblab
 	install -m 0644 $(LIB) $(DESTDIR)$(LIBDIR)/libhiblab.a
-	install -m 0644 core/*.h $(DESTDIR)$(INCDIR)/core/
+	@# the pkg-config file names the libraries a program linking libhiblab.a needs
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' -e 's|@REQUIRES@|$(LIBS_PC)|' \
+		hiblab.pc.in > $(DESTDIR)$(PCDIR)/hiblab.pc
+	install -m 0644 $(PUBLIC_HEADERS) $(DESTDIR)$(INCDIR)/
 	install -m 0644 docs/hiblab.1 $(DESTDIR)$(MANDIR)/man1/hiblab.1
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/hiblab $(DESTDIR)$(LIBDIR)/libhiblab.a $(DESTDIR)$(MANDIR)/man1/hiblab.1
+	rm -f $(DESTDIR)$(BINDIR)/hiblab $(DESTDIR)$(LIBDIR)/libhiblab.a $(DESTDIR)$(PCDIR)/hiblab.pc \
+		$(DESTDIR)$(MANDIR)/man1/hiblab.1
 	rm -rf $(DESTDIR)$(INCDIR)
 
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(BENCH_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)

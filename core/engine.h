@@ -1,6 +1,7 @@
 /* The image engine: what the CLI, the scenario runner and the tests call.
- * Callers see these functions only; how the pipeline runs inside (one
- * thread today, N workers later) is not their business. */
+ * Callers see these functions only: how the pipeline runs inside (its
+ * worker threads, the filter chain, the target's layout) is not their
+ * business.  A public header, installed as <hiblab/engine.h>. */
 #ifndef HB_ENGINE_H
 #define HB_ENGINE_H
 

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <time.h>
 
-/* The pipeline state of one suspend.  The parallel pipeline keeps this shape:
- * a producer filling chunks, workers encoding them, an ordered emitter. */
+/* One suspend: what read_chunk (in order), encode_chunk (in parallel) and
+ * emit_record (in order) share while core/pipeline.c runs them. */
 struct suspend_job {
 	struct hb_instance src;
 	const struct hb_source *source;

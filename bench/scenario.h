@@ -90,6 +90,12 @@ int scn_parse_text(const char *path, const char *text, struct scn_file *f, struc
 int scn_parse_file(const char *path, struct scn_file *f, struct scn_diag *d);
 void scn_free(struct scn_file *f);
 
+/* Check every value of every section of a parsed file against this build's
+ * plugins (bench/scn_check.c); adds to d.  scn_parse_text ends with it. */
+void scn_check(const struct scn_file *f, struct scn_diag *d);
+
+/* The names of keys and expectations (bench/scn_keys.c). */
+
 const char *scn_axis_key(enum scn_axis a);
 const char *scn_single_key(enum scn_single k);
 const char *scn_expect_name(enum scn_expect e);

@@ -1,7 +1,7 @@
 /* Expanding a checked scenario into runs: the product of its axes, the
  * first axis outermost, each [part] on its own with the file's defaults. */
 #include "scenario.h"
-#include "scn_items.h"
+#include "scn_specs.h"
 
 #include "core/error.h"
 

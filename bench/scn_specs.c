@@ -1,5 +1,5 @@
 /* Scenario values -> engine specs, checked against the registry. */
-#include "scn_items.h"
+#include "scn_specs.h"
 
 #include "core/error.h"
 #include "core/registry.h"

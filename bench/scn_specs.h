@@ -1,8 +1,8 @@
 /* One value of a scenario key turned into the spec text the engine takes,
  * and checked against this build's plugins.  On a mistake these return -1
  * with the message (without "file:line: ") in msg. */
-#ifndef HB_BENCH_SCN_ITEMS_H
-#define HB_BENCH_SCN_ITEMS_H
+#ifndef HB_BENCH_SCN_SPECS_H
+#define HB_BENCH_SCN_SPECS_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -28,11 +28,5 @@ int scn_chain_spec(const char *item, char *spec, size_t cap, char *msg, size_t m
 
 /* "none" or a fault spec (sim/disk.h). */
 int scn_fault_check(const char *item, char *msg, size_t mcap);
-
-struct scn_file;
-struct scn_diag;
-
-/* Check every value of every section of a parsed file; adds to d. */
-void scn_check(const struct scn_file *f, struct scn_diag *d);
 
 #endif

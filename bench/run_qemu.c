@@ -2,6 +2,7 @@
  * a boot that fills memory and hibernates (through hiblab, or the kernel's
  * own code for the baseline), the host's fault if any, a boot that restores
  * and lets the workload verify every byte.  docs/QEMU.md. */
+#include "reports.h"
 #include "runner.h"
 
 #include "backends/libvirt.h"
@@ -149,10 +150,10 @@ static int inject(const struct qrun *q, uint64_t data_bytes)
 }
 
 /* verdict, and the reason: a, b and c joined */
-static void set_verdict(struct scn_result *res, const char *verdict, const char *a, const char *b,
-			const char *c)
+static void set_verdict(struct scn_result *res, enum scn_verdict verdict, const char *a,
+			const char *b, const char *c)
 {
-	snprintf(res->verdict, sizeof(res->verdict), "%s", verdict);
+	res->verdict = verdict;
 	snprintf(res->reason, sizeof(res->reason), "%.200s%.200s%.100s", a, b, c);
 }
 
@@ -185,7 +186,7 @@ static void cycle_row(const struct qrun *q, unsigned c, const struct scn_result 
 	scn_csv_field(f, res->chain);
 	fputc(',', f);
 	scn_csv_field(f, res->fault);
-	fprintf(f, ",%u,%s,", c + 1, res->verdict);
+	fprintf(f, ",%u,%s,", c + 1, scn_verdict_name(res->verdict));
 	scn_csv_field(f, res->reason);
 	fprintf(f, ",%llu,%llu,%.6f,%.2f,%.6f,%.2f,%.6f\n", (unsigned long long)res->pages,
 		(unsigned long long)res->bytes_out, fig->suspend_s,
@@ -217,7 +218,7 @@ static int cycle(struct qrun *q, unsigned c, struct scn_result *res, struct qcyc
 	if (b1.seen[HB_QM_RESUMED] > 0) {
 		/* the suspend failed and the guest thawed: it must carry on intact */
 		bool ok = strstr(b1.text[HB_QM_VERIFY], "VERIFY ok") != NULL;
-		set_verdict(res, ok ? "refused" : "WRONG", "suspend refused: ", b1.error,
+		set_verdict(res, ok ? SCN_VERDICT_REFUSED : SCN_VERDICT_WRONG, "suspend refused: ", b1.error,
 			    ok ? "; the guest thawed and its memory verified" : b1.text[HB_QM_VERIFY]);
 		return 0;
 	}
@@ -245,39 +246,39 @@ static int cycle(struct qrun *q, unsigned c, struct scn_result *res, struct qcyc
 	if (b2.seen[HB_QM_RESUME_FAILED] > 0) {
 		bool swap_ok = strcmp(q->r->disk, "swap") != 0 ||
 			       strstr(b2.text[HB_QM_SWAPON], "SWAPON ok") != NULL;
-		set_verdict(res, "refused", "", b2.error[0] ? b2.error : "no image restored",
+		set_verdict(res, SCN_VERDICT_REFUSED, "", b2.error[0] ? b2.error : "no image restored",
 			    swap_ok ? "" : "; swapon of the area failed");
 		return 0;
 	}
 	if (b2.seen[HB_QM_VERIFY] <= 0) {
-		set_verdict(res, "CRASH", "no HIBLAB-VERIFY line after the resume (console: ",
+		set_verdict(res, SCN_VERDICT_CRASH, "no HIBLAB-VERIFY line after the resume (console: ",
 			    q->console, ")");
 		return 0;
 	}
 	if (!strstr(b2.text[HB_QM_VERIFY], "VERIFY ok")) {
-		set_verdict(res, "WRONG", "", b2.text[HB_QM_VERIFY], "");
+		set_verdict(res, SCN_VERDICT_WRONG, "", b2.text[HB_QM_VERIFY], "");
 		return 0;
 	}
 	if (!strstr(b2.text[HB_QM_RESUMED], " rc=0")) {
 		/* memory came back, but the command that hibernated says it failed */
-		set_verdict(res, "CRASH", "after the restore the suspend command ended with ",
+		set_verdict(res, SCN_VERDICT_CRASH, "after the restore the suspend command ended with ",
 			    b2.text[HB_QM_RESUMED], "");
 		return 0;
 	}
 	fig->resume_s = b2.seen[HB_QM_VERIFY] - b2.start;
 	fig->restore_s = b2.seen[HB_QM_RESUMED] - b2.seen[HB_QM_RESTORE_START];
 	q->restored++;
-	set_verdict(res, "restored", "", "", "");
+	set_verdict(res, SCN_VERDICT_RESTORED, "", "", "");
 	if (strcmp(fault, "twice") == 0) {
 		/* the image was spent by the first resume: a second finds none */
 		err = boot(q, "resume", &b2);
 		if (err)
 			return err;
 		if (b2.seen[HB_QM_RESUME_FAILED] > 0)
-			set_verdict(res, "refused", "second resume: ",
+			set_verdict(res, SCN_VERDICT_REFUSED, "second resume: ",
 				    b2.error[0] ? b2.error : "no image", "");
 		else
-			set_verdict(res, "WRONG", "second resume of one image: ",
+			set_verdict(res, SCN_VERDICT_WRONG, "second resume of one image: ",
 				    b2.seen[HB_QM_RESUMED] > 0 ? "restored again" : "no answer", "");
 	}
 	return 0;
@@ -285,18 +286,18 @@ static int cycle(struct qrun *q, unsigned c, struct scn_result *res, struct qcyc
 
 static bool meets(enum scn_expect e, const struct scn_result *res)
 {
-	bool refused = strcmp(res->verdict, "refused") == 0;
+	bool refused = res->verdict == SCN_VERDICT_REFUSED;
 
 	switch (e) {
 	case SCN_EXPECT_RESTORED:
-		return strcmp(res->verdict, "restored") == 0;
+		return res->verdict == SCN_VERDICT_RESTORED;
 	case SCN_EXPECT_REFUSED:
 		return refused && !strstr(res->reason, "swapon of the area failed");
 	case SCN_EXPECT_NO_IMAGE:
 		return refused && (strstr(res->reason, "no image") || strstr(res->reason, "spent") ||
 				   strstr(res->reason, "no valid"));
 	case SCN_EXPECT_SAFE:
-		return strcmp(res->verdict, "WRONG") != 0 && strcmp(res->verdict, "CRASH") != 0;
+		return res->verdict != SCN_VERDICT_WRONG && res->verdict != SCN_VERDICT_CRASH;
 	}
 	return false;
 }
@@ -311,7 +312,6 @@ void scn_run_qemu(const struct scn_runner *rn, const struct scn_run *r, struct s
 	FILE *f;
 	int err = 0;
 
-	scn_result_from_run(res, r);
 	guest = guest && *guest ? guest : "build/guest";
 	snprintf(q.kernel, sizeof(q.kernel), "%s/vmlinuz", guest);
 	snprintf(q.initrd, sizeof(q.initrd), "%s/initrd.img", guest);
@@ -351,7 +351,7 @@ void scn_run_qemu(const struct scn_runner *rn, const struct scn_run *r, struct s
 	}
 	snprintf(res->accel, sizeof(res->accel), "%s", q.accel);
 	if (err) {
-		snprintf(res->verdict, sizeof(res->verdict), "CRASH");
+		res->verdict = SCN_VERDICT_CRASH;
 		snprintf(res->reason, sizeof(res->reason), "%s", hb_detail(err));
 	}
 	res->met = !err && meets(r->expect, res);

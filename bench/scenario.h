@@ -102,6 +102,14 @@ const char *scn_expect_name(enum scn_expect e);
 
 /* ---- expansion -------------------------------------------------------------- */
 
+/* What a guest fills its memory with (guest/workload.c): the sim: memory
+ * spec's profile, size and seed. */
+struct scn_workload {
+	char profile[32];
+	uint64_t mib;
+	uint64_t seed;
+};
+
 struct scn_run {
 	unsigned index;              /* position among all runs of the files, from 0 */
 	char scenario[64];
@@ -129,6 +137,7 @@ struct scn_run {
 	char cpu[64];                /* "" : QEMU's default model */
 	bool swapon;                 /* disk = swap in use (swapon) while hiblab hibernates */
 	unsigned threads;            /* hiblab --threads in the guest; 0: its default */
+	struct scn_workload workload;  /* from memory */
 	/* labels, as written in the scenario */
 	char memory_label[256];
 	char disk_label[256];

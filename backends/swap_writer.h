@@ -26,6 +26,12 @@
 
 enum swap_alloc_mode { ALLOC_AUTO, ALLOC_AREA, ALLOC_KERNEL };
 
+/* Pages from the swap header of an image in an idle area without bad pages
+ * (alloc=area takes them in order): descriptor 1, image header 2, first map
+ * 3, records from 4.  The host finds the image there (bench/run_qemu.c). */
+#define SWAP_IDLE_HEAD_PAGE 2u
+#define SWAP_IDLE_DATA_PAGE 4u
+
 struct swap_conf {
 	char path[HB_STR_MAX];
 	int64_t offset;

@@ -58,8 +58,8 @@ static void pair(FILE *out, const char *key, const struct scn_result *b,
 
 	scn_result_verdict_text(b, vb, sizeof(vb));
 	scn_result_verdict_text(c, vc, sizeof(vc));
-	if ((b->met && !c->met) || (strcmp(c->verdict, "WRONG") == 0 &&
-				    strcmp(b->verdict, "WRONG") != 0)) {
+	if ((b->met && !c->met) ||
+	    (c->verdict == SCN_VERDICT_WRONG && b->verdict != SCN_VERDICT_WRONG)) {
 		fprintf(out, "%-9s %s: %s -> %s (expected %s)\n", "verdict", key, vb, vc, c->expect);
 		t->regressions++;
 		return;  /* its figures mean nothing now */

@@ -1,5 +1,6 @@
-/* runs.json: the same rows as runs.csv, for machines that prefer JSON. */
-#include "results.h"
+/* runs.json: the same rows as runs.csv (the one column table), for
+ * machines that prefer JSON. */
+#include "reports.h"
 
 #include "core/error.h"
 
@@ -23,48 +24,43 @@ static void put_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static void key_string(FILE *f, const char *key, const char *value)
+/* Numbers bare, yes/no as true/false, everything else a string. */
+static void put_value(FILE *f, const struct scn_column *c, const struct scn_result *r)
 {
-	fprintf(f, "\"%s\": ", key);
-	put_string(f, value);
-	fputs(", ", f);
+	char cell[600];
+
+	scn_column_text(c, r, cell, sizeof(cell));
+	switch (c->kind) {
+	case SCN_COL_UINT:
+	case SCN_COL_U64:
+	case SCN_COL_REAL:
+		fputs(cell, f);
+		return;
+	case SCN_COL_YESNO:
+		fputs(strcmp(cell, "yes") == 0 ? "true" : "false", f);
+		return;
+	case SCN_COL_TEXT:
+	case SCN_COL_VERDICT:
+	case SCN_COL_WHO:
+		put_string(f, cell);
+		return;
+	}
 }
 
 int scn_write_json(const char *path, const struct scn_results *rs)
 {
 	FILE *f = fopen(path, "w");
-	unsigned i;
+	unsigned i, c;
 
 	if (!f)
 		return hb_fail(HB_EIO, "%s: %s", path, strerror(errno));
 	fputs("[\n", f);
 	for (i = 0; i < rs->count; i++) {
-		const struct scn_result *r = &rs->v[i];
-		fprintf(f, "  {\"index\": %u, ", r->index);
-		key_string(f, "scenario", r->scenario);
-		key_string(f, "part", r->part);
-		key_string(f, "memory", r->memory);
-		key_string(f, "disk", r->disk);
-		key_string(f, "chain", r->chain);
-		key_string(f, "fault", r->fault);
-		fprintf(f, "\"chunk_pages\": %u, \"cycles\": %u, ", r->chunk_pages, r->cycles);
-		key_string(f, "expect", r->expect);
-		fprintf(f, "\"bytes_in\": %llu, \"bytes_out\": %llu, \"ratio\": %.4f, "
-			   "\"suspend_s\": %.6f, \"suspend_MBps\": %.2f, \"resume_s\": %.6f, "
-			   "\"resume_MBps\": %.2f, \"peak_rss_KiB\": %llu, ",
-			(unsigned long long)r->bytes_in, (unsigned long long)r->bytes_out, r->ratio,
-			r->suspend_s, r->suspend_mbps, r->resume_s, r->resume_mbps,
-			(unsigned long long)r->rss_kib);
-		key_string(f, "verdict", r->verdict);
-		key_string(f, "reason", r->reason);
-		fprintf(f, "\"met\": %s, \"faults_fired\": %u, ", r->met ? "true" : "false",
-			r->fired);
-		key_string(f, "suspend_error", r->suspend_error);
-		key_string(f, "machine", r->machine);
-		key_string(f, "accel", r->accel);
-		key_string(f, "who", r->kernel ? "kernel" : "hiblab");
-		fprintf(f, "\"pages\": %llu, \"restore_s\": %.6f", (unsigned long long)r->pages,
-			r->restore_s);
+		fputs("  {", f);
+		for (c = 0; c < scn_column_count; c++) {
+			fprintf(f, "%s\"%s\": ", c ? ", " : "", scn_columns[c].name);
+			put_value(f, &scn_columns[c], &rs->v[i]);
+		}
 		fprintf(f, "}%s\n", i + 1 < rs->count ? "," : "");
 	}
 	fputs("]\n", f);

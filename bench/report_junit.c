@@ -1,6 +1,6 @@
 /* junit.xml: one test case per run, a failure for every run that missed
  * its expectation; one test suite per scenario. */
-#include "results.h"
+#include "reports.h"
 
 #include "core/error.h"
 

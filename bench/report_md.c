@@ -1,5 +1,5 @@
 /* summary.md: what a person reads after a run, a table and what missed. */
-#include "results.h"
+#include "reports.h"
 
 #include "core/error.h"
 
@@ -94,7 +94,7 @@ static const struct scn_result *kernel_peer(const struct scn_results *rs,
 		if (k->kernel && strcmp(k->scenario, r->scenario) == 0 &&
 		    strcmp(k->machine, r->machine) == 0 &&
 		    strcmp(k->part, r->part) == 0 && strcmp(k->memory, r->memory) == 0 &&
-		    strcmp(k->verdict, "restored") == 0)
+		    k->verdict == SCN_VERDICT_RESTORED)
 			return k;
 	}
 	return NULL;
@@ -124,7 +124,7 @@ static void qemu_section(FILE *f, const struct scn_results *rs)
 		if (!r->qemu)
 			continue;
 		k = r->kernel ? NULL : kernel_peer(rs, r);
-		if (k && strcmp(r->verdict, "restored") == 0) {
+		if (k && r->verdict == SCN_VERDICT_RESTORED) {
 			snprintf(ratio_t, sizeof(ratio_t), "%.2f",
 				 over(total, k->suspend_s + k->resume_s));
 			snprintf(ratio_i, sizeof(ratio_i), "%.2f",
@@ -134,7 +134,7 @@ static void qemu_section(FILE *f, const struct scn_results *rs)
 			"%s | %s |\n", r->index, r->kernel ? "kernel" : "hiblab", r->disk,
 			r->kernel ? "LZO (built in)" : r->chain, r->machine, r->accel,
 			(unsigned long long)r->pages, (double)r->bytes_out / 1048576.0, r->suspend_s,
-			r->resume_s, r->restore_s, total, ratio_t, ratio_i, r->verdict);
+			r->resume_s, r->restore_s, total, ratio_t, ratio_i, scn_verdict_name(r->verdict));
 	}
 	fputs("\nSuspend: the trigger (hiblab suspend, or echo disk > /sys/power/state) to "
 	      "the guest's power-off, timed on the host from its serial console.  Resume: "
@@ -160,7 +160,7 @@ int scn_write_summary(const char *path, const char *title, const struct scn_resu
 		memset(&u, 0, sizeof(u));
 	for (i = 0; i < rs->count; i++) {
 		missed += !rs->v[i].met;
-		wrong += strcmp(rs->v[i].verdict, "WRONG") == 0;
+		wrong += rs->v[i].verdict == SCN_VERDICT_WRONG;
 	}
 	fprintf(f, "# hiblab: %s\n\n%s on %s %s %s, %ld CPUs.  %u runs: %u as expected, %u not%s.\n\n",
 		title, when, u.sysname, u.release, u.machine, sysconf(_SC_NPROCESSORS_ONLN),

@@ -1,5 +1,5 @@
 /* throughput.svg and ratio.svg, drawn by gnuplot from charts.dat. */
-#include "results.h"
+#include "reports.h"
 
 #include "core/error.h"
 

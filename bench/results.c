@@ -1,13 +1,34 @@
-/* Result sets: growing, sorting, keys, verdict text, and writing every
- * report into a results directory. */
+/* Result sets: growing, sorting, merging, keys, and verdicts by name. */
 #include "results.h"
 
 #include "core/error.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+
+static const char *const verdict_names[SCN_VERDICTS] = {
+	[SCN_VERDICT_NONE] = "", [SCN_VERDICT_RESTORED] = "restored",
+	[SCN_VERDICT_REFUSED] = "refused", [SCN_VERDICT_WRONG] = "WRONG",
+	[SCN_VERDICT_CRASH] = "CRASH",
+};
+
+const char *scn_verdict_name(enum scn_verdict v)
+{
+	return (unsigned)v < SCN_VERDICTS ? verdict_names[v] : "?";
+}
+
+int scn_verdict_parse(const char *name, enum scn_verdict *v)
+{
+	unsigned i;
+
+	for (i = 0; i < SCN_VERDICTS; i++) {
+		if (strcmp(name, verdict_names[i]) == 0) {
+			*v = (enum scn_verdict)i;
+			return 0;
+		}
+	}
+	return HB_EUSAGE;
+}
 
 int scn_results_add(struct scn_results *rs, const struct scn_result *r)
 {
@@ -46,6 +67,31 @@ void scn_results_sort(struct scn_results *rs)
 		qsort(rs->v, rs->count, sizeof(*rs->v), by_scenario_index);
 }
 
+static bool holds(const struct scn_results *rs, const struct scn_result *r)
+{
+	unsigned i;
+
+	for (i = 0; i < rs->count; i++) {
+		if (rs->v[i].index == r->index && strcmp(rs->v[i].scenario, r->scenario) == 0)
+			return true;
+	}
+	return false;
+}
+
+int scn_results_merge(struct scn_results *all, const struct scn_results *more, unsigned *dups)
+{
+	unsigned i;
+	int err = 0;
+
+	for (i = 0; i < more->count && !err; i++) {
+		if (holds(all, &more->v[i]))
+			(*dups)++;
+		else
+			err = scn_results_add(all, &more->v[i]);
+	}
+	return err;
+}
+
 void scn_result_key(const struct scn_result *r, char *buf, size_t cap)
 {
 	snprintf(buf, cap, "%s%s%s: memory=%s disk=%s chain=%s fault=%s chunk=%u", r->scenario,
@@ -55,67 +101,10 @@ void scn_result_key(const struct scn_result *r, char *buf, size_t cap)
 
 void scn_result_verdict_text(const struct scn_result *r, char *buf, size_t cap)
 {
+	const char *name = scn_verdict_name(r->verdict);
+
 	if (r->reason[0])
-		snprintf(buf, cap, "%s: %s", r->verdict, r->reason);
+		snprintf(buf, cap, "%s: %s", name, r->reason);
 	else
-		snprintf(buf, cap, "%s", r->verdict);
-}
-
-int scn_mkdirs(const char *path)
-{
-	char buf[1024];
-	size_t i, len = strlen(path);
-
-	if (len >= sizeof(buf))
-		return hb_fail(HB_EUSAGE, "%s: path too long", path);
-	strcpy(buf, path);
-	for (i = 1; i <= len; i++) {
-		if (buf[i] != '/' && buf[i] != '\0')
-			continue;
-		buf[i] = '\0';
-		if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-			return hb_fail(HB_EIO, "%s: %s", buf, strerror(errno));
-		buf[i] = i < len ? '/' : '\0';
-	}
-	return 0;
-}
-
-int scn_write_all(const char *dir, const char *title, const struct scn_results *rs, FILE *log)
-{
-	char path[1200];
-	int err = scn_mkdirs(dir);
-
-	if (!err) {
-		snprintf(path, sizeof(path), "%s/runs.csv", dir);
-		err = scn_write_csv(path, rs);
-	}
-	if (!err) {
-		snprintf(path, sizeof(path), "%s/runs.json", dir);
-		err = scn_write_json(path, rs);
-	}
-	if (!err) {
-		snprintf(path, sizeof(path), "%s/summary.md", dir);
-		err = scn_write_summary(path, title, rs);
-	}
-	if (!err) {
-		snprintf(path, sizeof(path), "%s/junit.xml", dir);
-		err = scn_write_junit(path, rs);
-	}
-	if (!err && rs->count)
-		err = scn_write_charts(dir, rs, log) < 0 ? HB_EIO : 0;
-	return err;
-}
-
-int scn_load(const char *path, struct scn_results *rs)
-{
-	char csv[1200];
-	struct stat st;
-
-	if (stat(path, &st) != 0)
-		return hb_fail(HB_EUSAGE, "%s: %s", path, strerror(errno));
-	if (S_ISDIR(st.st_mode))
-		snprintf(csv, sizeof(csv), "%s/runs.csv", path);
-	else
-		snprintf(csv, sizeof(csv), "%s", path);
-	return scn_read_csv(csv, rs);
+		snprintf(buf, cap, "%s", name);
 }

@@ -1,11 +1,29 @@
-/* Results of scenario runs, and what is written from them: runs.csv,
- * runs.json, summary.md, junit.xml and gnuplot charts (results/README.md). */
+/* Results of scenario runs: the in-memory records, their verdicts, the
+ * columns they are written and read back with, adding, merging and loading
+ * them.  What is written from them (runs.csv, summary.md ...): reports.h. */
 #ifndef HB_BENCH_RESULTS_H
 #define HB_BENCH_RESULTS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+
+/* What came back from a run.  Names only at the edges: reports, and
+ * results files read back (scn_verdict_name, scn_verdict_parse). */
+enum scn_verdict {
+	SCN_VERDICT_NONE,      /* not judged yet ("" in runs.csv) */
+	SCN_VERDICT_RESTORED,  /* memory came back bit-exact */
+	SCN_VERDICT_REFUSED,   /* no image restored, with the reason */
+	SCN_VERDICT_WRONG,     /* memory came back different: never acceptable */
+	SCN_VERDICT_CRASH,     /* the run's process or the guest died */
+	SCN_VERDICTS
+};
+
+/* "", "restored", "refused", "WRONG", "CRASH" */
+const char *scn_verdict_name(enum scn_verdict v);
+/* The verdict called name; HB_EUSAGE (no detail line) for a name no hiblab writes. */
+int scn_verdict_parse(const char *name, enum scn_verdict *v);
 
 struct scn_result {
 	unsigned index;
@@ -24,7 +42,7 @@ struct scn_result {
 	double suspend_s, suspend_mbps;   /* mean over the cycles that succeeded */
 	double resume_s, resume_mbps;
 	uint64_t rss_kib;        /* peak resident memory of the run's process */
-	char verdict[16];        /* restored, refused, WRONG, CRASH */
+	enum scn_verdict verdict;
 	char reason[512];        /* why refused (or what went wrong) */
 	bool met;                /* the verdict is what expect asks */
 	unsigned fired;          /* faults that took effect */
@@ -47,36 +65,58 @@ int scn_results_add(struct scn_results *rs, const struct scn_result *r);
 void scn_results_free(struct scn_results *rs);
 void scn_results_sort(struct scn_results *rs);
 
+/* Add the runs of more to all; a run already in all (same scenario and
+ * index) is kept once and counted in *dups. */
+int scn_results_merge(struct scn_results *all, const struct scn_results *more, unsigned *dups);
+
 /* The key that pairs runs across result sets: scenario, part and combination. */
 void scn_result_key(const struct scn_result *r, char *buf, size_t cap);
 
 /* "restored", "refused: no image", "WRONG: page 3 differs" */
 void scn_result_verdict_text(const struct scn_result *r, char *buf, size_t cap);
 
-/* A short label for run i: the fields that differ across the set. */
-void scn_result_label(const struct scn_results *rs, unsigned i, char *buf, size_t cap);
+/* ---- columns: one table for runs.csv, runs.json and reading them back ---- */
 
-/* Each writer returns 0 or HB_EIO with a detail line. */
-int scn_write_csv(const char *path, const struct scn_results *rs);
-/* One CSV field, quoted (RFC 4180) when it holds a comma, quote or newline. */
-void scn_csv_field(FILE *f, const char *s);
+enum scn_column_kind {
+	SCN_COL_UINT,     /* unsigned */
+	SCN_COL_U64,      /* uint64_t */
+	SCN_COL_REAL,     /* double, with the column's decimals */
+	SCN_COL_TEXT,     /* char[size] */
+	SCN_COL_YESNO,    /* bool: yes/no (JSON: true/false) */
+	SCN_COL_VERDICT,  /* enum scn_verdict, by name */
+	SCN_COL_WHO       /* bool kernel: "kernel" or "hiblab" */
+};
+
+struct scn_column {
+	const char *name;          /* the CSV header and the JSON key */
+	enum scn_column_kind kind;
+	size_t offset;             /* offsetof() the field in struct scn_result */
+	size_t size;               /* TEXT: the field's size */
+	int decimals;              /* REAL: digits after the point */
+};
+
+/* In the order of runs.csv's columns. */
+extern const struct scn_column scn_columns[];
+extern const unsigned scn_column_count;
+
+/* The column called name, or NULL. */
+const struct scn_column *scn_column_find(const char *name);
+
+/* r's value in column c as text ("yes", "2.6125", "restored"). */
+void scn_column_text(const struct scn_column *c, const struct scn_result *r, char *buf,
+		     size_t cap);
+
+/* Set r's field of column c from its text; HB_EUSAGE (no detail line) for a
+ * verdict no hiblab writes.  Numbers that do not parse read as 0. */
+int scn_column_set(const struct scn_column *c, struct scn_result *r, const char *text);
+
+/* ---- loading ------------------------------------------------------------- */
+
+/* Read runs.csv into rs (appending). */
 int scn_read_csv(const char *path, struct scn_results *rs);
-int scn_write_json(const char *path, const struct scn_results *rs);
-int scn_write_summary(const char *path, const char *title, const struct scn_results *rs);
-int scn_write_junit(const char *path, const struct scn_results *rs);
-
-/* throughput.svg and ratio.svg with gnuplot; 1 (and a note on log) if
- * gnuplot is not installed. */
-int scn_write_charts(const char *dir, const struct scn_results *rs, FILE *log);
-
-/* All of the above into dir (created). */
-int scn_write_all(const char *dir, const char *title, const struct scn_results *rs, FILE *log);
 
 /* Load runs.csv from a results directory or a csv path. */
 int scn_load(const char *path, struct scn_results *rs);
-
-/* mkdir -p */
-int scn_mkdirs(const char *path);
 
 /* ---- compare ----------------------------------------------------------------- */
 

@@ -44,25 +44,6 @@ static void progress(void *ctx, const struct hb_progress *p)
 	fflush(stderr);
 }
 
-void scn_result_from_run(struct scn_result *res, const struct scn_run *r)
-{
-	memset(res, 0, sizeof(*res));
-	res->index = r->index;
-	snprintf(res->scenario, sizeof(res->scenario), "%s", r->scenario);
-	snprintf(res->part, sizeof(res->part), "%s", r->part);
-	snprintf(res->memory, sizeof(res->memory), "%s", r->memory_label);
-	snprintf(res->disk, sizeof(res->disk), "%s", r->disk_label);
-	snprintf(res->chain, sizeof(res->chain), "%s", r->chain_label);
-	snprintf(res->fault, sizeof(res->fault), "%s", r->fault);
-	snprintf(res->expect, sizeof(res->expect), "%s", scn_expect_name(r->expect));
-	res->chunk_pages = r->chunk_pages;
-	res->cycles = r->cycles;
-	res->qemu = r->qemu;
-	res->kernel = r->kernel;
-	snprintf(res->machine, sizeof(res->machine), "%s",
-		 !r->qemu ? "sim" : r->libvirt ? "libvirt" : "qemu");
-}
-
 static bool needs_span(const char *fault)
 {
 	struct hb_fault_set set;
@@ -170,18 +151,13 @@ void scn_run_here(const struct scn_runner *rn, const struct scn_run *r, struct s
 	bool decided = false;
 	int err;
 
-	if (r->qemu) {
-		scn_run_qemu(rn, r, res);
-		return;
-	}
-	scn_result_from_run(res, r);
 	if (r->key[0])
 		snprintf(key, sizeof(key), "%s", r->key);
 	else
 		snprintf(key, sizeof(key), "keyfile=%s", rn->keyfile);
 	err = build_target(rn, r, key_spec, target, sizeof(target), name, sizeof(name));
 	if (err) {
-		snprintf(res->verdict, sizeof(res->verdict), "refused");
+		res->verdict = SCN_VERDICT_REFUSED;
 		snprintf(res->reason, sizeof(res->reason), "calibration failed: %s", hb_detail(err));
 		return;
 	}
@@ -211,8 +187,8 @@ void scn_run_here(const struct scn_runner *rn, const struct scn_run *r, struct s
 			continue;
 		/* the verdict is the first cycle that misses, else the last */
 		res->met = meets(r->expect, err);
-		snprintf(res->verdict, sizeof(res->verdict), "%s", err == 0 ? "restored" :
-			 err == HB_EMISMATCH ? "WRONG" : "refused");
+		res->verdict = err == 0 ? SCN_VERDICT_RESTORED : err == HB_EMISMATCH ?
+			       SCN_VERDICT_WRONG : SCN_VERDICT_REFUSED;
 		snprintf(res->reason, sizeof(res->reason), "%s", err ? hb_detail(err) : "");
 		decided = !res->met;
 	}

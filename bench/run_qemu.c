@@ -2,10 +2,12 @@
  * a boot that fills memory and hibernates (through hiblab, or the kernel's
  * own code for the baseline), the host's fault if any, a boot that restores
  * and lets the workload verify every byte.  docs/QEMU.md. */
+#include "reports.h"
 #include "runner.h"
 
 #include "backends/libvirt.h"
 #include "backends/qemu.h"
+#include "backends/swap_writer.h"
 #include "core/engine.h"
 #include "core/error.h"
 #include "core/options.h"
@@ -18,7 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define PAGE 4096u
+#define PAGE 4096u  /* the guest's page (x86-64) */
 
 struct qrun {
 	const struct scn_runner *rn;
@@ -26,37 +28,12 @@ struct qrun {
 	struct hb_qemu_machine m;
 	char disk[700], console[800], accel_file[700], append[HB_STR_MAX * 2];
 	char kernel[600], initrd[600], accel[8];
-	char profile[64];
-	unsigned long long mib, seed;
 	unsigned timeout;
 	unsigned restored;  /* cycles that came back verified */
+	/* why this cycle's refusal, from the guest's words (set with the verdict) */
+	bool no_image;       /* there was no image to restore */
+	bool swapon_failed;  /* and the area did not come back as swap */
 };
-
-/* "sim:profile=mixed,size=67108864,seed=1" -> the workload's arguments */
-static void workload_of(const char *spec, struct qrun *q)
-{
-	const char *p = strstr(spec, "profile=");
-	size_t n;
-
-	snprintf(q->profile, sizeof(q->profile), "mixed");
-	if (p) {
-		p += 8;
-		n = strcspn(p, ",");
-		snprintf(q->profile, sizeof(q->profile), "%.*s", (int)n, p);
-	}
-	q->mib = 64;
-	p = strstr(spec, "size=");
-	if (p) {
-		char size[64];
-		uint64_t bytes;
-		n = strcspn(p + 5, ",");
-		snprintf(size, sizeof(size), "%.*s", (int)n, p + 5);
-		if (hb_parse_size(size, &bytes) == 0)
-			q->mib = bytes >> 20;
-	}
-	p = strstr(spec, "seed=");
-	q->seed = p ? strtoull(p + 5, NULL, 10) : 1;
-}
 
 static int fresh_disk(const struct qrun *q)
 {
@@ -89,9 +66,10 @@ static int boot(struct qrun *q, const char *what, struct hb_qemu_boot *b)
 	snprintf(q->append, sizeof(q->append),
 		 "hb_boot=%s hb_role=%s hb_target=%.16s:/dev/vda hb_filters=%.400s hb_mib=%llu "
 		 "hb_profile=%s hb_seed=%llu%s hb_threads=%u", what, q->r->kernel ? "kernel" : "hiblab",
-		 q->r->kernel ? "swap" : q->r->disk, q->r->chain[0] ? q->r->chain : "none", q->mib,
-		 q->profile, q->seed, q->r->swapon && !q->r->kernel ? " hb_swapon=1" : "",
-		 q->r->threads);
+		 q->r->kernel ? "swap" : q->r->disk, q->r->chain[0] ? q->r->chain : "none",
+		 (unsigned long long)q->r->workload.mib, q->r->workload.profile,
+		 (unsigned long long)q->r->workload.seed,
+		 q->r->swapon && !q->r->kernel ? " hb_swapon=1" : "", q->r->threads);
 	q->m.accel = q->accel;
 	err = machine_boot(q, b);
 	if (!err && b->kvm_failed && strcmp(q->accel, "kvm") == 0) {
@@ -114,9 +92,10 @@ static int boot(struct qrun *q, const char *what, struct hb_qemu_boot *b)
 static int inject(const struct qrun *q, uint64_t data_bytes)
 {
 	bool swap = strcmp(q->r->disk, "swap") == 0;
-	/* swap: trailer page 0, descriptor 1, image header 2, map 3, records 4..
-	 * block: image header at 0, records from 4096 (docs/WRITERS.md) */
-	off_t header = swap ? 2 * PAGE : 0, records = swap ? 4 * PAGE : PAGE;
+	/* the layouts of docs/WRITERS.md: the swap area is idle while hiblab
+	 * writes it (faults that damage it are refused with swapon = yes) */
+	off_t header = swap ? SWAP_IDLE_HEAD_PAGE * PAGE : 0;
+	off_t records = swap ? SWAP_IDLE_DATA_PAGE * PAGE : HB_HEADER_AREA;
 	const char *f = q->r->fault;
 	uint8_t buf[PAGE];
 	int fd = open(q->disk, O_RDWR | O_CLOEXEC), err = 0;
@@ -148,11 +127,18 @@ static int inject(const struct qrun *q, uint64_t data_bytes)
 	return err;
 }
 
-/* verdict, and the reason: a, b and c joined */
-static void set_verdict(struct scn_result *res, const char *verdict, const char *a, const char *b,
-			const char *c)
+/* hiblab in the guest refused for want of an image: none, a spent one, no
+ * valid one (its words on the console). */
+static bool says_no_image(const char *text)
 {
-	snprintf(res->verdict, sizeof(res->verdict), "%s", verdict);
+	return strstr(text, "no image") || strstr(text, "spent") || strstr(text, "no valid");
+}
+
+/* verdict, and the reason: a, b and c joined */
+static void set_verdict(struct scn_result *res, enum scn_verdict verdict, const char *a,
+			const char *b, const char *c)
+{
+	res->verdict = verdict;
 	snprintf(res->reason, sizeof(res->reason), "%.200s%.200s%.100s", a, b, c);
 }
 
@@ -185,7 +171,7 @@ static void cycle_row(const struct qrun *q, unsigned c, const struct scn_result 
 	scn_csv_field(f, res->chain);
 	fputc(',', f);
 	scn_csv_field(f, res->fault);
-	fprintf(f, ",%u,%s,", c + 1, res->verdict);
+	fprintf(f, ",%u,%s,", c + 1, scn_verdict_name(res->verdict));
 	scn_csv_field(f, res->reason);
 	fprintf(f, ",%llu,%llu,%.6f,%.2f,%.6f,%.2f,%.6f\n", (unsigned long long)res->pages,
 		(unsigned long long)res->bytes_out, fig->suspend_s,
@@ -206,6 +192,7 @@ static int cycle(struct qrun *q, unsigned c, struct scn_result *res, struct qcyc
 
 	snprintf(q->console, sizeof(q->console), "%.600s/console/run-%u-cycle-%u.log", q->rn->outdir,
 		 q->r->index, c + 1);
+	q->no_image = q->swapon_failed = false;
 	err = fresh_disk(q);
 	if (!err)
 		err = boot(q, "suspend", &b1);
@@ -217,7 +204,8 @@ static int cycle(struct qrun *q, unsigned c, struct scn_result *res, struct qcyc
 	if (b1.seen[HB_QM_RESUMED] > 0) {
 		/* the suspend failed and the guest thawed: it must carry on intact */
 		bool ok = strstr(b1.text[HB_QM_VERIFY], "VERIFY ok") != NULL;
-		set_verdict(res, ok ? "refused" : "WRONG", "suspend refused: ", b1.error,
+		q->no_image = says_no_image(b1.error);
+		set_verdict(res, ok ? SCN_VERDICT_REFUSED : SCN_VERDICT_WRONG, "suspend refused: ", b1.error,
 			    ok ? "; the guest thawed and its memory verified" : b1.text[HB_QM_VERIFY]);
 		return 0;
 	}
@@ -243,60 +231,63 @@ static int cycle(struct qrun *q, unsigned c, struct scn_result *res, struct qcyc
 	if (err)
 		return err;
 	if (b2.seen[HB_QM_RESUME_FAILED] > 0) {
-		bool swap_ok = strcmp(q->r->disk, "swap") != 0 ||
-			       strstr(b2.text[HB_QM_SWAPON], "SWAPON ok") != NULL;
-		set_verdict(res, "refused", "", b2.error[0] ? b2.error : "no image restored",
-			    swap_ok ? "" : "; swapon of the area failed");
+		const char *why = b2.error[0] ? b2.error : "no image restored";
+		q->swapon_failed = strcmp(q->r->disk, "swap") == 0 &&
+				   !strstr(b2.text[HB_QM_SWAPON], "SWAPON ok");
+		q->no_image = says_no_image(why);
+		set_verdict(res, SCN_VERDICT_REFUSED, "", why,
+			    q->swapon_failed ? "; swapon of the area failed" : "");
 		return 0;
 	}
 	if (b2.seen[HB_QM_VERIFY] <= 0) {
-		set_verdict(res, "CRASH", "no HIBLAB-VERIFY line after the resume (console: ",
+		set_verdict(res, SCN_VERDICT_CRASH, "no HIBLAB-VERIFY line after the resume (console: ",
 			    q->console, ")");
 		return 0;
 	}
 	if (!strstr(b2.text[HB_QM_VERIFY], "VERIFY ok")) {
-		set_verdict(res, "WRONG", "", b2.text[HB_QM_VERIFY], "");
+		set_verdict(res, SCN_VERDICT_WRONG, "", b2.text[HB_QM_VERIFY], "");
 		return 0;
 	}
 	if (!strstr(b2.text[HB_QM_RESUMED], " rc=0")) {
 		/* memory came back, but the command that hibernated says it failed */
-		set_verdict(res, "CRASH", "after the restore the suspend command ended with ",
+		set_verdict(res, SCN_VERDICT_CRASH, "after the restore the suspend command ended with ",
 			    b2.text[HB_QM_RESUMED], "");
 		return 0;
 	}
 	fig->resume_s = b2.seen[HB_QM_VERIFY] - b2.start;
 	fig->restore_s = b2.seen[HB_QM_RESUMED] - b2.seen[HB_QM_RESTORE_START];
 	q->restored++;
-	set_verdict(res, "restored", "", "", "");
+	set_verdict(res, SCN_VERDICT_RESTORED, "", "", "");
 	if (strcmp(fault, "twice") == 0) {
 		/* the image was spent by the first resume: a second finds none */
 		err = boot(q, "resume", &b2);
 		if (err)
 			return err;
-		if (b2.seen[HB_QM_RESUME_FAILED] > 0)
-			set_verdict(res, "refused", "second resume: ",
-				    b2.error[0] ? b2.error : "no image", "");
-		else
-			set_verdict(res, "WRONG", "second resume of one image: ",
+		if (b2.seen[HB_QM_RESUME_FAILED] > 0) {
+			const char *why = b2.error[0] ? b2.error : "no image";
+			q->no_image = says_no_image(why);
+			set_verdict(res, SCN_VERDICT_REFUSED, "second resume: ", why, "");
+		} else {
+			set_verdict(res, SCN_VERDICT_WRONG, "second resume of one image: ",
 				    b2.seen[HB_QM_RESUMED] > 0 ? "restored again" : "no answer", "");
+		}
 	}
 	return 0;
 }
 
-static bool meets(enum scn_expect e, const struct scn_result *res)
+static bool meets(const struct qrun *q, const struct scn_result *res)
 {
-	bool refused = strcmp(res->verdict, "refused") == 0;
+	bool refused = res->verdict == SCN_VERDICT_REFUSED;
 
-	switch (e) {
+	switch (q->r->expect) {
 	case SCN_EXPECT_RESTORED:
-		return strcmp(res->verdict, "restored") == 0;
+		return res->verdict == SCN_VERDICT_RESTORED;
 	case SCN_EXPECT_REFUSED:
-		return refused && !strstr(res->reason, "swapon of the area failed");
+		return refused && !q->swapon_failed;
 	case SCN_EXPECT_NO_IMAGE:
-		return refused && (strstr(res->reason, "no image") || strstr(res->reason, "spent") ||
-				   strstr(res->reason, "no valid"));
+		return refused && q->no_image;
 	case SCN_EXPECT_SAFE:
-		return strcmp(res->verdict, "WRONG") != 0 && strcmp(res->verdict, "CRASH") != 0;
+		return res->verdict != SCN_VERDICT_WRONG && res->verdict != SCN_VERDICT_CRASH;
 	}
 	return false;
 }
@@ -311,7 +302,6 @@ void scn_run_qemu(const struct scn_runner *rn, const struct scn_run *r, struct s
 	FILE *f;
 	int err = 0;
 
-	scn_result_from_run(res, r);
 	guest = guest && *guest ? guest : "build/guest";
 	snprintf(q.kernel, sizeof(q.kernel), "%s/vmlinuz", guest);
 	snprintf(q.initrd, sizeof(q.initrd), "%s/initrd.img", guest);
@@ -326,7 +316,6 @@ void scn_run_qemu(const struct scn_runner *rn, const struct scn_run *r, struct s
 			snprintf(q.accel, sizeof(q.accel), "tcg");
 		fclose(f);
 	}
-	workload_of(r->memory, &q);
 	q.m = (struct hb_qemu_machine){
 		.kernel = q.kernel, .initrd = q.initrd, .disk = q.disk,
 		.mem_mib = r->guest_mem >> 20, .vcpus = r->vcpus, .cpu = r->cpu, .append = q.append,
@@ -346,15 +335,15 @@ void scn_run_qemu(const struct scn_runner *rn, const struct scn_run *r, struct s
 		}
 		if (!err)
 			cycle_row(&q, c, res, &fig);
-		if (!err && !meets(r->expect, res))
+		if (!err && !meets(&q, res))
 			break;
 	}
 	snprintf(res->accel, sizeof(res->accel), "%s", q.accel);
 	if (err) {
-		snprintf(res->verdict, sizeof(res->verdict), "CRASH");
+		res->verdict = SCN_VERDICT_CRASH;
 		snprintf(res->reason, sizeof(res->reason), "%s", hb_detail(err));
 	}
-	res->met = !err && meets(r->expect, res);
+	res->met = !err && meets(&q, res);
 	ok = q.restored;
 	if (ok) {
 		res->suspend_s = sus / ok;

@@ -86,6 +86,26 @@ void scn_runner_fini(struct scn_runner *rn)
 	rn->scratch[0] = '\0';
 }
 
+/* The fields of res that describe r; the run itself fills in the rest. */
+static void describe(struct scn_result *res, const struct scn_run *r)
+{
+	memset(res, 0, sizeof(*res));
+	res->index = r->index;
+	snprintf(res->scenario, sizeof(res->scenario), "%s", r->scenario);
+	snprintf(res->part, sizeof(res->part), "%s", r->part);
+	snprintf(res->memory, sizeof(res->memory), "%s", r->memory_label);
+	snprintf(res->disk, sizeof(res->disk), "%s", r->disk_label);
+	snprintf(res->chain, sizeof(res->chain), "%s", r->chain_label);
+	snprintf(res->fault, sizeof(res->fault), "%s", r->fault);
+	snprintf(res->expect, sizeof(res->expect), "%s", scn_expect_name(r->expect));
+	res->chunk_pages = r->chunk_pages;
+	res->cycles = r->cycles;
+	res->qemu = r->qemu;
+	res->kernel = r->kernel;
+	snprintf(res->machine, sizeof(res->machine), "%s",
+		 !r->qemu ? "sim" : r->libvirt ? "libvirt" : "qemu");
+}
+
 static void print_line(struct scn_runner *rn, const struct scn_result *res)
 {
 	char verdict[600], id[200];
@@ -140,7 +160,11 @@ int scn_runner_run(struct scn_runner *rn, const struct scn_run *r, struct scn_re
 		struct scn_result mine;
 		ssize_t n;
 		close(fds[0]);
-		scn_run_here(rn, r, &mine);
+		describe(&mine, r);
+		if (r->qemu)
+			scn_run_qemu(rn, r, &mine);
+		else
+			scn_run_here(rn, r, &mine);
 		n = write(fds[1], &mine, sizeof(mine));
 		fflush(NULL);
 		_exit(n == (ssize_t)sizeof(mine) ? 0 : 1);
@@ -152,8 +176,8 @@ int scn_runner_run(struct scn_runner *rn, const struct scn_run *r, struct scn_re
 		;
 	remove_run_files(rn, r->index);
 	if (!got) {
-		scn_result_from_run(res, r);
-		snprintf(res->verdict, sizeof(res->verdict), "CRASH");
+		describe(res, r);
+		res->verdict = SCN_VERDICT_CRASH;
 		if (WIFSIGNALED(status))
 			snprintf(res->reason, sizeof(res->reason), "the run's process died of signal "
 				 "%d", WTERMSIG(status));

@@ -27,13 +27,11 @@ void scn_runner_fini(struct scn_runner *rn);
 /* Run r in a child process and fill res. */
 int scn_runner_run(struct scn_runner *rn, const struct scn_run *r, struct scn_result *res);
 
-/* In the child: the run itself (suspend and resume, cycles times). */
+/* In the child, with res already describing r (scenario, combination,
+ * expect): the run itself fills in the figures and the verdict. */
+/* a simulated run: suspend and resume, cycles times (bench/run_one.c) */
 void scn_run_here(const struct scn_runner *rn, const struct scn_run *r, struct scn_result *res);
-
-/* In the child: a machine = qemu run (bench/run_qemu.c). */
+/* a machine = qemu or libvirt run (bench/run_qemu.c) */
 void scn_run_qemu(const struct scn_runner *rn, const struct scn_run *r, struct scn_result *res);
-
-/* The fields of res that describe r. */
-void scn_result_from_run(struct scn_result *res, const struct scn_run *r);
 
 #endif

@@ -90,11 +90,25 @@ int scn_parse_text(const char *path, const char *text, struct scn_file *f, struc
 int scn_parse_file(const char *path, struct scn_file *f, struct scn_diag *d);
 void scn_free(struct scn_file *f);
 
+/* Check every value of every section of a parsed file against this build's
+ * plugins (bench/scn_check.c); adds to d.  scn_parse_text ends with it. */
+void scn_check(const struct scn_file *f, struct scn_diag *d);
+
+/* The names of keys and expectations (bench/scn_keys.c). */
+
 const char *scn_axis_key(enum scn_axis a);
 const char *scn_single_key(enum scn_single k);
 const char *scn_expect_name(enum scn_expect e);
 
 /* ---- expansion -------------------------------------------------------------- */
+
+/* What a guest fills its memory with (guest/workload.c): the sim: memory
+ * spec's profile, size and seed. */
+struct scn_workload {
+	char profile[32];
+	uint64_t mib;
+	uint64_t seed;
+};
 
 struct scn_run {
 	unsigned index;              /* position among all runs of the files, from 0 */
@@ -123,6 +137,7 @@ struct scn_run {
 	char cpu[64];                /* "" : QEMU's default model */
 	bool swapon;                 /* disk = swap in use (swapon) while hiblab hibernates */
 	unsigned threads;            /* hiblab --threads in the guest; 0: its default */
+	struct scn_workload workload;  /* from memory */
 	/* labels, as written in the scenario */
 	char memory_label[256];
 	char disk_label[256];

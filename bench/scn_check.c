@@ -1,7 +1,7 @@
 /* Checking a parsed scenario: every value against this build's plugins and
  * the rules of docs/SCENARIOS.md, each mistake at the line it is on. */
 #include "scenario.h"
-#include "scn_items.h"
+#include "scn_specs.h"
 
 #include "core/options.h"
 

@@ -1,7 +1,7 @@
 /* Expanding a checked scenario into runs: the product of its axes, the
  * first axis outermost, each [part] on its own with the file's defaults. */
 #include "scenario.h"
-#include "scn_items.h"
+#include "scn_specs.h"
 
 #include "core/error.h"
 
@@ -93,6 +93,7 @@ static int make_run(const struct scn_file *f, const struct scn_section *s,
 {
 	char msg[512], spec[HB_STR_MAX];
 	unsigned a, e;
+	int err;
 	const char *expect = single(f, s, SCN_KEY_EXPECT, "restored");
 	bool qemu = guest_machine(f, s);
 
@@ -143,6 +144,11 @@ static int make_run(const struct scn_file *f, const struct scn_section *s,
 		r->threads = (unsigned)strtoul(single(f, s, SCN_KEY_THREADS, "0"), NULL, 10);
 		r->libvirt = strcmp(single(f, s, SCN_KEY_MACHINE, "sim"), "libvirt") == 0;
 		snprintf(r->uri, sizeof(r->uri), "%s", single(f, s, SCN_KEY_URI, "qemu:///session"));
+		err = scn_workload_of(r->memory, &r->workload);
+		if (err) {
+			snprintf(msg, sizeof(msg), "%s", hb_detail(err));
+			return hb_fail(err, "%s: %s", f->path, msg);
+		}
 	}
 	snprintf(r->memory_label, sizeof(r->memory_label), "%s", pick[SCN_AX_MEMORY]);
 	snprintf(r->disk_label, sizeof(r->disk_label), "%.200s", qemu ? r->disk : pick[SCN_AX_DISK]);

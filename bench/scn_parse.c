@@ -3,7 +3,6 @@
  * Every mistake is collected as "file:line: message"; nothing runs unless
  * there is none. */
 #include "scenario.h"
-#include "scn_items.h"
 
 #include "core/error.h"
 
@@ -13,42 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char *const axis_keys[SCN_AXES] = {
-	[SCN_AX_MEMORY] = "memory", [SCN_AX_DISK] = "disk", [SCN_AX_PAGES] = "pages",
-	[SCN_AX_COMPRESS] = "compress", [SCN_AX_ENCRYPT] = "encrypt",
-	[SCN_AX_CHECKSUM] = "checksum", [SCN_AX_CHAIN] = "chain", [SCN_AX_FAULT] = "fault",
-	[SCN_AX_CHUNK] = "chunk-pages",
-};
-
-static const char *const single_keys[SCN_SINGLES] = {
-	[SCN_KEY_CYCLES] = "cycles", [SCN_KEY_EXPECT] = "expect", [SCN_KEY_KEY] = "key",
-	[SCN_KEY_VERIFY] = "verify", [SCN_KEY_DESCRIPTION] = "description",
-	[SCN_KEY_MAX_RSS] = "max-rss", [SCN_KEY_MACHINE] = "machine",
-	[SCN_KEY_GUEST_MEMORY] = "guest-memory", [SCN_KEY_VCPUS] = "vcpus",
-	[SCN_KEY_BASELINE] = "baseline", [SCN_KEY_URI] = "uri", [SCN_KEY_CPU] = "cpu",
-	[SCN_KEY_SWAPON] = "swapon", [SCN_KEY_THREADS] = "threads",
-};
-
-static const char *const expect_names[] = {
-	[SCN_EXPECT_RESTORED] = "restored", [SCN_EXPECT_REFUSED] = "refused",
-	[SCN_EXPECT_NO_IMAGE] = "no-image", [SCN_EXPECT_SAFE] = "safe",
-};
-
-const char *scn_axis_key(enum scn_axis a)
-{
-	return axis_keys[a];
-}
-
-const char *scn_single_key(enum scn_single k)
-{
-	return single_keys[k];
-}
-
-const char *scn_expect_name(enum scn_expect e)
-{
-	return expect_names[e];
-}
 
 struct parser {
 	struct scn_file *f;
@@ -125,13 +88,13 @@ static struct scn_list *find_key(struct scn_section *s, const char *key, bool *i
 	unsigned i;
 
 	for (i = 0; i < SCN_AXES; i++) {
-		if (strcmp(key, axis_keys[i]) == 0) {
+		if (strcmp(key, scn_axis_key((enum scn_axis)i)) == 0) {
 			*is_axis = true;
 			return &s->axis[i];
 		}
 	}
 	for (i = 0; i < SCN_SINGLES; i++) {
-		if (strcmp(key, single_keys[i]) == 0) {
+		if (strcmp(key, scn_single_key((enum scn_single)i)) == 0) {
 			*is_axis = false;
 			return &s->single[i];
 		}

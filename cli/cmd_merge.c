@@ -1,7 +1,7 @@
 /* hiblab merge: join the results of shards (or of several hosts). */
 #include "cli.h"
 
-#include "bench/results.h"
+#include "bench/reports.h"
 #include "core/error.h"
 
 #include <getopt.h>
@@ -19,17 +19,6 @@ static void help(void)
 	       "      --out DIR   where the merged results go (required)\n"
 	       "  -h, --help      this help\n\n"
 	       "Exit status: 0 every run as expected, 1 some run not, 2 bad input.\n");
-}
-
-static bool seen(const struct scn_results *rs, const struct scn_result *r)
-{
-	unsigned i;
-
-	for (i = 0; i < rs->count; i++) {
-		if (rs->v[i].index == r->index && strcmp(rs->v[i].scenario, r->scenario) == 0)
-			return true;
-	}
-	return false;
 }
 
 int cmd_merge(int argc, char **argv)
@@ -68,12 +57,8 @@ int cmd_merge(int argc, char **argv)
 	for (; optind < argc && !err; optind++) {
 		struct scn_results one = { .v = NULL };
 		err = scn_load(argv[optind], &one);
-		for (i = 0; i < one.count && !err; i++) {
-			if (seen(&all, &one.v[i]))
-				dups++;
-			else
-				err = scn_results_add(&all, &one.v[i]);
-		}
+		if (!err)
+			err = scn_results_merge(&all, &one, &dups);
 		scn_results_free(&one);
 	}
 	if (!err) {

@@ -1,7 +1,7 @@
 /* hiblab run: scenario files in, results out (docs/SCENARIOS.md). */
 #include "cli.h"
 
-#include "bench/results.h"
+#include "bench/reports.h"
 #include "bench/runner.h"
 #include "bench/scenario.h"
 #include "core/error.h"

@@ -2,7 +2,8 @@
  * it; runs.csv reads back what was written. */
 #include "testutil.h"
 
-#include "bench/results.h"
+#include "bench/reports.h"
+#include "core/error.h"
 
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -21,7 +22,7 @@ static struct scn_result make(unsigned index, const char *chain, double s, doubl
 	snprintf(x.chain, sizeof(x.chain), "%s", chain);
 	snprintf(x.fault, sizeof(x.fault), "none");
 	snprintf(x.expect, sizeof(x.expect), "restored");
-	snprintf(x.verdict, sizeof(x.verdict), "%s", met ? "restored" : "refused");
+	x.verdict = met ? SCN_VERDICT_RESTORED : SCN_VERDICT_REFUSED;
 	if (!met)
 		snprintf(x.reason, sizeof(x.reason), "record 3: checksum mismatch");
 	x.chunk_pages = 32;
@@ -119,4 +120,84 @@ Test(compare, csv_round_trip)
 	scn_results_free(&rs);
 	scn_results_free(&back);
 	tu_rmdir(dir);
+}
+
+/* Verdicts are an enum inside; runs.csv carries their names, every one of
+ * which reads back, and a name no hiblab writes is refused, not kept. */
+Test(compare, verdicts_round_trip_by_name)
+{
+	struct scn_results rs = { .v = NULL }, back = { .v = NULL };
+	char dir[256], path[512];
+	unsigned v;
+
+	for (v = 0; v < SCN_VERDICTS; v++) {
+		struct scn_result r = make(v, "zero", 1, 1, 1, true);
+		r.verdict = (enum scn_verdict)v;
+		scn_results_add(&rs, &r);
+	}
+	tu_mkdir(dir, sizeof(dir));
+	tu_path(path, sizeof(path), dir, "runs.csv");
+	cr_assert_eq(scn_write_csv(path, &rs), 0);
+	cr_assert_eq(scn_load(path, &back), 0);
+	cr_assert_eq(back.count, SCN_VERDICTS);
+	for (v = 0; v < SCN_VERDICTS; v++)
+		cr_assert_eq(back.v[v].verdict, (enum scn_verdict)v, "verdict %s",
+			     scn_verdict_name((enum scn_verdict)v));
+	cr_assert_str_eq(scn_verdict_name(SCN_VERDICT_WRONG), "WRONG");
+	scn_results_free(&back);
+	tu_write_file(path, "index,scenario,verdict\n0,s,MAYBE\n", 33);
+	cr_assert_eq(scn_load(path, &back), HB_EUSAGE);
+	cr_assert(strstr(hb_detail(HB_EUSAGE), "verdict 'MAYBE'"), "%s", hb_detail(HB_EUSAGE));
+	scn_results_free(&rs);
+	scn_results_free(&back);
+	tu_rmdir(dir);
+}
+
+/* runs.json has the columns of runs.csv, in the same order. */
+Test(compare, json_keys_are_the_csv_columns)
+{
+	struct scn_results rs = { .v = NULL };
+	struct scn_result r = make(3, "zero,lz4", 800, 1200, 2.6, true);
+	char dir[256], path[512], text[8192];
+	const char *at;
+	unsigned c;
+	size_t n;
+	FILE *f;
+
+	scn_results_add(&rs, &r);
+	tu_mkdir(dir, sizeof(dir));
+	tu_path(path, sizeof(path), dir, "runs.json");
+	cr_assert_eq(scn_write_json(path, &rs), 0);
+	f = fopen(path, "r");
+	cr_assert_not_null(f);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	text[n] = '\0';
+	fclose(f);
+	at = text;
+	for (c = 0; c < scn_column_count; c++) {
+		char key[64];
+		snprintf(key, sizeof(key), "\"%s\": ", scn_columns[c].name);
+		at = strstr(at, key);
+		cr_assert_not_null(at, "no %s after the previous key", key);
+	}
+	cr_assert(strstr(text, "\"met\": true, \"faults_fired\": 0"));
+	scn_results_free(&rs);
+	tu_rmdir(dir);
+}
+
+/* hiblab merge keeps a run found in two sets once. */
+Test(compare, merge_drops_duplicates)
+{
+	struct scn_results all = { .v = NULL }, more = { .v = NULL };
+	struct scn_result a = make(0, "zero", 1, 1, 1, true), b = make(1, "zero", 1, 1, 1, true);
+	unsigned dups = 0;
+
+	scn_results_add(&all, &a);
+	scn_results_add(&more, &a);
+	scn_results_add(&more, &b);
+	cr_assert_eq(scn_results_merge(&all, &more, &dups), 0);
+	cr_assert_eq(all.count, 2);
+	cr_assert_eq(dups, 1);
+	scn_results_free(&all);
+	scn_results_free(&more);
 }

@@ -1,17 +1,23 @@
 /* The guest machines without a guest: the serial console watcher (marks,
  * kernel lines, phase time limits), qemu's command line and libvirt's domain
  * XML.  Real boots are `make qemu-test` and `make libvirt-test`. */
+#include "swaputil.h"
 #include "testutil.h"
 
 #include "backends/guest_console.h"
 #include "backends/libvirt.h"
 #include "backends/qemu.h"
+#include "backends/swap_writer.h"
+#include "core/bytes.h"
+#include "core/engine.h"
 #include "core/error.h"
+#include "core/format.h"
 
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static char dir[256], log_path[300];
 
@@ -215,4 +221,39 @@ Test(guest, libvirt_domain_validates_against_libvirts_schema)
 				   "<graphics type='none'/></devices></domain>");
 	tu_write_file(path, xml, strlen(xml));
 	cr_assert_neq(system(cmd), 0);
+}
+
+/* The host damages a guest's image where run_qemu.c looks for it: in an
+ * idle swap area the image header and the first record sit at the pages
+ * swap_writer.h names; on a block disk, at 0 and after the header area. */
+Test(guest, the_image_is_where_the_fault_injector_looks)
+{
+	static const char *const kinds[] = { "swap", "file" };
+	char disk[320], target[400];
+	struct su_swap area = { .pages = 1024 };
+	struct hb_suspend_args a = { .source = "sim:mixed,size=1MiB", .filters = "lz4,crc32c",
+				     .target = target };
+	struct hb_stats st;
+	unsigned k;
+
+	tu_path(disk, sizeof(disk), dir, "run.disk");
+	for (k = 0; k < 2; k++) {
+		uint64_t head = k == 0 ? SWAP_IDLE_HEAD_PAGE * 4096u : 0;
+		uint64_t data = k == 0 ? SWAP_IDLE_DATA_PAGE * 4096u : HB_HEADER_AREA;
+		uint8_t *h, *r;
+		if (k == 0)
+			su_make_swap(disk, &area);
+		else
+			su_fill_file(disk, 4u << 20, 0);
+		snprintf(target, sizeof(target), "%s:%s", kinds[k], disk);
+		cr_assert_eq(hb_suspend(&a, &st), 0, "%s: %s", kinds[k], hb_detail(-1));
+		h = su_page(disk, head / 4096u, 4096);
+		r = su_page(disk, data / 4096u, 4096);
+		cr_assert_eq(memcmp(h, HB_MAGIC_VALID, HB_MAGIC_LEN), 0, "%s: no image header",
+			     kinds[k]);
+		cr_assert_eq(hb_get32(r), HB_RECORD_MAGIC, "%s: no record", kinds[k]);
+		free(h);
+		free(r);
+		unlink(disk);
+	}
 }

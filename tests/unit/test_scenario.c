@@ -163,3 +163,28 @@ Test(scenario, parts_inherit)
 	cr_assert_eq(runs.v[2].expect, SCN_EXPECT_RESTORED);
 	scn_runs_free(&runs);
 }
+
+/* A guest's workload comes from the memory spec as the sim source reads it:
+ * the positional profile too (not only profile=), the whole size, and the
+ * guest's 64 MiB where the scenario gives no size. */
+Test(scenario, guest_workload_from_the_memory_spec)
+{
+	struct scn_runs runs = { .v = NULL };
+	int err = scn_parse_text("g.scn",
+				 "machine = qemu\nmemory = random size=160MiB seed=4, "
+				 "mixed page-size=4096, sim:profile=text size=1GiB\n",
+				 &f, &d);
+
+	cr_assert_eq(err, 0, "%s", d.msg[0]);
+	cr_assert_eq(scn_expand(&f, &runs), 0);
+	cr_assert_eq(runs.count, 3);
+	cr_assert_str_eq(runs.v[0].workload.profile, "random");
+	cr_assert_eq(runs.v[0].workload.mib, 160);
+	cr_assert_eq(runs.v[0].workload.seed, 4);
+	cr_assert_str_eq(runs.v[1].workload.profile, "mixed");
+	cr_assert_eq(runs.v[1].workload.mib, 64);   /* page-size= is not size= */
+	cr_assert_eq(runs.v[1].workload.seed, 1);
+	cr_assert_str_eq(runs.v[2].workload.profile, "text");
+	cr_assert_eq(runs.v[2].workload.mib, 1024);
+	scn_runs_free(&runs);
+}

@@ -1,5 +1,6 @@
 /* Scenario values -> engine specs, checked against the registry. */
-#include "scn_items.h"
+#include "scn_specs.h"
+#include "scenario.h"
 
 #include "core/error.h"
 #include "core/registry.h"
@@ -7,6 +8,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define WORDS_MAX 24
@@ -227,6 +229,44 @@ int scn_chain_spec(const char *item, char *spec, size_t cap, char *msg, size_t m
 	if (strlen(item) >= cap)
 		return fail(msg, mcap, "chain: too long");
 	strcpy(spec, item);
+	return 0;
+}
+
+static bool spec_sets(const struct hb_spec *s, const char *key)
+{
+	unsigned i;
+
+	for (i = 0; i < s->nargs; i++) {
+		if (strcmp(s->args[i].key, key) == 0)
+			return true;
+	}
+	return false;
+}
+
+int scn_workload_of(const char *spec, struct scn_workload *w)
+{
+	const struct hb_option *o;
+	struct hb_instance in;
+	struct hb_spec s;
+	char v[HB_STR_MAX];
+	int err = hb_spec_parse(spec, "memory", &s);
+
+	*w = (struct scn_workload){ .profile = "mixed", .mib = 64, .seed = 1 };
+	if (err || strcmp(s.name, "sim") != 0)
+		return err;
+	err = hb_instance_init(&in, HB_KIND_SOURCE, &s, "memory");
+	if (err)
+		return err;
+	for (o = in.plugin->options; o->name; o++) {
+		hb_option_value_text(o, in.conf, v, sizeof(v));
+		if (strcmp(o->name, "profile") == 0)
+			snprintf(w->profile, sizeof(w->profile), "%.31s", v);
+		else if (strcmp(o->name, "seed") == 0)
+			w->seed = strtoull(v, NULL, 10);
+		else if (strcmp(o->name, "size") == 0 && spec_sets(&s, "size"))
+			w->mib = strtoull(v, NULL, 10) >> 20;
+	}
+	hb_instance_free(&in);
 	return 0;
 }
 

@@ -1,0 +1,118 @@
+/* The columns of a result, once: runs.csv's header and cells, runs.json's
+ * keys and values, and reading runs.csv back all walk this table, so a new
+ * column is one line here. */
+#include "results.h"
+
+#include "core/error.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define COL(nm, kd, field, digits)                                                        \
+	{ .name = nm, .kind = kd, .offset = offsetof(struct scn_result, field),              \
+	  .size = sizeof(((struct scn_result *)0)->field), .decimals = digits }
+
+const struct scn_column scn_columns[] = {
+	COL("index", SCN_COL_UINT, index, 0),
+	COL("scenario", SCN_COL_TEXT, scenario, 0),
+	COL("part", SCN_COL_TEXT, part, 0),
+	COL("memory", SCN_COL_TEXT, memory, 0),
+	COL("disk", SCN_COL_TEXT, disk, 0),
+	COL("chain", SCN_COL_TEXT, chain, 0),
+	COL("fault", SCN_COL_TEXT, fault, 0),
+	COL("chunk_pages", SCN_COL_UINT, chunk_pages, 0),
+	COL("cycles", SCN_COL_UINT, cycles, 0),
+	COL("expect", SCN_COL_TEXT, expect, 0),
+	COL("bytes_in", SCN_COL_U64, bytes_in, 0),
+	COL("bytes_out", SCN_COL_U64, bytes_out, 0),
+	COL("ratio", SCN_COL_REAL, ratio, 4),
+	COL("suspend_s", SCN_COL_REAL, suspend_s, 6),
+	COL("suspend_MBps", SCN_COL_REAL, suspend_mbps, 2),
+	COL("resume_s", SCN_COL_REAL, resume_s, 6),
+	COL("resume_MBps", SCN_COL_REAL, resume_mbps, 2),
+	COL("peak_rss_KiB", SCN_COL_U64, rss_kib, 0),
+	COL("verdict", SCN_COL_VERDICT, verdict, 0),
+	COL("reason", SCN_COL_TEXT, reason, 0),
+	COL("met", SCN_COL_YESNO, met, 0),
+	COL("faults_fired", SCN_COL_UINT, fired, 0),
+	COL("suspend_error", SCN_COL_TEXT, suspend_error, 0),
+	/* guest runs (docs/QEMU.md) */
+	COL("machine", SCN_COL_TEXT, machine, 0),
+	COL("accel", SCN_COL_TEXT, accel, 0),
+	COL("who", SCN_COL_WHO, kernel, 0),
+	COL("pages", SCN_COL_U64, pages, 0),
+	COL("restore_s", SCN_COL_REAL, restore_s, 6),
+};
+
+const unsigned scn_column_count = sizeof(scn_columns) / sizeof(scn_columns[0]);
+
+const struct scn_column *scn_column_find(const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < scn_column_count; i++) {
+		if (strcmp(scn_columns[i].name, name) == 0)
+			return &scn_columns[i];
+	}
+	return NULL;
+}
+
+void scn_column_text(const struct scn_column *c, const struct scn_result *r, char *buf,
+		     size_t cap)
+{
+	const void *field = (const char *)r + c->offset;
+
+	switch (c->kind) {
+	case SCN_COL_UINT:
+		snprintf(buf, cap, "%u", *(const unsigned *)field);
+		return;
+	case SCN_COL_U64:
+		snprintf(buf, cap, "%llu", (unsigned long long)*(const uint64_t *)field);
+		return;
+	case SCN_COL_REAL:
+		snprintf(buf, cap, "%.*f", c->decimals, *(const double *)field);
+		return;
+	case SCN_COL_TEXT:
+		snprintf(buf, cap, "%s", (const char *)field);
+		return;
+	case SCN_COL_YESNO:
+		snprintf(buf, cap, "%s", *(const bool *)field ? "yes" : "no");
+		return;
+	case SCN_COL_VERDICT:
+		snprintf(buf, cap, "%s", scn_verdict_name(*(const enum scn_verdict *)field));
+		return;
+	case SCN_COL_WHO:
+		snprintf(buf, cap, "%s", *(const bool *)field ? "kernel" : "hiblab");
+		return;
+	}
+	buf[0] = '\0';
+}
+
+int scn_column_set(const struct scn_column *c, struct scn_result *r, const char *text)
+{
+	void *field = (char *)r + c->offset;
+
+	switch (c->kind) {
+	case SCN_COL_UINT:
+		*(unsigned *)field = (unsigned)strtoul(text, NULL, 10);
+		return 0;
+	case SCN_COL_U64:
+		*(uint64_t *)field = strtoull(text, NULL, 10);
+		return 0;
+	case SCN_COL_REAL:
+		*(double *)field = strtod(text, NULL);
+		return 0;
+	case SCN_COL_TEXT:
+		snprintf((char *)field, c->size, "%s", text);
+		return 0;
+	case SCN_COL_YESNO:
+		*(bool *)field = strcmp(text, "yes") == 0;
+		return 0;
+	case SCN_COL_VERDICT:
+		return scn_verdict_parse(text, (enum scn_verdict *)field);
+	case SCN_COL_WHO:
+		*(bool *)field = strcmp(text, "kernel") == 0;
+		return 0;
+	}
+	return HB_EINTERNAL;
+}

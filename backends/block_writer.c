@@ -7,7 +7,6 @@
  * drive's cache), the header area, fdatasync (docs/WRITERS.md). */
 #include "backends/dio.h"
 #include "backends/rawio.h"
-#include "backends/snapshot.h"
 #include "core/error.h"
 #include "core/format.h"
 #include "core/options.h"
@@ -28,7 +27,6 @@ struct block_priv {
 	const struct block_conf *conf;
 	struct hb_raw raw;
 	struct hb_dio *dio;
-	struct hb_snapshot *snap;  /* the /dev/snapshot session, when the source is one */
 	bool header_written;       /* save: an image may be on the target */
 	uint64_t room;             /* bytes of records the target holds */
 };
@@ -96,9 +94,6 @@ static int block_open(void *priv, const void *conf, enum hb_open_mode mode)
 		err = drop_old_image(b);
 		if (err)
 			return err;
-		b->snap = hb_snapshot_current();
-		if (b->snap)
-			hb_snapshot_attach_writer(b->snap);
 	}
 	return hb_dio_open(&b->dio, &(struct hb_dio_params){
 		.fd = b->raw.fd,
@@ -161,11 +156,7 @@ static int block_commit(void *priv, const void *header, size_t len)
 	if (err)
 		return err;
 	b->header_written = true;
-	err = put_area(b, header, len);
-	if (err)
-		return err;
-	/* a suspend of this very machine ends here, powered off */
-	return b->snap ? hb_snapshot_committed(b->snap) : 0;
+	return put_area(b, header, len);
 }
 
 static int block_invalidate(void *priv, const void *header, size_t len)
@@ -177,7 +168,8 @@ static void block_abort(void *priv)
 {
 	struct block_priv *b = (struct block_priv *)priv;
 
-	/* the header went out (a failed flush, or no power-off): take it back */
+	/* the header went out (a failed flush, or the source's power-off after
+	 * the commit failed): take it back */
 	if (b->header_written)
 		put_area(b, NULL, 0);
 }
@@ -221,6 +213,7 @@ const struct hb_writer hb_writer_block = {
 		.conf_size = sizeof(struct block_conf),
 		.priv_size = sizeof(struct block_priv),
 	},
+	.caps = HB_WRITER_RAW,
 	.open = block_open,
 	.write = block_write,
 	.read = block_read,

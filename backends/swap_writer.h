@@ -5,7 +5,6 @@
 #define HB_SWAP_WRITER_H
 
 #include "backends/rawio.h"
-#include "backends/snapshot.h"
 #include "backends/swap_area.h"
 #include "core/options.h"
 
@@ -53,13 +52,14 @@ struct swap_priv {
 	uint8_t *orig;               /* the original swap header page */
 	struct hb_swap_area area;
 	bool saving;
+	bool active;                 /* save: the area is active swap */
 	/* save */
 	struct hb_swap_alloc alloc;
 	struct hb_area_alloc aa;
 	struct hb_kernel_alloc ka;
 	bool have_alloc;
 	bool kernel;                 /* pages from the kernel (active swap) */
-	struct hb_snapshot *snap;
+	struct hb_slot_alloc src_slots;  /* the source's (ops NULL: none) */
 	uint64_t session;
 	uint64_t desc_page, head_page, first_map;
 	uint8_t *map;                /* the map page being filled (save) or read (load) */

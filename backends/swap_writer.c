@@ -307,6 +307,8 @@ static int open_save(struct swap_priv *s, uint8_t *probe, size_t len)
 	return 0;
 }
 
+static hb_stream_flush_fn flush_pages;
+
 /* Right after a save open: with the source's slots (or none), choose whose
  * pages the image takes. */
 static int swap_attach(void *priv, const struct hb_slot_alloc *slots)
@@ -317,9 +319,11 @@ static int swap_attach(void *priv, const struct hb_slot_alloc *slots)
 	if (slots)
 		s->src_slots = *slots;
 	err = choose_alloc(s);
-	if (!err)
-		map_reset(s);
-	return err;
+	if (err)
+		return err;
+	map_reset(s);
+	hb_stream_init(&s->stream, s->stage, (size_t)STAGE_PAGES * s->ps, s, flush_pages, NULL);
+	return 0;
 }
 
 static int open_load(struct swap_priv *s)
@@ -347,6 +351,7 @@ static int open_load(struct swap_priv *s)
 	s->stage = (uint8_t *)hb_raw_alloc(&s->raw, (size_t)STAGE_PAGES * s->ps);
 	if (!s->map || !s->stage)
 		return hb_fail(HB_ENOMEM, "out of memory");
+	hb_stream_init(&s->stream, s->stage, (size_t)STAGE_PAGES * s->ps, s, NULL, hb_swap_fill);
 	s->map_page = s->img.map_page;
 	return 0;
 }
@@ -445,12 +450,14 @@ static int map_add(struct swap_priv *s, uint64_t page)
 	return 0;
 }
 
-/* The first `pages` staged pages to their slots, in runs of adjacent slots. */
-static int flush_pages(struct swap_priv *s, uint32_t pages)
+/* A block of staged pages to their slots, in runs of adjacent slots. */
+static int flush_pages(void *ctx, uint8_t **buf, size_t len, uint64_t off)
 {
-	uint32_t i, j;
+	struct swap_priv *s = (struct swap_priv *)ctx;
+	uint32_t i, j, pages = (uint32_t)(len / s->ps);
 	int err;
 
+	(void)off;  /* the slots say where */
 	for (i = 0; i < pages; i++) {
 		err = take(s, &s->slots[i]);
 		if (!err)
@@ -461,36 +468,21 @@ static int flush_pages(struct swap_priv *s, uint32_t pages)
 	for (i = 0; i < pages; i = j) {
 		for (j = i + 1; j < pages && s->slots[j] == s->slots[j - 1] + 1; j++)
 			;
-		err = hb_raw_write(&s->raw, s->stage + (size_t)i * s->ps, (size_t)(j - i) * s->ps,
+		err = hb_raw_write(&s->raw, *buf + (size_t)i * s->ps, (size_t)(j - i) * s->ps,
 				   s->slots[i] * s->ps);
 		if (err)
 			return err;
 	}
 	s->data_pages += pages;
-	s->used = 0;
 	return 0;
 }
 
 static int swap_write(void *priv, const void *buf, size_t len)
 {
 	struct swap_priv *s = (struct swap_priv *)priv;
-	const uint8_t *p = (const uint8_t *)buf;
-	size_t cap = (size_t)STAGE_PAGES * s->ps;
-	int err;
 
 	s->data_bytes += len;
-	while (len) {
-		size_t n = cap - s->used;
-		if (n > len)
-			n = len;
-		memcpy(s->stage + s->used, p, n);
-		s->used += n;
-		p += n;
-		len -= n;
-		if (s->used == cap && (err = flush_pages(s, STAGE_PAGES)) != 0)
-			return err;
-	}
-	return 0;
+	return hb_stream_write(&s->stream, buf, len);
 }
 
 static int swap_commit(void *priv, const void *header, size_t len)
@@ -502,11 +494,7 @@ static int swap_commit(void *priv, const void *header, size_t len)
 
 	if (!page)
 		return hb_fail(HB_ENOMEM, "out of memory");
-	if (s->used) {
-		size_t pad = (s->ps - s->used % s->ps) % s->ps;
-		memset(s->stage + s->used, 0, pad);
-		err = flush_pages(s, (uint32_t)((s->used + pad) / s->ps));
-	}
+	err = hb_stream_flush(&s->stream, s->ps);  /* whole pages */
 	/* 1. the last map page, the header area, the descriptor */
 	if (!err)
 		err = put_map(s, 0);

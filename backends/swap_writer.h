@@ -7,6 +7,7 @@
 #include "backends/rawio.h"
 #include "backends/swap_area.h"
 #include "core/options.h"
+#include "core/stream.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -66,12 +67,11 @@ struct swap_priv {
 	uint64_t map_page, map_seq;
 	uint64_t data_pages, data_bytes;
 	uint8_t *stage;              /* STAGE_PAGES pages */
-	size_t used;                 /* save: bytes staged; load: bytes valid */
+	struct hb_stream stream;     /* the data area through stage */
 	uint64_t *slots;
 	bool page0_written;
 	/* load */
 	struct swap_image img;
-	size_t taken;
 	uint32_t ext_i, ext_n;
 	uint64_t ext_first, ext_left;
 	uint64_t pages_read, bytes_read;
@@ -86,5 +86,8 @@ int hb_swap_read_page(struct swap_priv *s, uint8_t *buf, uint64_t page);
 /* The writer's read_header and read methods (swap_load.c). */
 int hb_swap_read_header(void *priv, void *buf);
 int hb_swap_read(void *priv, void *buf, size_t len);
+
+/* The stream's fill: the next run of data pages (swap_load.c). */
+hb_stream_fill_fn hb_swap_fill;
 
 #endif

@@ -5,6 +5,7 @@
 #include "dio.h"
 
 #include "core/error.h"
+#include "core/stream.h"
 
 #include <errno.h>
 #include <liburing.h>
@@ -14,8 +15,7 @@
 
 struct dio_buf {
 	uint8_t *data;
-	size_t used;       /* write: bytes gathered; read: bytes valid */
-	size_t taken;      /* read: bytes handed out */
+	size_t used;       /* read: bytes valid */
 	size_t asked;      /* bytes of the I/O in flight */
 	uint64_t off;
 	bool busy;
@@ -28,7 +28,8 @@ struct hb_dio {
 	struct dio_buf *bufs;
 	unsigned cur;          /* write: filling; read: consuming */
 	uint64_t next_off;     /* file offset of the next I/O */
-	uint64_t position;
+	struct hb_stream stream;  /* gathers appends into, and reads out of, bufs[cur] */
+	bool started;          /* read: the read-ahead window was filled */
 	bool eof;              /* read: a short read was seen; submit no more */
 	int err;
 };
@@ -54,14 +55,12 @@ static int complete(struct hb_dio *d, struct dio_buf *b, int res)
 	if (res < 0)
 		return io_error(d, -res, d->p.writing ? "write" : "read");
 	if (d->p.writing) {
-		b->used = 0;
 		/* a regular file writes short only when it is full */
 		if ((size_t)res != b->asked)
 			return io_error(d, ENOSPC, "write");
 		return 0;
 	}
 	b->used = (size_t)res;
-	b->taken = 0;
 	if ((size_t)res < b->asked)
 		d->eof = true;
 	return 0;
@@ -159,6 +158,64 @@ static int wait_all(struct hb_dio *d)
 	return err;
 }
 
+/* The stream's flush: buffer cur is full (or the padded tail); write it,
+ * and stage into the next one once its own write is done. */
+static int put_block(void *ctx, uint8_t **buf, size_t len, uint64_t off)
+{
+	struct hb_dio *d = (struct hb_dio *)ctx;
+	int err;
+
+	(void)off;  /* next_off says where: the stream starts at p.offset */
+	err = submit(d, &d->bufs[d->cur], len);
+	if (err)
+		return err;
+	d->cur = (d->cur + 1) % d->p.depth;
+	*buf = d->bufs[d->cur].data;
+	return wait_for(d, &d->bufs[d->cur]);
+}
+
+/* The stream's fill: the first time, the whole read-ahead window goes out;
+ * then the buffer just consumed goes out again for the next part, and the
+ * next one in turn is handed to the stream once its read is done. */
+static int get_block(void *ctx, uint8_t **buf, size_t cap, uint64_t off, size_t *len)
+{
+	struct hb_dio *d = (struct hb_dio *)ctx;
+	struct dio_buf *b = &d->bufs[d->cur];
+	unsigned i;
+	int err;
+
+	(void)cap;
+	(void)off;
+	*len = 0;
+	if (!d->started) {
+		d->started = true;
+		for (i = 0; i < d->p.depth && !d->eof; i++) {
+			err = submit(d, &d->bufs[i], d->p.buf_size);
+			if (err)
+				return err;
+		}
+	} else {
+		/* a short read, or a buffer past the end: nothing follows it */
+		if (b->used < b->asked || b->asked == 0)
+			return 0;
+		b->asked = 0;
+		if (!d->eof) {
+			err = submit(d, b, d->p.buf_size);
+			if (err)
+				return err;
+		}
+		d->cur = (d->cur + 1) % d->p.depth;
+		b = &d->bufs[d->cur];
+	}
+	if (b->busy && (err = wait_for(d, b)) != 0)
+		return err;
+	if (b->asked == 0)  /* never submitted: past the end */
+		return 0;
+	*buf = b->data;
+	*len = b->used;
+	return 0;
+}
+
 int hb_dio_open(struct hb_dio **out, const struct hb_dio_params *p)
 {
 	struct hb_dio *d = (struct hb_dio *)calloc(1, sizeof(*d));
@@ -178,6 +235,7 @@ int hb_dio_open(struct hb_dio **out, const struct hb_dio_params *p)
 		if (!d->bufs[i].data)
 			return hb_fail(HB_ENOMEM, "out of memory for I/O buffers");
 	}
+	hb_stream_init(&d->stream, d->bufs[0].data, p->buf_size, d, put_block, get_block);
 	r = io_uring_queue_init(p->depth, &d->ring, 0);
 	d->uring = r == 0;
 	if (!d->uring)
@@ -187,96 +245,25 @@ int hb_dio_open(struct hb_dio **out, const struct hb_dio_params *p)
 
 int hb_dio_write(struct hb_dio *d, const void *buf, size_t len)
 {
-	const uint8_t *src = (const uint8_t *)buf;
-	int err;
-
-	while (len) {
-		struct dio_buf *b = &d->bufs[d->cur];
-		size_t n;
-
-		if (b->busy && (err = wait_for(d, b)) != 0)
-			return err;
-		n = d->p.buf_size - b->used;
-		if (n > len)
-			n = len;
-		memcpy(b->data + b->used, src, n);
-		b->used += n;
-		src += n;
-		len -= n;
-		d->position += n;
-		if (b->used == d->p.buf_size) {
-			err = submit(d, b, b->used);
-			if (err)
-				return err;
-			d->cur = (d->cur + 1) % d->p.depth;
-		}
-	}
-	return 0;
+	return hb_stream_write(&d->stream, buf, len);
 }
 
 int hb_dio_finish(struct hb_dio *d)
 {
-	struct dio_buf *b = &d->bufs[d->cur];
-	int err = 0, r;
+	int err = hb_stream_flush(&d->stream, HB_DIO_ALIGN);
+	int r = wait_all(d);
 
-	if (!b->busy && b->used) {
-		size_t len = (b->used + HB_DIO_ALIGN - 1) / HB_DIO_ALIGN * HB_DIO_ALIGN;
-		memset(b->data + b->used, 0, len - b->used);
-		err = submit(d, b, len);
-	}
-	r = wait_all(d);
 	return err ? err : r;
 }
 
 int hb_dio_read(struct hb_dio *d, void *buf, size_t len)
 {
-	uint8_t *dst = (uint8_t *)buf;
-	unsigned i;
-	int err;
-
-	if (d->position == 0 && d->next_off == d->p.offset) {
-		/* first read: fill the whole read-ahead window */
-		for (i = 0; i < d->p.depth && !d->eof; i++) {
-			err = submit(d, &d->bufs[i], d->p.buf_size);
-			if (err)
-				return err;
-		}
-	}
-	while (len) {
-		struct dio_buf *b = &d->bufs[d->cur];
-		size_t n;
-
-		if (b->busy && (err = wait_for(d, b)) != 0)
-			return err;
-		if (b->taken == b->used) {
-			if (d->eof && b->used < b->asked)
-				return HB_ETRUNCATED;
-			if (b->asked == 0)  /* never submitted: past the end */
-				return HB_ETRUNCATED;
-			b->asked = 0;
-			if (!d->eof) {
-				err = submit(d, b, d->p.buf_size);
-				if (err)
-					return err;
-			}
-			d->cur = (d->cur + 1) % d->p.depth;
-			continue;
-		}
-		n = b->used - b->taken;
-		if (n > len)
-			n = len;
-		memcpy(dst, b->data + b->taken, n);
-		b->taken += n;
-		dst += n;
-		len -= n;
-		d->position += n;
-	}
-	return 0;
+	return hb_stream_read(&d->stream, buf, len);
 }
 
 uint64_t hb_dio_position(const struct hb_dio *d)
 {
-	return d->position;
+	return d->stream.position;
 }
 
 void hb_dio_close(struct hb_dio *d)

@@ -1,4 +1,4 @@
-/* Raw I/O for the block and swap writers (see rawio.h). */
+/* Raw I/O for the image-file and swap writers (see rawio.h). */
 #include "backends/rawio.h"
 #include "core/error.h"
 
@@ -23,6 +23,8 @@ static int open_flags(const struct hb_raw *r, unsigned flags, bool direct)
 {
 	int f = O_CLOEXEC | ((flags & HB_RAW_WRITE) ? O_RDWR : O_RDONLY);
 
+	if (flags & HB_RAW_CREATE)
+		f = O_CLOEXEC | O_WRONLY | O_CREAT | O_TRUNC;
 	if (direct)
 		f |= O_DIRECT;
 	/* on Linux, O_EXCL without O_CREAT claims a block device: EBUSY if mounted
@@ -61,29 +63,64 @@ static int probe(struct hb_raw *r)
 	return 0;
 }
 
-int hb_raw_open(struct hb_raw *r, const char *plugin, const char *path, unsigned flags,
-		enum hb_direct direct)
+static int not_a_file(const struct hb_raw *r)
 {
-	bool load = (flags & HB_RAW_LOAD) != 0;
-	bool want_direct = direct != HB_DIRECT_NO;
+	return hb_fail(HB_EUSAGE, "%s: not a regular file (for a device use block:)", r->name);
+}
+
+/* A new image file: only a regular file, made 0600 (it holds memory). */
+static int check_new_file(struct hb_raw *r)
+{
 	struct stat st;
 
-	memset(r, 0, sizeof(*r));
-	r->fd = -1;
-	snprintf(r->name, sizeof(r->name), "%s %s", plugin, path);
+	if (fstat(r->fd, &st) == 0 && !S_ISREG(st.st_mode))
+		return not_a_file(r);
+	if (fchmod(r->fd, 0600) != 0)
+		return hb_raw_fail(r, "chmod 0600", errno);
+	return 0;
+}
+
+/* The target named must exist, and be a device or (HB_RAW_FILE: only) a
+ * regular file. */
+static int check_existing(struct hb_raw *r, const char *plugin, const char *path,
+			  unsigned flags)
+{
+	struct stat st;
+
 	if (stat(path, &st) != 0) {
-		if (errno == ENOENT && load)
+		if (errno == ENOENT && (flags & HB_RAW_LOAD))
 			return hb_fail(HB_ENOIMAGE, "no image: %s does not exist", path);
 		if (errno == ENOENT)
 			return hb_fail(HB_EUSAGE, "%s: does not exist (%s: writes into an existing "
 						  "device or preallocated file)", r->name, plugin);
 		return hb_raw_fail(r, "stat", errno);
 	}
+	if ((flags & HB_RAW_FILE) && !S_ISREG(st.st_mode))
+		return not_a_file(r);
 	if (!S_ISBLK(st.st_mode) && !S_ISREG(st.st_mode))
 		return hb_fail(HB_EUSAGE, "%s: not a block device or a regular file", r->name);
 	r->is_blk = S_ISBLK(st.st_mode);
+	return 0;
+}
+
+int hb_raw_open(struct hb_raw *r, const char *plugin, const char *path, unsigned flags,
+		enum hb_direct direct)
+{
+	bool load = (flags & HB_RAW_LOAD) != 0, create = (flags & HB_RAW_CREATE) != 0;
+	bool want_direct = direct != HB_DIRECT_NO;
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	r->fd = -1;
+	snprintf(r->name, sizeof(r->name), "%s %s", plugin, path);
+	/* a new file is checked once it is open (O_CREAT makes it) */
+	if (!create) {
+		err = check_existing(r, plugin, path, flags);
+		if (err)
+			return err;
+	}
 	for (;;) {
-		r->fd = open(path, open_flags(r, flags, want_direct));
+		r->fd = open(path, open_flags(r, flags, want_direct), 0600);
 		if (r->fd >= 0)
 			break;
 		if (errno == EINVAL && want_direct && direct == HB_DIRECT_AUTO) {
@@ -106,6 +143,8 @@ int hb_raw_open(struct hb_raw *r, const char *plugin, const char *path, unsigned
 		return hb_raw_fail(r, "open", errno);
 	}
 	r->direct = want_direct;
+	if (create && (err = check_new_file(r)) != 0)
+		return err;
 	return probe(r);
 }
 

@@ -1,6 +1,6 @@
-/* Raw I/O for the block and swap writers: a device or preallocated file
- * opened O_DIRECT with its logical block size, aligned buffers, and whole
- * reads and writes that name the target in every error. */
+/* Raw I/O for the image-file writers (file:, block:) and the swap writer: a
+ * device or a file opened O_DIRECT with its logical block size, aligned
+ * buffers, and whole reads and writes that name the target in every error. */
 #ifndef HB_RAWIO_H
 #define HB_RAWIO_H
 
@@ -14,6 +14,8 @@ enum hb_direct { HB_DIRECT_AUTO, HB_DIRECT_YES, HB_DIRECT_NO };
 #define HB_RAW_WRITE 1u  /* open for writing (else read-only) */
 #define HB_RAW_EXCL 2u   /* a block device must not be in use (mounted, active swap) */
 #define HB_RAW_LOAD 4u   /* fall back to read-only where writing is refused (inspect) */
+#define HB_RAW_FILE 8u   /* a regular file only ("for a device use block:") */
+#define HB_RAW_CREATE 16u /* save: a new file, created 0600 or emptied (with HB_RAW_FILE) */
 
 struct hb_raw {
 	int fd;
@@ -28,8 +30,8 @@ struct hb_raw {
 };
 
 /* Open path for the plugin named `plugin`.  A missing path is HB_ENOIMAGE
- * with HB_RAW_LOAD, HB_EUSAGE otherwise; neither a block device nor a
- * regular file is HB_EUSAGE. */
+ * with HB_RAW_LOAD, HB_EUSAGE otherwise (with HB_RAW_CREATE it is made);
+ * neither a block device nor a regular file is HB_EUSAGE. */
 int hb_raw_open(struct hb_raw *r, const char *plugin, const char *path, unsigned flags,
 		enum hb_direct direct);
 void hb_raw_close(struct hb_raw *r);

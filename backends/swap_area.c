@@ -1,6 +1,5 @@
 /* Swap area headers and the two page allocators (see swap_area.h). */
 #include "backends/swap_area.h"
-#include "backends/snapshot.h"
 #include "core/error.h"
 
 #include <stdio.h>
@@ -190,7 +189,7 @@ static int kernel_take(void *ctx, uint64_t *page)
 {
 	struct hb_kernel_alloc *ka = (struct hb_kernel_alloc *)ctx;
 	uint64_t off, p;
-	int err = hb_snapshot_alloc_swap_page(ka->snap, &off);
+	int err = ka->slots.ops->alloc_page(ka->slots.ctx, &off);
 
 	if (err)
 		return err;
@@ -206,7 +205,7 @@ static int kernel_left(void *ctx, uint64_t *pages)
 {
 	struct hb_kernel_alloc *ka = (struct hb_kernel_alloc *)ctx;
 	uint64_t bytes;
-	int err = hb_snapshot_avail_swap(ka->snap, &bytes);
+	int err = ka->slots.ops->avail(ka->slots.ctx, &bytes);
 
 	if (!err)
 		*pages = bytes / ka->page_size;
@@ -215,7 +214,9 @@ static int kernel_left(void *ctx, uint64_t *pages)
 
 static void kernel_release(void *ctx)
 {
-	hb_snapshot_free_swap_pages(((struct hb_kernel_alloc *)ctx)->snap);
+	struct hb_kernel_alloc *ka = (struct hb_kernel_alloc *)ctx;
+
+	ka->slots.ops->free_all(ka->slots.ctx);
 }
 
 static const struct hb_swap_alloc_ops kernel_ops = {
@@ -225,19 +226,19 @@ static const struct hb_swap_alloc_ops kernel_ops = {
 	.release = kernel_release,
 };
 
-int hb_kernel_alloc_init(struct hb_kernel_alloc *ka, struct hb_snapshot *snap, dev_t dev,
-			 const struct hb_swap_area *area, uint64_t dev_bytes, const char *name,
-			 struct hb_swap_alloc *out)
+int hb_kernel_alloc_init(struct hb_kernel_alloc *ka, const struct hb_slot_alloc *slots,
+			 dev_t dev, const struct hb_swap_area *area, uint64_t dev_bytes,
+			 const char *name, struct hb_swap_alloc *out)
 {
 	*ka = (struct hb_kernel_alloc){
-		.snap = snap,
+		.slots = *slots,
 		.page_size = area->page_size,
 		.header_page = area->base,
 		.dev_pages = dev_bytes / area->page_size,
 		.name = name,
 	};
 	*out = (struct hb_swap_alloc){ .ops = &kernel_ops, .ctx = ka };
-	return hb_snapshot_set_swap_area(snap, dev, area->base);
+	return slots->ops->set_area(slots->ctx, (uint64_t)dev, area->base);
 }
 
 /* ---- is it in use? --------------------------------------------------------- */

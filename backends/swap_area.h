@@ -14,6 +14,8 @@
 #ifndef HB_SWAP_AREA_H
 #define HB_SWAP_AREA_H
 
+#include "core/plugin.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -75,20 +77,19 @@ struct hb_area_alloc {
 void hb_area_alloc_init(struct hb_area_alloc *aa, const struct hb_swap_area *area,
 			struct hb_swap_alloc *out);
 
-/* The kernel's: pages the kernel gives from an active swap area through
- * /dev/snapshot (SNAPSHOT_SET_SWAP_AREA, SNAPSHOT_ALLOC_SWAP_PAGE), so no
- * page in use is ever overwritten. */
-struct hb_snapshot;
+/* The source's: pages the source gives from an active swap area (the
+ * kernel's free slots through /dev/snapshot: SNAPSHOT_SET_SWAP_AREA,
+ * SNAPSHOT_ALLOC_SWAP_PAGE), so no page in use is ever overwritten. */
 struct hb_kernel_alloc {
-	struct hb_snapshot *snap;
+	struct hb_slot_alloc slots;
 	uint32_t page_size;
 	uint64_t header_page;  /* absolute: never given out */
 	uint64_t dev_pages;    /* pages of the device */
 	const char *name;      /* for messages */
 };
-int hb_kernel_alloc_init(struct hb_kernel_alloc *ka, struct hb_snapshot *snap, dev_t dev,
-			 const struct hb_swap_area *area, uint64_t dev_bytes, const char *name,
-			 struct hb_swap_alloc *out);
+int hb_kernel_alloc_init(struct hb_kernel_alloc *ka, const struct hb_slot_alloc *slots,
+			 dev_t dev, const struct hb_swap_area *area, uint64_t dev_bytes,
+			 const char *name, struct hb_swap_alloc *out);
 
 /* Is path (a device, or a file) an active swap area per swaps_file
  * ("/proc/swaps")?  For a device, a swap file inside a filesystem on it

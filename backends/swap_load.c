@@ -68,13 +68,16 @@ static int load_map(struct swap_priv *s)
 	return 0;
 }
 
-/* Refill the stage with the next run of data pages. */
-static int fill_stage(struct swap_priv *s)
+/* The stream's fill: the next run of data pages, into the stage. */
+int hb_swap_fill(void *ctx, uint8_t **buf, size_t cap, uint64_t off, size_t *len)
 {
+	struct swap_priv *s = (struct swap_priv *)ctx;
 	uint64_t left_pages = s->img.data_pages - s->pages_read;
 	uint64_t n;
 	int err;
 
+	(void)cap;  /* STAGE_PAGES pages */
+	(void)off;  /* the map says where */
 	if (s->bytes_read >= s->img.data_bytes || left_pages == 0)
 		return HB_ETRUNCATED;
 	while (s->ext_left == 0) {
@@ -91,7 +94,7 @@ static int fill_stage(struct swap_priv *s)
 	n = s->ext_left < STAGE_PAGES ? s->ext_left : STAGE_PAGES;
 	if (n > left_pages)
 		n = left_pages;
-	err = hb_raw_read(&s->raw, s->stage, (size_t)n * s->ps, s->ext_first * s->ps);
+	err = hb_raw_read(&s->raw, *buf, (size_t)n * s->ps, s->ext_first * s->ps);
 	if (err == HB_ETRUNCATED)
 		return hb_fail(HB_ECORRUPT, "%s: the page map points past the end", s->raw.name);
 	if (err)
@@ -99,34 +102,14 @@ static int fill_stage(struct swap_priv *s)
 	s->ext_first += n;
 	s->ext_left -= n;
 	s->pages_read += n;
-	s->used = (size_t)n * s->ps;
-	if (s->used > s->img.data_bytes - s->bytes_read)
-		s->used = (size_t)(s->img.data_bytes - s->bytes_read);
-	s->bytes_read += s->used;
-	s->taken = 0;
+	*len = (size_t)n * s->ps;
+	if (*len > s->img.data_bytes - s->bytes_read)
+		*len = (size_t)(s->img.data_bytes - s->bytes_read);
+	s->bytes_read += *len;
 	return 0;
 }
 
 int hb_swap_read(void *priv, void *buf, size_t len)
 {
-	struct swap_priv *s = (struct swap_priv *)priv;
-	uint8_t *p = (uint8_t *)buf;
-	int err;
-
-	while (len) {
-		size_t n = s->used - s->taken;
-		if (n == 0) {
-			err = fill_stage(s);
-			if (err)
-				return err;
-			continue;
-		}
-		if (n > len)
-			n = len;
-		memcpy(p, s->stage + s->taken, n);
-		s->taken += n;
-		p += n;
-		len -= n;
-	}
-	return 0;
+	return hb_stream_read(&((struct swap_priv *)priv)->stream, buf, len);
 }

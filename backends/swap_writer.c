@@ -15,10 +15,10 @@
  *
  * Pages come from an allocator (swap_area.h): the whole area in order,
  * skipping bad pages, or the kernel's free slots when the area is active
- * swap and the source is /dev/snapshot.  Reading an image back is
+ * swap and the source is /dev/snapshot (which hands them to the core, and
+ * the core to attach()).  Reading an image back is
  * swap_load.c; the types both halves share are in swap_writer.h. */
 #include "backends/rawio.h"
-#include "backends/snapshot.h"
 #include "backends/swap_area.h"
 #include "backends/swap_writer.h"
 #include "core/bytes.h"
@@ -214,20 +214,20 @@ static bool is_zero(const uint8_t *p, size_t n)
 }
 
 /* Whose pages: the whole area's, or (active swap) the kernel's free ones. */
-static int choose_alloc(struct swap_priv *s, bool active)
+static int choose_alloc(struct swap_priv *s)
 {
+	bool active = s->active, from_source = s->src_slots.ops != NULL;
 	uint64_t taken[3];
 	unsigned i;
 	int err;
 
-	s->snap = hb_snapshot_current();  /* also: power off after the commit */
-	if (s->conf->alloc == ALLOC_KERNEL && !s->snap)
+	if (s->conf->alloc == ALLOC_KERNEL && !from_source)
 		return hb_fail(HB_EUSAGE, "%s: alloc=kernel takes pages from the kernel: it needs "
 					  "--source snapshot", s->raw.name);
 	if (active && s->conf->alloc == ALLOC_AREA)
 		return hb_fail(HB_EUSAGE, "%s: active swap: alloc=area would overwrite pages in "
 					  "use (swapoff first, or alloc=auto)", s->raw.name);
-	if (active && !s->snap)
+	if (active && !from_source)
 		return hb_fail(HB_EUSAGE, "%s: active swap: only the kernel knows which pages are "
 					  "free; suspend with --source snapshot, or swapoff first",
 			       s->raw.name);
@@ -242,8 +242,9 @@ static int choose_alloc(struct swap_priv *s, bool active)
 					  "with --source snapshot", s->raw.name,
 			       (unsigned long long)s->base);
 	if (s->kernel) {
-		err = hb_kernel_alloc_init(&s->ka, s->snap, s->raw.is_blk ? s->raw.rdev : s->raw.dev,
-					   &s->area, s->raw.size, s->raw.name, &s->alloc);
+		err = hb_kernel_alloc_init(&s->ka, &s->src_slots,
+					   s->raw.is_blk ? s->raw.rdev : s->raw.dev, &s->area,
+					   s->raw.size, s->raw.name, &s->alloc);
 		if (err)
 			return err;
 	} else {
@@ -275,7 +276,6 @@ static void map_reset(struct swap_priv *s)
 
 static int open_save(struct swap_priv *s, uint8_t *probe, size_t len)
 {
-	bool active;
 	int err;
 
 	if (has_signature(s, probe)) {
@@ -296,7 +296,7 @@ static int open_save(struct swap_priv *s, uint8_t *probe, size_t len)
 				 s->base ? UINT64_MAX : s->raw.size);
 	if (err)
 		return err;
-	active = hb_swap_is_active("/proc/swaps", s->raw.rdev, s->raw.dev, s->raw.ino,
+	s->active = hb_swap_is_active("/proc/swaps", s->raw.rdev, s->raw.dev, s->raw.ino,
 				   s->raw.is_blk);
 	s->session = new_session();
 	s->map = (uint8_t *)hb_raw_alloc(&s->raw, s->ps);
@@ -304,12 +304,25 @@ static int open_save(struct swap_priv *s, uint8_t *probe, size_t len)
 	s->slots = (uint64_t *)calloc(STAGE_PAGES, sizeof(uint64_t));
 	if (!s->map || !s->stage || !s->slots)
 		return hb_fail(HB_ENOMEM, "out of memory");
-	err = choose_alloc(s, active);
+	return 0;
+}
+
+static hb_stream_flush_fn flush_pages;
+
+/* Right after a save open: with the source's slots (or none), choose whose
+ * pages the image takes. */
+static int swap_attach(void *priv, const struct hb_slot_alloc *slots)
+{
+	struct swap_priv *s = (struct swap_priv *)priv;
+	int err;
+
+	if (slots)
+		s->src_slots = *slots;
+	err = choose_alloc(s);
 	if (err)
 		return err;
 	map_reset(s);
-	if (s->snap)
-		hb_snapshot_attach_writer(s->snap);
+	hb_stream_init(&s->stream, s->stage, (size_t)STAGE_PAGES * s->ps, s, flush_pages, NULL);
 	return 0;
 }
 
@@ -338,6 +351,7 @@ static int open_load(struct swap_priv *s)
 	s->stage = (uint8_t *)hb_raw_alloc(&s->raw, (size_t)STAGE_PAGES * s->ps);
 	if (!s->map || !s->stage)
 		return hb_fail(HB_ENOMEM, "out of memory");
+	hb_stream_init(&s->stream, s->stage, (size_t)STAGE_PAGES * s->ps, s, NULL, hb_swap_fill);
 	s->map_page = s->img.map_page;
 	return 0;
 }
@@ -436,12 +450,14 @@ static int map_add(struct swap_priv *s, uint64_t page)
 	return 0;
 }
 
-/* The first `pages` staged pages to their slots, in runs of adjacent slots. */
-static int flush_pages(struct swap_priv *s, uint32_t pages)
+/* A block of staged pages to their slots, in runs of adjacent slots. */
+static int flush_pages(void *ctx, uint8_t **buf, size_t len, uint64_t off)
 {
-	uint32_t i, j;
+	struct swap_priv *s = (struct swap_priv *)ctx;
+	uint32_t i, j, pages = (uint32_t)(len / s->ps);
 	int err;
 
+	(void)off;  /* the slots say where */
 	for (i = 0; i < pages; i++) {
 		err = take(s, &s->slots[i]);
 		if (!err)
@@ -452,36 +468,21 @@ static int flush_pages(struct swap_priv *s, uint32_t pages)
 	for (i = 0; i < pages; i = j) {
 		for (j = i + 1; j < pages && s->slots[j] == s->slots[j - 1] + 1; j++)
 			;
-		err = hb_raw_write(&s->raw, s->stage + (size_t)i * s->ps, (size_t)(j - i) * s->ps,
+		err = hb_raw_write(&s->raw, *buf + (size_t)i * s->ps, (size_t)(j - i) * s->ps,
 				   s->slots[i] * s->ps);
 		if (err)
 			return err;
 	}
 	s->data_pages += pages;
-	s->used = 0;
 	return 0;
 }
 
 static int swap_write(void *priv, const void *buf, size_t len)
 {
 	struct swap_priv *s = (struct swap_priv *)priv;
-	const uint8_t *p = (const uint8_t *)buf;
-	size_t cap = (size_t)STAGE_PAGES * s->ps;
-	int err;
 
 	s->data_bytes += len;
-	while (len) {
-		size_t n = cap - s->used;
-		if (n > len)
-			n = len;
-		memcpy(s->stage + s->used, p, n);
-		s->used += n;
-		p += n;
-		len -= n;
-		if (s->used == cap && (err = flush_pages(s, STAGE_PAGES)) != 0)
-			return err;
-	}
-	return 0;
+	return hb_stream_write(&s->stream, buf, len);
 }
 
 static int swap_commit(void *priv, const void *header, size_t len)
@@ -493,11 +494,7 @@ static int swap_commit(void *priv, const void *header, size_t len)
 
 	if (!page)
 		return hb_fail(HB_ENOMEM, "out of memory");
-	if (s->used) {
-		size_t pad = (s->ps - s->used % s->ps) % s->ps;
-		memset(s->stage + s->used, 0, pad);
-		err = flush_pages(s, (uint32_t)((s->used + pad) / s->ps));
-	}
+	err = hb_stream_flush(&s->stream, s->ps);  /* whole pages */
 	/* 1. the last map page, the header area, the descriptor */
 	if (!err)
 		err = put_map(s, 0);
@@ -543,16 +540,15 @@ static int swap_commit(void *priv, const void *header, size_t len)
 	if (!err)
 		err = hb_raw_sync(&s->raw);
 	free(page);
-	if (err)
-		return err;
-	return s->snap ? hb_snapshot_committed(s->snap) : 0;
+	return err;
 }
 
 static void swap_abort(void *priv)
 {
 	struct swap_priv *s = (struct swap_priv *)priv;
 
-	/* the signature went out (a failed flush, or no power-off): put the swap
+	/* the signature went out (a failed flush, or the source's power-off after
+	 * the commit failed): put the swap
 	 * header back, so the area is swap again and the image is never resumed */
 	if (s->page0_written && s->raw.fd >= 0 && write_trailer_block(s, s->orig) == 0)
 		hb_raw_sync(&s->raw);
@@ -633,6 +629,7 @@ const struct hb_writer hb_writer_swap = {
 		.conf_size = sizeof(struct swap_conf),
 		.priv_size = sizeof(struct swap_priv),
 	},
+	.caps = HB_WRITER_RAW,
 	.open = swap_open,
 	.write = swap_write,
 	.read = hb_swap_read,
@@ -642,4 +639,5 @@ const struct hb_writer hb_writer_swap = {
 	.abort = swap_abort,
 	.close = swap_close,
 	.capacity = swap_capacity,
+	.attach = swap_attach,
 };

@@ -5,9 +5,9 @@
 #define HB_SWAP_WRITER_H
 
 #include "backends/rawio.h"
-#include "backends/snapshot.h"
 #include "backends/swap_area.h"
 #include "core/options.h"
+#include "core/stream.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -59,25 +59,25 @@ struct swap_priv {
 	uint8_t *orig;               /* the original swap header page */
 	struct hb_swap_area area;
 	bool saving;
+	bool active;                 /* save: the area is active swap */
 	/* save */
 	struct hb_swap_alloc alloc;
 	struct hb_area_alloc aa;
 	struct hb_kernel_alloc ka;
 	bool have_alloc;
 	bool kernel;                 /* pages from the kernel (active swap) */
-	struct hb_snapshot *snap;
+	struct hb_slot_alloc src_slots;  /* the source's (ops NULL: none) */
 	uint64_t session;
 	uint64_t desc_page, head_page, first_map;
 	uint8_t *map;                /* the map page being filled (save) or read (load) */
 	uint64_t map_page, map_seq;
 	uint64_t data_pages, data_bytes;
 	uint8_t *stage;              /* STAGE_PAGES pages */
-	size_t used;                 /* save: bytes staged; load: bytes valid */
+	struct hb_stream stream;     /* the data area through stage */
 	uint64_t *slots;
 	bool page0_written;
 	/* load */
 	struct swap_image img;
-	size_t taken;
 	uint32_t ext_i, ext_n;
 	uint64_t ext_first, ext_left;
 	uint64_t pages_read, bytes_read;
@@ -92,5 +92,8 @@ int hb_swap_read_page(struct swap_priv *s, uint8_t *buf, uint64_t page);
 /* The writer's read_header and read methods (swap_load.c). */
 int hb_swap_read_header(void *priv, void *buf);
 int hb_swap_read(void *priv, void *buf, size_t len);
+
+/* The stream's fill: the next run of data pages (swap_load.c). */
+hb_stream_fill_fn hb_swap_fill;
 
 #endif

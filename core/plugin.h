@@ -138,8 +138,37 @@ enum hb_open_mode {
 /* The header area at the front of every image: docs/FORMAT.md. */
 #define HB_HEADER_AREA 4096u
 
+/* A source's storage slots, handed by the core to a raw writer that opens
+ * for save: where the writer may put its pages when the source owns the map
+ * of what is free (the kernel's swap slots, through /dev/snapshot).  The
+ * writer copies the struct; ctx lives as long as the suspend. */
+struct hb_slot_ops {
+	/* the area the slots come from: its device (st_rdev) and the page of its
+	 * header there */
+	int (*set_area)(void *ctx, uint64_t dev, uint64_t header_page);
+	/* one free page: its byte offset on the device; HB_ENOSPACE when none is
+	 * left (no detail line: the writer says how much fit) */
+	int (*alloc_page)(void *ctx, uint64_t *byte_off);
+	/* bytes the source can still give */
+	int (*avail)(void *ctx, uint64_t *bytes);
+	/* give back every page taken (the suspend failed) */
+	void (*free_all)(void *ctx);
+};
+
+struct hb_slot_alloc {
+	const struct hb_slot_ops *ops;
+	void *ctx;
+};
+
+/* caps: the writer writes a raw device or preallocated file through its own
+ * descriptor, touching no mounted file system, so a frozen system can write
+ * it; it may take its slots from the source (attach), and its commit leaves
+ * the image durable, so the machine may power off right after it. */
+#define HB_WRITER_RAW 1u
+
 struct hb_writer {
 	struct hb_plugin base;
+	unsigned caps;  /* HB_WRITER_* */
 	/* required: open the target described by conf */
 	int (*open)(void *priv, const void *conf, enum hb_open_mode mode);
 	/* required (save): append len bytes to the data area */
@@ -159,6 +188,9 @@ struct hb_writer {
 	void (*abort)(void *priv);
 	/* optional: called after every open(), a failed one too */
 	void (*close)(void *priv);
+	/* optional (save): right after a successful open, before capacity() or
+	 * write(): the source's slots (copy them), or NULL when it has none */
+	int (*attach)(void *priv, const struct hb_slot_alloc *slots);
 	/* optional (save, after open): the most bytes of records the target can
 	 * hold, so that an image which cannot fit is refused before it is written */
 	int (*capacity)(void *priv, uint64_t *bytes);
@@ -177,6 +209,9 @@ struct hb_source {
 	 * computes pages, a file read with pread): the pipeline then reads in its
 	 * worker threads.  false: strictly in order, one call at a time. */
 	bool parallel_read;
+	/* non-NULL: pages go only to a HB_WRITER_RAW writer; the core refuses any
+	 * other before the target opens, with this reason ending the line */
+	const char *needs_raw_target;
 	/* required: open and say how large the source is */
 	int (*open)(void *priv, const void *conf, struct hb_source_info *info);
 	/* required: pages [first, first+count) into buf (count * page_size bytes);
@@ -184,6 +219,14 @@ struct hb_source {
 	int (*read)(void *priv, uint64_t first, uint32_t count, uint8_t *buf);
 	/* optional: called after every open(), a failed one too */
 	void (*close)(void *priv);
+	/* optional (after open): the core paired the source with a HB_WRITER_RAW
+	 * target, before that opens: fill *slots when the source owns where the
+	 * writer's pages may go (left zeroed: it does not) */
+	void (*slots)(void *priv, struct hb_slot_alloc *slots);
+	/* optional: the writer's commit succeeded and the image is durable (power
+	 * off here).  An error fails the suspend, and the writer's abort drops
+	 * the image. */
+	int (*committed)(void *priv);
 };
 
 /* ---- sinks (where restored pages go) -------------------------------------- */

@@ -151,7 +151,7 @@ static int setup(struct suspend_job *j, const struct hb_suspend_args *a)
 	j->img.aad = j->static_bytes;
 	j->img.aad_len = j->static_len;
 	/* the target last: opening it for save destroys any image it held */
-	err = hb_target_open(&j->target, a->target, HB_OPEN_SAVE);
+	err = hb_target_open_save(&j->target, a->target, &j->src);
 	return err ? err : check_room(j, a->target);
 }
 
@@ -242,6 +242,9 @@ static int commit(struct suspend_job *j, uint64_t records)
 	err = hb_header_encode(j->header, j->static_bytes, j->static_len, area, &len);
 	if (!err)
 		err = j->target.writer->commit(j->target.inst.priv, area, len);
+	/* the image is durable: a source may end this machine's run here */
+	if (!err && j->source->committed)
+		err = j->source->committed(j->src.priv);
 	free(area);
 	return err;
 }

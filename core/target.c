@@ -2,10 +2,11 @@
 #include "target.h"
 #include "error.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-int hb_target_open(struct hb_target *t, const char *text, enum hb_open_mode mode)
+static int configure(struct hb_target *t, const char *text)
 {
 	int err;
 
@@ -13,14 +14,69 @@ int hb_target_open(struct hb_target *t, const char *text, enum hb_open_mode mode
 	if (!text || !*text)
 		return hb_fail(HB_EUSAGE, "--target is required (for example --target file:/tmp/a.img)");
 	err = hb_instance_from_text(&t->inst, HB_KIND_WRITER, text, "--target");
-	if (err)
-		return err;
-	t->writer = (const struct hb_writer *)t->inst.ops;
+	if (!err)
+		t->writer = (const struct hb_writer *)t->inst.ops;
+	return err;
+}
+
+/* slots: NULL unless saving.  ready only once open and attach both worked:
+ * abort is for an image a writer may have begun, not for a refused open. */
+static int open_configured(struct hb_target *t, enum hb_open_mode mode,
+			   const struct hb_slot_alloc *slots)
+{
+	int err;
+
 	/* close() runs after any open(), a failed one too, to release what it got */
 	t->is_open = true;
 	err = t->writer->open(t->inst.priv, t->inst.conf, mode);
+	if (!err && mode == HB_OPEN_SAVE && t->writer->attach)
+		err = t->writer->attach(t->inst.priv, slots);
 	t->ready = !err;
 	return err;
+}
+
+int hb_target_open(struct hb_target *t, const char *text, enum hb_open_mode mode)
+{
+	int err = configure(t, text);
+
+	return err ? err : open_configured(t, mode, NULL);
+}
+
+/* "snapshot: the target must be block: or swap: (why)": the raw writers
+ * named from the registry, so a new one is listed without a change here. */
+static int refuse_target(const struct hb_instance *src, const char *why)
+{
+	const struct hb_registered *r = hb_registry(HB_KIND_WRITER);
+	char names[256] = "";
+	size_t len = 0, i, n = 0, k = 0;
+
+	for (i = 0; r[i].plugin; i++)
+		n += (((const struct hb_writer *)r[i].ops)->caps & HB_WRITER_RAW) != 0;
+	for (i = 0; r[i].plugin && len < sizeof(names); i++) {
+		if (!(((const struct hb_writer *)r[i].ops)->caps & HB_WRITER_RAW))
+			continue;
+		k++;
+		len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s:",
+					k == 1 ? "" : k == n ? " or " : ", ", r[i].plugin->name);
+	}
+	return hb_fail(HB_EUSAGE, "%s: the target must be %s %s", src->plugin->name, names, why);
+}
+
+int hb_target_open_save(struct hb_target *t, const char *text, const struct hb_instance *src)
+{
+	const struct hb_source *source = src ? (const struct hb_source *)src->ops : NULL;
+	struct hb_slot_alloc slots = { .ops = NULL };
+	bool raw;
+	int err = configure(t, text);
+
+	if (err || !source)
+		return err ? err : open_configured(t, HB_OPEN_SAVE, NULL);
+	raw = (t->writer->caps & HB_WRITER_RAW) != 0;
+	if (source->needs_raw_target && !raw)
+		return refuse_target(src, source->needs_raw_target);
+	if (raw && source->slots)
+		source->slots(src->priv, &slots);
+	return open_configured(t, HB_OPEN_SAVE, slots.ops ? &slots : NULL);
 }
 
 int hb_target_load(struct hb_target *t, const char *text)

@@ -19,6 +19,11 @@ struct hb_target {
 /* Configure the writer from text ("file:/tmp/a.img") and open it. */
 int hb_target_open(struct hb_target *t, const char *text, enum hb_open_mode mode);
 
+/* Open for a suspend whose pages come from src (an opened source instance,
+ * or NULL): a source that needs a raw target is refused any other before
+ * the target opens, and a raw target gets the source's slots. */
+int hb_target_open_save(struct hb_target *t, const char *text, const struct hb_instance *src);
+
 /* Open for load and decode the header.  On a decode error the target stays
  * open (the caller closes it), so inspect can still report what it found. */
 int hb_target_load(struct hb_target *t, const char *text);

@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "core/plugin.h"
+#include "core/stream.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,9 +28,8 @@ struct simw_priv {
 	struct hb_disk *disk;
 	bool saving, fua;
 	uint32_t sector;
-	uint64_t pos;        /* disk offset of stage[0] */
 	uint8_t *stage;
-	size_t cap, used, taken;
+	struct hb_stream stream;  /* the data area, from HB_HEADER_AREA on */
 };
 
 static uint32_t pick(int64_t set, uint32_t profile_value)
@@ -72,12 +72,25 @@ static int simw_config(const struct simw_conf *c, struct hb_disk_config *cfg, co
 	return 0;
 }
 
-static int submit(struct simw_priv *s, const uint8_t *buf, size_t len, bool fua)
+/* One request of the data area. */
+static int put_block(void *ctx, uint8_t **buf, size_t len, uint64_t off)
 {
-	int err = hb_disk_write(s->disk, s->pos, buf, len, fua);
+	struct simw_priv *s = (struct simw_priv *)ctx;
 
-	s->pos += len;
-	return err;
+	return hb_disk_write(s->disk, HB_HEADER_AREA + off, *buf, len, false);
+}
+
+/* The next request of the data area, up to the end of the disk. */
+static int get_block(void *ctx, uint8_t **buf, size_t cap, uint64_t off, size_t *len)
+{
+	struct simw_priv *s = (struct simw_priv *)ctx;
+	uint64_t size = hb_disk_size(s->disk), pos = HB_HEADER_AREA + off;
+
+	*len = 0;
+	if (pos >= size)
+		return 0;
+	*len = size - pos < cap ? (size_t)(size - pos) : cap;
+	return hb_disk_read(s->disk, pos, *buf, *len);
 }
 
 /* The header area, zero-padded, made durable on its own. */
@@ -116,11 +129,10 @@ static int simw_open(void *priv, const void *conf, enum hb_open_mode mode)
 	s->saving = mode == HB_OPEN_SAVE;
 	s->fua = hb_disk_has_fua(s->disk);
 	s->sector = hb_disk_sector(s->disk);
-	s->cap = (size_t)c->io;
-	s->pos = HB_HEADER_AREA;
-	s->stage = (uint8_t *)malloc(s->cap);
+	s->stage = (uint8_t *)malloc((size_t)c->io);
 	if (!s->stage)
 		return hb_fail(HB_ENOMEM, "out of memory");
+	hb_stream_init(&s->stream, s->stage, (size_t)c->io, s, put_block, get_block);
 	hb_disk_arm(s->disk, s->saving);
 	/* a new image: the old signature goes first, durably */
 	return s->saving ? put_header(s, NULL, 0) : 0;
@@ -128,54 +140,12 @@ static int simw_open(void *priv, const void *conf, enum hb_open_mode mode)
 
 static int simw_write(void *priv, const void *buf, size_t len)
 {
-	struct simw_priv *s = (struct simw_priv *)priv;
-	const uint8_t *p = (const uint8_t *)buf;
-
-	while (len) {
-		size_t n = s->cap - s->used < len ? s->cap - s->used : len;
-		memcpy(s->stage + s->used, p, n);
-		s->used += n;
-		p += n;
-		len -= n;
-		if (s->used == s->cap) {
-			int err = submit(s, s->stage, s->used, false);
-			s->used = 0;
-			if (err)
-				return err;
-		}
-	}
-	return 0;
+	return hb_stream_write(&((struct simw_priv *)priv)->stream, buf, len);
 }
 
 static int simw_read(void *priv, void *buf, size_t len)
 {
-	struct simw_priv *s = (struct simw_priv *)priv;
-	uint8_t *p = (uint8_t *)buf;
-	uint64_t size = hb_disk_size(s->disk);
-
-	while (len) {
-		size_t n = s->used - s->taken;
-		if (n == 0) {
-			int err;
-			s->pos += s->used;
-			s->used = s->taken = 0;
-			if (s->pos >= size)
-				return HB_ETRUNCATED;
-			n = size - s->pos < s->cap ? (size_t)(size - s->pos) : s->cap;
-			err = hb_disk_read(s->disk, s->pos, s->stage, n);
-			if (err)
-				return err;
-			s->used = n;
-			continue;
-		}
-		if (n > len)
-			n = len;
-		memcpy(p, s->stage + s->taken, n);
-		s->taken += n;
-		p += n;
-		len -= n;
-	}
-	return 0;
+	return hb_stream_read(&((struct simw_priv *)priv)->stream, buf, len);
 }
 
 static int simw_read_header(void *priv, void *buf)
@@ -188,16 +158,8 @@ static int simw_read_header(void *priv, void *buf)
 static int simw_commit(void *priv, const void *header, size_t len)
 {
 	struct simw_priv *s = (struct simw_priv *)priv;
-	size_t tail = s->used % s->sector;
-	int err = 0;
+	int err = hb_stream_flush(&s->stream, s->sector);  /* whole sectors */
 
-	if (tail) {
-		memset(s->stage + s->used, 0, s->sector - tail);
-		s->used += s->sector - tail;
-	}
-	if (s->used)
-		err = submit(s, s->stage, s->used, false);
-	s->used = 0;
 	if (!err)
 		err = hb_disk_flush(s->disk);  /* records durable before the signature */
 	if (!err)

@@ -215,6 +215,34 @@ Test(block, missing_and_wrong_targets)
 	cr_assert_eq(err, HB_EUSAGE, "%s", hb_detail(err));
 }
 
+/* file: and block: are one writer that differs in open and abort: file:
+ * takes only a regular file, on save and on load, and a failed save removes
+ * the file it made, where block: only wipes its header. */
+Test(block, file_takes_regular_files_only)
+{
+	struct hb_header h;
+	char to[600];
+	int err;
+
+	err = suspend("sim:mixed,size=64KiB", NULL, "file:/dev/null");
+	cr_assert_eq(err, HB_EUSAGE, "%s", hb_detail(err));
+	cr_assert(strstr(hb_detail(err), "not a regular file (for a device use block:)"), "%s",
+		  hb_detail(err));
+	err = hb_inspect("file:/dev/null", &h);
+	cr_assert_eq(err, HB_EUSAGE, "%s", hb_detail(err));
+	cr_assert(strstr(hb_detail(err), "not a regular file (for a device use block:)"), "%s",
+		  hb_detail(err));
+	snprintf(to, sizeof(to), "file:%s,direct=no", img);
+	cr_assert_eq(suspend("sim:mixed,size=64KiB", NULL, to), 0, "%s", hb_detail(HB_EIO));
+	/* the header area, then one record padded to 4 KiB */
+	cr_assert_eq(tu_file_size(img), 4096 + 69632, "%lld", (long long)tu_file_size(img));
+	cr_assert_eq(hb_inspect(to, &h), 0, "%s", hb_detail(HB_EIO));
+	snprintf(to, sizeof(to), "file:%s,buffer=5000", img);
+	err = suspend("sim:mixed,size=64KiB", NULL, to);
+	cr_assert_eq(err, HB_EUSAGE, "%s", hb_detail(err));
+	cr_assert(tu_exists(img), "a refused open removes nothing");
+}
+
 Test(block, foreign_content_is_not_an_image)
 {
 	int err;

@@ -12,6 +12,7 @@
 #include "core/engine.h"
 #include "core/error.h"
 #include "core/format.h"
+#include "core/registry.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -187,13 +188,53 @@ Test(snapshot, after_reboot_and_platform)
 	cr_assert_eq(kern.used[C_FREEZE], 0);
 }
 
+/* The device admits one opener: a second session in the process is refused
+ * before it touches the device, and the first one's close frees the slot. */
+static int open_source(struct hb_instance *in)
+{
+	struct hb_source_info info;
+	int err = hb_instance_from_text(in, HB_KIND_SOURCE, "snapshot", "--source");
+
+	cr_assert_eq(err, 0, "%s", hb_detail(err));
+	return ((const struct hb_source *)in->ops)->open(in->priv, in->conf, &info);
+}
+
+static void close_source(struct hb_instance *in)
+{
+	((const struct hb_source *)in->ops)->close(in->priv);
+	hb_instance_free(in);
+}
+
 Test(snapshot, one_session_per_process)
 {
-	struct hb_snapshot *s = hb_snapshot_current();
+	struct hb_instance first, second;
+	int err;
 
-	cr_assert_null(s);
-	cr_assert_eq(suspend_to("snapshot", NULL, target), 0);
-	cr_assert_null(hb_snapshot_current(), "the session outlived its source");
+	cr_assert_eq(open_source(&first), 0, "%s", hb_detail(-1));
+	err = open_source(&second);
+	cr_assert_eq(err, HB_EUSAGE, "%d %s", err, hb_detail(err));
+	cr_assert(strstr(hb_detail(err), "already open in this process"), "%s", hb_detail(err));
+	cr_assert_eq(kern.used[C_OPEN], 1, "the second session reached the device: %s",
+		     log_text());
+	close_source(&second);
+	close_source(&first);
+	cr_assert_eq(suspend_to("snapshot", NULL, target), 0, "the session outlived its source");
+}
+
+/* The source reaches a writer only through the core: without a raw target
+ * paired by the core, no page leaves it. */
+Test(snapshot, pages_only_to_a_paired_target)
+{
+	struct hb_instance in;
+	uint8_t page[PS];
+	int err;
+
+	cr_assert_eq(open_source(&in), 0, "%s", hb_detail(-1));
+	err = ((const struct hb_source *)in.ops)->read(in.priv, 0, 1, page);
+	cr_assert_eq(err, HB_EUSAGE, "%d %s", err, hb_detail(err));
+	cr_assert_eq(kern.used[C_READ], 0);
+	close_source(&in);
+	assert_thawed(true);
 }
 
 /* ---- resume ------------------------------------------------------------------- */

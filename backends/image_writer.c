@@ -1,0 +1,347 @@
+/* file: and block: — one image-file writer on the raw I/O layer (rawio.h),
+ * in two tables that differ only in open and abort.  The layout: the
+ * 4096-byte header area at offset 0, records from 4096 on, through the dio
+ * stream (O_DIRECT where allowed, several writes in flight).  The commit:
+ * records padded to 4 KiB, fdatasync (which on a device also flushes the
+ * drive's cache), the header area, fdatasync (docs/WRITERS.md).
+ *
+ * file: a regular file, created 0600 (it holds memory) or emptied at a save
+ * open, and made durable with its directory entry; an aborted save removes
+ * it.  sync=no skips every fdatasync.
+ *
+ * block: a raw block device or a preallocated file: its size is the device's
+ * (BLKGETSIZE64) or the file's, never exceeded and never grown, in whole
+ * 4 KiB units (a multiple of any logical block size up to 4096, which
+ * BLKSSZGET checks).  A save open wipes an old image's header; an aborted
+ * save wipes the new one's. */
+#include "backends/dio.h"
+#include "backends/rawio.h"
+#include "core/error.h"
+#include "core/format.h"
+#include "core/options.h"
+#include "core/plugin.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct image_conf {
+	char path[HB_STR_MAX];
+	bool sync;          /* file: */
+	bool file_direct;   /* file: yes falls back where refused, as block:'s auto */
+	unsigned direct;    /* block: enum hb_direct */
+	uint64_t buffer;
+	int64_t depth;
+};
+
+struct image_priv {
+	const struct image_conf *conf;
+	struct hb_raw raw;
+	struct hb_dio *dio;
+	bool sync;            /* fdatasync records before the header, and the header after */
+	bool created;         /* save: file: created or emptied it, so abort may remove it */
+	bool header_written;  /* save: an image may be on the target */
+	uint64_t room;        /* bytes of records the target holds */
+};
+
+/* The data area from HB_HEADER_AREA on (room: at most that many bytes). */
+static int open_stream(struct image_priv *w, enum hb_open_mode mode, size_t buffer,
+		       uint64_t limit)
+{
+	return hb_dio_open(&w->dio, &(struct hb_dio_params){
+		.fd = w->raw.fd,
+		.offset = HB_HEADER_AREA,
+		.limit = limit,
+		.writing = mode == HB_OPEN_SAVE,
+		.buf_size = buffer,
+		.depth = (unsigned)w->conf->depth,
+		.name = w->raw.name,
+	});
+}
+
+/* The header area (NULL: zeros, no image), durably where syncing. */
+static int put_area(struct image_priv *w, const void *header, size_t len)
+{
+	uint8_t *area = (uint8_t *)hb_raw_alloc(&w->raw, HB_HEADER_AREA);
+	int err;
+
+	if (!area)
+		return hb_fail(HB_ENOMEM, "out of memory");
+	if (header)
+		memcpy(area, header, len);
+	err = hb_raw_write(&w->raw, area, HB_HEADER_AREA, 0);
+	if (!err && w->sync)
+		err = hb_raw_sync(&w->raw);
+	free(area);
+	return err;
+}
+
+static bool is_hiblab_magic(const uint8_t *area)
+{
+	return memcmp(area, HB_MAGIC_VALID, HB_MAGIC_LEN) == 0 ||
+	       memcmp(area, HB_MAGIC_SPENT, HB_MAGIC_LEN) == 0;
+}
+
+/* An old image must be gone before a new one is written over it; anything
+ * else on the target stays as it is until records are written. */
+static int drop_old_image(struct image_priv *w)
+{
+	uint8_t *area = (uint8_t *)hb_raw_alloc(&w->raw, HB_HEADER_AREA);
+	int err;
+
+	if (!area)
+		return hb_fail(HB_ENOMEM, "out of memory");
+	err = hb_raw_read(&w->raw, area, HB_HEADER_AREA, 0);
+	if (!err && is_hiblab_magic(area))
+		err = put_area(w, NULL, 0);
+	free(area);
+	return err;
+}
+
+/* ---- open and abort: where file: and block: differ --------------------------- */
+
+static int file_open(void *priv, const void *conf, enum hb_open_mode mode)
+{
+	struct image_priv *w = (struct image_priv *)priv;
+	bool saving = mode == HB_OPEN_SAVE;
+	unsigned flags = HB_RAW_FILE | (saving ? HB_RAW_CREATE : HB_RAW_WRITE | HB_RAW_LOAD);
+	int err;
+
+	w->conf = (const struct image_conf *)conf;
+	w->sync = w->conf->sync;
+	w->room = UINT64_MAX;  /* a file grows */
+	if (w->conf->buffer % HB_DIO_ALIGN)
+		return hb_fail(HB_EUSAGE, "file: buffer=%llu: not a multiple of %u bytes (O_DIRECT)",
+			       (unsigned long long)w->conf->buffer, HB_DIO_ALIGN);
+	err = hb_raw_open(&w->raw, "file", w->conf->path, flags,
+			  w->conf->file_direct ? HB_DIRECT_AUTO : HB_DIRECT_NO);
+	if (err)
+		return err;
+	w->created = saving;
+	return open_stream(w, mode, (size_t)w->conf->buffer, 0);
+}
+
+static int block_open(void *priv, const void *conf, enum hb_open_mode mode)
+{
+	struct image_priv *w = (struct image_priv *)priv;
+	bool saving = mode == HB_OPEN_SAVE;
+	unsigned flags = HB_RAW_WRITE | (saving ? HB_RAW_EXCL : HB_RAW_LOAD);
+	char size[32];
+	int err;
+
+	w->conf = (const struct image_conf *)conf;
+	w->sync = true;
+	err = hb_raw_open(&w->raw, "block", w->conf->path, flags,
+			  (enum hb_direct)w->conf->direct);
+	if (err)
+		return err;
+	/* whole 4 KiB units only, so O_DIRECT never writes past the end */
+	w->room = w->raw.size > HB_HEADER_AREA ? w->raw.size - HB_HEADER_AREA : 0;
+	w->room -= w->room % HB_DIO_ALIGN;
+	if (saving && w->room == 0) {
+		hb_format_size(w->raw.size, size, sizeof(size));
+		return hb_fail(HB_ENOSPACE, "%s: %s is too small for an image (the header area "
+					    "alone takes 4 KiB)", w->raw.name, size);
+	}
+	if (saving) {
+		err = drop_old_image(w);
+		if (err)
+			return err;
+	}
+	return open_stream(w, mode, (size_t)(w->conf->buffer - w->conf->buffer % HB_DIO_ALIGN),
+			   w->room ? w->room : HB_DIO_ALIGN);
+}
+
+static void file_abort(void *priv)
+{
+	struct image_priv *w = (struct image_priv *)priv;
+
+	/* the file was emptied at open: what is left is a half image.  Never
+	 * anything else: a path that failed the checks is not ours to remove. */
+	if (w->created)
+		unlink(w->conf->path);
+}
+
+static void block_abort(void *priv)
+{
+	struct image_priv *w = (struct image_priv *)priv;
+
+	/* the header went out (a failed flush, or the source's power-off after
+	 * the commit failed): take it back */
+	if (w->header_written)
+		put_area(w, NULL, 0);
+}
+
+/* ---- the rest: one implementation ---------------------------------------------- */
+
+static int image_write(void *priv, const void *buf, size_t len)
+{
+	struct image_priv *w = (struct image_priv *)priv;
+	char room[32];
+
+	if (len > w->room - hb_dio_position(w->dio)) {
+		hb_format_size(w->room, room, sizeof(room));
+		return hb_fail(HB_ENOSPACE, "%s: the image does not fit: the target holds %s of "
+					    "records and the filters did not shrink the image "
+					    "enough; no image was kept", w->raw.name, room);
+	}
+	return hb_dio_write(w->dio, buf, len);
+}
+
+static int image_read(void *priv, void *buf, size_t len)
+{
+	struct image_priv *w = (struct image_priv *)priv;
+
+	if (w->room == 0)
+		return HB_ETRUNCATED;
+	return hb_dio_read(w->dio, buf, len);
+}
+
+static int image_read_header(void *priv, void *buf)
+{
+	struct image_priv *w = (struct image_priv *)priv;
+	uint8_t *area = (uint8_t *)hb_raw_alloc(&w->raw, HB_HEADER_AREA);
+	int err = 0;
+
+	if (!area)
+		return hb_fail(HB_ENOMEM, "out of memory");
+	/* a target shorter than the header area holds no image: all zero */
+	if (w->raw.size >= HB_HEADER_AREA)
+		err = hb_raw_read(&w->raw, area, HB_HEADER_AREA, 0);
+	if (!err)
+		memcpy(buf, area, HB_HEADER_AREA);
+	free(area);
+	return err;
+}
+
+/* A new file is durable only once its directory entry is. */
+static int sync_dir(struct image_priv *w)
+{
+	char *copy = strdup(w->conf->path);
+	int fd, err = 0;
+
+	if (!copy)
+		return hb_fail(HB_ENOMEM, "out of memory");
+	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0 && fsync(fd) != 0 && errno != EINVAL)
+		err = hb_raw_fail(&w->raw, "fsync of its directory", errno);
+	if (fd >= 0)
+		close(fd);
+	free(copy);
+	return err;
+}
+
+static int image_commit(void *priv, const void *header, size_t len)
+{
+	struct image_priv *w = (struct image_priv *)priv;
+	int err = hb_dio_finish(w->dio);
+
+	if (!err && w->sync)
+		err = hb_raw_sync(&w->raw);  /* records durable before the signature exists */
+	if (err)
+		return err;
+	w->header_written = true;
+	err = put_area(w, header, len);
+	if (!err && w->sync && w->created)
+		err = sync_dir(w);
+	return err;
+}
+
+static int image_invalidate(void *priv, const void *header, size_t len)
+{
+	return put_area((struct image_priv *)priv, header, len);
+}
+
+static void image_close(void *priv)
+{
+	struct image_priv *w = (struct image_priv *)priv;
+
+	hb_dio_close(w->dio);
+	w->dio = NULL;
+	hb_raw_close(&w->raw);
+}
+
+static int block_capacity(void *priv, uint64_t *bytes)
+{
+	*bytes = ((const struct image_priv *)priv)->room;
+	return 0;
+}
+
+#define BUFFER_OPTION                                                                 \
+	{ .name = "buffer", .type = HB_OPT_SIZE, .def = "1MiB", .min = 4096,          \
+	  .max = 64 << 20, .help = "bytes per write (a multiple of 4 KiB)",          \
+	  .offset = offsetof(struct image_conf, buffer) }
+#define DEPTH_OPTION                                                                  \
+	{ .name = "depth", .type = HB_OPT_INT, .def = "4", .min = 1, .max = 64,       \
+	  .help = "writes (or read-aheads) in flight",                                \
+	  .offset = offsetof(struct image_conf, depth) }
+
+static const struct hb_option file_options[] = {
+	{ .name = "path", .type = HB_OPT_STRING, .flags = HB_OPT_POSITIONAL,
+	  .help = "image file (created 0600)", .offset = offsetof(struct image_conf, path) },
+	{ .name = "sync", .type = HB_OPT_BOOL, .def = "yes",
+	  .help = "fdatasync records before the header, and the header after",
+	  .offset = offsetof(struct image_conf, sync) },
+	{ .name = "direct", .type = HB_OPT_BOOL, .def = "yes",
+	  .help = "O_DIRECT: bypass the page cache (falls back where refused)",
+	  .offset = offsetof(struct image_conf, file_direct) },
+	BUFFER_OPTION,
+	DEPTH_OPTION,
+	{ .name = NULL },
+};
+
+static const struct hb_option block_options[] = {
+	{ .name = "path", .type = HB_OPT_STRING, .flags = HB_OPT_POSITIONAL,
+	  .help = "block device or preallocated image file",
+	  .offset = offsetof(struct image_conf, path) },
+	{ .name = "direct", .type = HB_OPT_CHOICE, .def = "auto", .choices = "auto|yes|no",
+	  .help = "O_DIRECT: auto falls back to the page cache (with a note) where refused",
+	  .offset = offsetof(struct image_conf, direct) },
+	BUFFER_OPTION,
+	DEPTH_OPTION,
+	{ .name = NULL },
+};
+
+const struct hb_writer hb_writer_file = {
+	.base = {
+		.version = HB_PLUGIN_VERSION,
+		.name = "file",
+		.help = "a regular image file (O_DIRECT, io_uring)",
+		.options = file_options,
+		.conf_size = sizeof(struct image_conf),
+		.priv_size = sizeof(struct image_priv),
+	},
+	.open = file_open,
+	.write = image_write,
+	.read = image_read,
+	.read_header = image_read_header,
+	.commit = image_commit,
+	.invalidate = image_invalidate,
+	.abort = file_abort,
+	.close = image_close,
+};
+
+const struct hb_writer hb_writer_block = {
+	.base = {
+		.version = HB_PLUGIN_VERSION,
+		.name = "block",
+		.help = "a raw block device or preallocated file: O_DIRECT, never past its end",
+		.options = block_options,
+		.conf_size = sizeof(struct image_conf),
+		.priv_size = sizeof(struct image_priv),
+	},
+	.caps = HB_WRITER_RAW,
+	.open = block_open,
+	.write = image_write,
+	.read = image_read,
+	.read_header = image_read_header,
+	.commit = image_commit,
+	.invalidate = image_invalidate,
+	.abort = block_abort,
+	.close = image_close,
+	.capacity = block_capacity,
+};

@@ -87,19 +87,31 @@ check "it refuses a Linux header in core/" grep -q '^core/b.c: includes <linux/f
 # Symbols too: an object of a folder may use only hb_ functions and data
 # defined in its own folder or the ones it may include (a core header can
 # declare what only filters/ defines).  OBJ: the build's object tree.
-# check_links OBJ: one line per breach; exit 1 if any.
+# objects OBJ SRC DIR: the object files of DIR's sources
+objects() {
+	for c in "$2/$3"/*.c; do
+		c=${c##*/}
+		[ -f "$1/$3/${c%.c}.o" ] && echo "$1/$3/${c%.c}.o"
+	done
+	return 0
+}
+
+# check_links OBJ SRC: one line per breach; exit 1 if any.  Only objects of
+# sources that exist count (a file removed since the last build left its
+# object behind).
 check_links() {
 	obj=$1
+	src=$2
 	breaches=0
 	for dir in core filters sim backends bench guest cli; do
 		[ -d "$obj/$dir" ] || continue
 		may=$(allowed "$dir")
 		defined=""
 		for d in $dir $may; do
-			defined="$defined $(find "$obj/$d" -maxdepth 1 -name '*.o' -exec nm -g --defined-only {} + 2>/dev/null |
+			defined="$defined $(objects "$obj" "$src" "$d" | xargs -r nm -g --defined-only 2>/dev/null |
 				awk '$3 ~ /^hb_/ { printf " %s ", $3 }')"
 		done
-		for o in $(find "$obj/$dir" -maxdepth 1 -name '*.o' | sort); do
+		for o in $(objects "$obj" "$src" "$dir"); do
 			for sym in $(nm -u "$o" | awk '$2 ~ /^hb_/ { print $2 }'); do
 				# the registry is the one file that names every plugin table:
 				# listing them there is what links them in
@@ -121,11 +133,11 @@ check_links() {
 
 # the symbol check finds a core object that calls up into filters/
 mkdir -p "$TMP/o/core" "$TMP/o/filters"
-printf 'void hb_up(void);\nvoid hb_down(void) { hb_up(); }\n' >"$TMP/o/down.c"
-printf 'void hb_up(void);\nvoid hb_up(void) {}\n' >"$TMP/o/up.c"
-if ${CC:-cc} -c -o "$TMP/o/core/down.o" "$TMP/o/down.c" &&
-   ${CC:-cc} -c -o "$TMP/o/filters/up.o" "$TMP/o/up.c"; then
-	check_links "$TMP/o" >"$TMP/planted-links"
+printf 'void hb_up(void);\nvoid hb_down(void) { hb_up(); }\n' >"$TMP/o/core/down.c"
+printf 'void hb_up(void);\nvoid hb_up(void) {}\n' >"$TMP/o/filters/up.c"
+if ${CC:-cc} -c -o "$TMP/o/core/down.o" "$TMP/o/core/down.c" &&
+   ${CC:-cc} -c -o "$TMP/o/filters/up.o" "$TMP/o/filters/up.c"; then
+	check_links "$TMP/o" "$TMP/o" >"$TMP/planted-links"
 	check "the symbol check reports core/ calling filters/" \
 		grep -qx 'core/down.o: uses hb_up, which core/ may not reach (core/ only)' "$TMP/planted-links"
 else
@@ -136,7 +148,7 @@ fi
 if check_tree "$(dirname "$0")/.." >"$TMP/real"; then ok; else bad "layering breaches:"; cat "$TMP/real"; fi
 OBJ=${LAYERS_OBJ:-build/obj}
 if [ -d "$OBJ/core" ]; then
-	if check_links "$OBJ" >"$TMP/links"; then ok; else bad "objects reach above their layer:"; cat "$TMP/links"; fi
+	if check_links "$OBJ" "$(dirname "$0")/.." >"$TMP/links"; then ok; else bad "objects reach above their layer:"; cat "$TMP/links"; fi
 else
 	echo "layers: no objects in $OBJ (build first): the symbol check is skipped"
 fi

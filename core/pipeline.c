@@ -26,6 +26,7 @@ struct pipe {
 	uint64_t next_read, next_emit;
 	bool reading, emitting, input_done, failed;
 	int err;
+	uint64_t err_seq;    /* the chunk that failed: the earliest one wins */
 	char detail[512];
 	struct hb_turns turns;
 };
@@ -37,12 +38,17 @@ unsigned hb_pipe_default_threads(void)
 	return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
 }
 
-/* Called with the lock held. */
-static void fail(struct pipe *p, int err)
+/* Called with the lock held.  Several workers may fail at once (two damaged
+ * records); the report names the earliest chunk, not the first worker to
+ * finish, so the same image always gives the same line.  A worker that read
+ * chunk k always finishes its work, so every chunk before a failed one has
+ * had its say by the time the threads are joined. */
+static void fail(struct pipe *p, int err, uint64_t seq)
 {
-	if (!p->failed) {
+	if (!p->failed || seq < p->err_seq) {
 		p->failed = true;
 		p->err = err;
+		p->err_seq = seq;
 		snprintf(p->detail, sizeof(p->detail), "%s", hb_detail(err));
 	}
 	pthread_cond_broadcast(&p->cond);
@@ -68,7 +74,7 @@ static void read_and_work(struct pipe *p)
 		return;
 	}
 	if (r < 0) {
-		fail(p, r);
+		fail(p, r, k);
 		return;
 	}
 	p->next_read++;
@@ -78,7 +84,7 @@ static void read_and_work(struct pipe *p)
 	r = p->a->ops->work(p->a->ctx, s);
 	pthread_mutex_lock(&p->lock);
 	if (r < 0)
-		fail(p, r);
+		fail(p, r, k);
 	else
 		p->state[k % p->depth] = SLOT_DONE;
 	pthread_cond_broadcast(&p->cond);
@@ -95,7 +101,7 @@ static void emit_next(struct pipe *p)
 	pthread_mutex_lock(&p->lock);
 	p->emitting = false;
 	if (r < 0) {
-		fail(p, r);
+		fail(p, r, p->next_emit);
 		return;
 	}
 	p->state[i] = SLOT_FREE;
@@ -174,7 +180,8 @@ int hb_pipe_run(const struct hb_pipe_args *a)
 	p.depth = a->depth ? a->depth : 2 * threads + 2;
 	pthread_mutex_init(&p.lock, NULL);
 	pthread_cond_init(&p.cond, NULL);
-	hb_turns_init(&p.turns, &p.lock, &p.cond, &p.failed);
+	p.err_seq = UINT64_MAX;
+	hb_turns_init(&p.turns, &p.lock, &p.cond, &p.err_seq);
 	err = setup_slots(&p);
 	if (err)
 		goto out;

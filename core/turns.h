@@ -6,25 +6,28 @@
 #define HB_TURNS_H
 
 #include <pthread.h>
-#include <stdbool.h>
 #include <stdint.h>
 
 #include "format.h"
 
-/* The lock, condition and failure flag are the pipeline's own: a failure
- * anywhere wakes every thread waiting for a turn. */
+/* The lock and condition are the pipeline's own: a failure anywhere wakes
+ * every thread waiting for a turn. */
 struct hb_turns {
 	pthread_mutex_t *lock;
 	pthread_cond_t *cond;
-	const bool *failed;  /* set (under lock) when the pipeline stops */
+	/* the earliest chunk that failed (under lock); UINT64_MAX while none has */
+	const uint64_t *failed_seq;
 	uint64_t next[HB_MAX_FILTERS];  /* the chunk whose turn it is, per stage */
 };
 
 void hb_turns_init(struct hb_turns *t, pthread_mutex_t *lock, pthread_cond_t *cond,
-		   const bool *failed);
+		   const uint64_t *failed_seq);
 
-/* Wait until it is chunk seq's turn at stage; HB_EIO once the pipeline has
- * stopped. */
+/* Wait until it is chunk seq's turn at stage; HB_EIO once a chunk before seq
+ * has failed (it may hold the turn for good).  A failure after seq does not
+ * stop the wait: every chunk before it was read and is being worked on, so
+ * the turn comes, and seq's own verdict still counts (the pipeline reports
+ * the earliest failed chunk). */
 int hb_turn_begin(struct hb_turns *t, unsigned stage, uint64_t seq);
 
 /* Pass the turn at stage to the next chunk. */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -23,8 +24,10 @@ static int open_flags(const struct hb_raw *r, unsigned flags, bool direct)
 {
 	int f = O_CLOEXEC | ((flags & HB_RAW_WRITE) ? O_RDWR : O_RDONLY);
 
+	/* a new image file: never through a symlink, never blocking on a FIFO, and
+	 * emptied only once it is locked (lock_target) */
 	if (flags & HB_RAW_CREATE)
-		f = O_CLOEXEC | O_WRONLY | O_CREAT | O_TRUNC;
+		f = O_CLOEXEC | O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK;
 	if (direct)
 		f |= O_DIRECT;
 	/* on Linux, O_EXCL without O_CREAT claims a block device: EBUSY if mounted
@@ -77,6 +80,22 @@ static int check_new_file(struct hb_raw *r)
 		return not_a_file(r);
 	if (fchmod(r->fd, 0600) != 0)
 		return hb_raw_fail(r, "chmod 0600", errno);
+	return 0;
+}
+
+/* One operation at a time on a target: an exclusive lock held until close,
+ * taken at once or not at all.  Two resumes of one image, or a resume and a
+ * suspend, would otherwise both act on the header they read. */
+static int lock_target(struct hb_raw *r)
+{
+	while (flock(r->fd, LOCK_EX | LOCK_NB) != 0) {
+		if (errno == EINTR)
+			continue;
+		if (errno == EWOULDBLOCK)
+			return hb_fail(HB_EBUSY, "%s: in use by another hiblab (a suspend, resume, "
+						 "invalidate or inspect of it is running)", r->name);
+		return hb_raw_fail(r, "lock", errno);
+	}
 	return 0;
 }
 
@@ -136,6 +155,11 @@ int hb_raw_open(struct hb_raw *r, const char *plugin, const char *path, unsigned
 		if (errno == EBUSY && (flags & HB_RAW_EXCL))
 			return hb_fail(HB_EUSAGE, "%s: the device is in use (mounted, active swap, "
 						  "or held by another program)", r->name);
+		if (errno == ELOOP && create)
+			return hb_fail(HB_EUSAGE, "%s: is a symbolic link: an image file is never written "
+						  "through one (name the file itself)", r->name);
+		if (errno == ENXIO && create)
+			return not_a_file(r);  /* a FIFO nobody reads */
 		if ((errno == EACCES || errno == EROFS) && load && (flags & HB_RAW_WRITE)) {
 			flags &= ~HB_RAW_WRITE;  /* inspect still works */
 			continue;
@@ -143,8 +167,12 @@ int hb_raw_open(struct hb_raw *r, const char *plugin, const char *path, unsigned
 		return hb_raw_fail(r, "open", errno);
 	}
 	r->direct = want_direct;
+	if ((err = lock_target(r)) != 0)
+		return err;
 	if (create && (err = check_new_file(r)) != 0)
 		return err;
+	if (create && ftruncate(r->fd, 0) != 0)
+		return hb_raw_fail(r, "truncate", errno);
 	return probe(r);
 }
 

@@ -22,6 +22,7 @@ static const char *const messages[HB_ERROR_COUNT_] = {
 	[-HB_EMISMATCH] = "restored pages differ from the source",
 	[-HB_EINTERNAL] = "internal error",
 	[-HB_ERESUMED] = "resumed: this system was restored from its image",
+	[-HB_EBUSY] = "target in use by another hiblab",
 };
 
 /* Thread-local so that parallel workers never clobber each other's detail;
@@ -59,6 +60,7 @@ int hb_exit_code(int code)
 	case HB_EIO:
 	case HB_ENOSPACE:
 	case HB_EINTERNAL:
+	case HB_EBUSY:
 	case HB_ERROR_COUNT_:
 		return HB_EXIT_RUNTIME;
 	}

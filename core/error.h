@@ -26,13 +26,14 @@ enum hb_error {
 	/* not a failure: the suspend's process runs again in the system restored
 	 * from its image (the snapshot source); the CLI exits 0 */
 	HB_ERESUMED = -15,
-	HB_ERROR_COUNT_ = 16
+	HB_EBUSY = -16,     /* the target is in use by another hiblab */
+	HB_ERROR_COUNT_ = 17
 };
 
 /* Exit codes of the hiblab CLI (documented in hiblab --help and README). */
 enum hb_exit {
 	HB_EXIT_OK = 0,
-	HB_EXIT_RUNTIME = 1,   /* I/O error, out of memory or space */
+	HB_EXIT_RUNTIME = 1,   /* I/O error, out of memory or space, busy target */
 	HB_EXIT_USAGE = 2,     /* bad command line, option or scenario */
 	HB_EXIT_NOIMAGE = 3,   /* no image found at the target */
 	HB_EXIT_REFUSED = 4,   /* image refused: corrupt, truncated, foreign, stale, wrong key */

@@ -163,4 +163,44 @@ else
 	echo "skipped: swap checks (no mkswap or blkid)"
 fi
 
+
+# one operation at a time on a target: a busy one is refused at once, exit 1,
+# and left as it was (flock(1) stands in for another hiblab)
+lk=$TMP/locked.img
+run 0 'suspended' suspend --source "$src" --filters zero,crc32c --target "file:$lk"
+exec 9<"$lk"
+flock -x 9
+run 1 'in use by another hiblab' resume --target "file:$lk" --verify
+run 1 'in use by another hiblab' suspend --source sim:random,size=1MiB --target "file:$lk"
+run 1 'in use by another hiblab' invalidate "file:$lk"
+run 1 'in use by another hiblab' inspect "file:$lk"
+exec 9<&-
+run 0 'restored 2048 pages, bit-exact' resume --target "file:$lk" --verify
+
+# two resumes of one image at once: exactly one restores, every time
+round=0
+while [ "$round" -lt 5 ]; do
+	"$HIBLAB" suspend --source "$src" --target "file:$lk" >/dev/null 2>&1
+	"$HIBLAB" resume --target "file:$lk" --verify >/dev/null 2>&1 &
+	first=$!
+	"$HIBLAB" resume --target "file:$lk" --verify >/dev/null 2>&1
+	second=$?
+	wait "$first"
+	first=$?
+	restored=$(( (first == 0) + (second == 0) ))
+	if [ "$restored" -eq 1 ]; then ok; else bad "two resumes at once: $restored restored (exit $first, $second)"; fi
+	round=$((round + 1))
+done
+
+# a new image file is never written through a symlink, nor into a FIFO
+echo "my notes" >"$TMP/notes.txt"
+ln -s "$TMP/notes.txt" "$TMP/link.img"
+run 2 'is a symbolic link' suspend --source "$src" --target "file:$TMP/link.img"
+check "the symlink's target is untouched" test "$(cat "$TMP/notes.txt")" = "my notes"
+mkfifo "$TMP/fifo.img"
+if timeout 10 "$HIBLAB" suspend --source "$src" --target "file:$TMP/fifo.img" >"$TMP/out" 2>"$TMP/err"; then
+	bad "a FIFO was taken as an image file"
+elif [ $? -eq 2 ] && grep -q 'not a regular file' "$TMP/err"; then ok
+else bad "a FIFO as the target: $(cat "$TMP/err")"; fi
+
 finish

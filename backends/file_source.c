@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,13 +24,26 @@ struct fsrc_priv {
 static int fsrc_open(void *priv, const void *conf, struct hb_source_info *info)
 {
 	struct fsrc_priv *s = (struct fsrc_priv *)priv;
+	struct stat st;
 	off_t end;
 
 	s->conf = (const struct fsrc_conf *)conf;
 	s->fd = -1;
-	s->fd = open(s->conf->path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO is refused below instead of waiting for a writer */
+	s->fd = open(s->conf->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (s->fd < 0)
 		return hb_fail(HB_EIO, "source %s: %s", s->conf->path, strerror(errno));
+	if (fstat(s->fd, &st) != 0 || !(S_ISREG(st.st_mode) || S_ISBLK(st.st_mode)))
+		return hb_fail(HB_EUSAGE, "source %s: not a regular file or a block device",
+			       s->conf->path);
+	/* shared: while it is read, no hiblab writes an image into it, this
+	 * suspend's own target included (it asks for the file exclusively) */
+	while (flock(s->fd, LOCK_SH | LOCK_NB) != 0) {
+		if (errno == EWOULDBLOCK)
+			return hb_fail(HB_EBUSY, "source %s: in use by another hiblab", s->conf->path);
+		if (errno != EINTR)
+			return hb_fail(HB_EIO, "source %s: lock: %s", s->conf->path, strerror(errno));
+	}
 	if (s->conf->page_size & (s->conf->page_size - 1))
 		return hb_fail(HB_EUSAGE, "file: page-size=%llu: not a power of two",
 			       (unsigned long long)s->conf->page_size);

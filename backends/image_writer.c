@@ -5,9 +5,10 @@
  * records padded to 4 KiB, fdatasync (which on a device also flushes the
  * drive's cache), the header area, fdatasync (docs/WRITERS.md).
  *
- * file: a regular file, created 0600 (it holds memory) or emptied at a save
- * open, and made durable with its directory entry; an aborted save removes
- * it.  sync=no skips every fdatasync.
+ * file: a regular file, created 0600 (it holds memory), or at a save open
+ * an old image (or a file whose first 4 KiB are zero) emptied, never any
+ * other file; made durable with its directory entry; an aborted save
+ * removes it.  sync=no skips every fdatasync.
  *
  * block: a raw block device or a preallocated file: its size is the device's
  * (BLKGETSIZE64) or the file's, never exceeded and never grown, in whole
@@ -27,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct image_conf {
@@ -86,6 +88,15 @@ static bool is_hiblab_magic(const uint8_t *area)
 	       memcmp(area, HB_MAGIC_SPENT, HB_MAGIC_LEN) == 0;
 }
 
+static bool all_zero(const uint8_t *p, size_t len)
+{
+	while (len && *p == 0) {
+		p++;
+		len--;
+	}
+	return len == 0;
+}
+
 /* An old image must be gone before a new one is written over it; anything
  * else on the target stays as it is until records are written. */
 static int drop_old_image(struct image_priv *w)
@@ -100,6 +111,36 @@ static int drop_old_image(struct image_priv *w)
 		err = put_area(w, NULL, 0);
 	free(area);
 	return err;
+}
+
+/* A save replaces an old image, or a file whose first 4 KiB are zero (a
+ * suspend cut short before its commit, a preallocated file), and nothing
+ * else: that is somebody's data.  Called with the target locked. */
+static int empty_for_save(struct image_priv *w)
+{
+	uint8_t *area;
+	ssize_t n;
+	bool ours;
+
+	if (w->raw.size == 0)
+		return 0;
+	area = (uint8_t *)hb_raw_alloc(&w->raw, HB_HEADER_AREA);
+	if (!area)
+		return hb_fail(HB_ENOMEM, "out of memory");
+	do
+		n = pread(w->raw.fd, area, HB_HEADER_AREA, 0);
+	while (n < 0 && errno == EINTR);
+	ours = n >= 0 && (is_hiblab_magic(area) || all_zero(area, HB_HEADER_AREA));
+	free(area);
+	if (n < 0)
+		return hb_raw_fail(&w->raw, "read", errno);
+	if (!ours)
+		return hb_fail(HB_EUSAGE, "%s: holds something that is not a hiblab image; remove "
+					  "it first", w->raw.name);
+	if (ftruncate(w->raw.fd, 0) != 0)
+		return hb_raw_fail(&w->raw, "truncate", errno);
+	w->raw.size = 0;
+	return 0;
 }
 
 /* ---- open and abort: where file: and block: differ --------------------------- */
@@ -119,6 +160,8 @@ static int file_open(void *priv, const void *conf, enum hb_open_mode mode)
 			       (unsigned long long)w->conf->buffer, HB_DIO_ALIGN);
 	err = hb_raw_open(&w->raw, "file", w->conf->path, flags,
 			  w->conf->file_direct ? HB_DIRECT_AUTO : HB_DIRECT_NO);
+	if (!err && saving)
+		err = empty_for_save(w);
 	if (err)
 		return err;
 	w->created = saving;
@@ -160,9 +203,13 @@ static void file_abort(void *priv)
 {
 	struct image_priv *w = (struct image_priv *)priv;
 
+	struct stat st;
+
 	/* the file was emptied at open: what is left is a half image.  Never
-	 * anything else: a path that failed the checks is not ours to remove. */
-	if (w->created)
+	 * anything else: a path that failed the checks, or one that names
+	 * another file by now, is not ours to remove. */
+	if (w->created && lstat(w->conf->path, &st) == 0 && st.st_dev == w->raw.dev &&
+	    st.st_ino == w->raw.ino)
 		unlink(w->conf->path);
 }
 

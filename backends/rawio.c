@@ -24,10 +24,10 @@ static int open_flags(const struct hb_raw *r, unsigned flags, bool direct)
 {
 	int f = O_CLOEXEC | ((flags & HB_RAW_WRITE) ? O_RDWR : O_RDONLY);
 
-	/* a new image file: never through a symlink, never blocking on a FIFO, and
-	 * emptied only once it is locked (lock_target) */
+	/* an image file for a save: never through a symlink, never blocking on a
+	 * FIFO; read and write, so the writer can look before it empties it */
 	if (flags & HB_RAW_CREATE)
-		f = O_CLOEXEC | O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK;
+		f = O_CLOEXEC | O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK;
 	if (direct)
 		f |= O_DIRECT;
 	/* on Linux, O_EXCL without O_CREAT claims a block device: EBUSY if mounted
@@ -93,7 +93,8 @@ static int lock_target(struct hb_raw *r)
 			continue;
 		if (errno == EWOULDBLOCK)
 			return hb_fail(HB_EBUSY, "%s: in use by another hiblab (a suspend, resume, "
-						 "invalidate or inspect of it is running)", r->name);
+						 "invalidate or inspect), or it is the --source being read",
+			       r->name);
 		return hb_raw_fail(r, "lock", errno);
 	}
 	return 0;
@@ -167,12 +168,14 @@ int hb_raw_open(struct hb_raw *r, const char *plugin, const char *path, unsigned
 		return hb_raw_fail(r, "open", errno);
 	}
 	r->direct = want_direct;
+	/* O_NONBLOCK was only for the open: io_uring would take it to mean
+	 * "fail with EAGAIN rather than wait" for every request */
+	if (create && fcntl(r->fd, F_SETFL, fcntl(r->fd, F_GETFL) & ~O_NONBLOCK) != 0)
+		return hb_raw_fail(r, "fcntl", errno);
 	if ((err = lock_target(r)) != 0)
 		return err;
 	if (create && (err = check_new_file(r)) != 0)
 		return err;
-	if (create && ftruncate(r->fd, 0) != 0)
-		return hb_raw_fail(r, "truncate", errno);
 	return probe(r);
 }
 

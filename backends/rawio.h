@@ -15,7 +15,8 @@ enum hb_direct { HB_DIRECT_AUTO, HB_DIRECT_YES, HB_DIRECT_NO };
 #define HB_RAW_EXCL 2u   /* a block device must not be in use (mounted, active swap) */
 #define HB_RAW_LOAD 4u   /* fall back to read-only where writing is refused (inspect) */
 #define HB_RAW_FILE 8u   /* a regular file only ("for a device use block:") */
-#define HB_RAW_CREATE 16u /* save: a new file, created 0600 or emptied (with HB_RAW_FILE) */
+#define HB_RAW_CREATE 16u /* save: a file created 0600 if missing (with HB_RAW_FILE); never
+                           * through a symlink; the caller decides whether to empty it */
 
 struct hb_raw {
 	int fd;

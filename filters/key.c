@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define PARAMS_VERSION 1u
@@ -169,12 +170,20 @@ static int parse_spec(const char *who, const char *spec, enum spec_kind *kind, c
 static int read_secret_file(const char *who, const char *what, const char *path, uint8_t *buf,
 			    size_t cap, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO is refused below instead of waiting for a writer */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	struct stat st;
 	int err = 0;
 
 	*len = 0;
 	if (fd < 0)
 		return hb_fail(HB_EUSAGE, "%s: %s %s: %s", who, what, path, strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return hb_fail(HB_EUSAGE, "%s: %s %s: not a regular file", who, what, path);
+	}
+	if (st.st_mode & (S_IRGRP | S_IROTH))
+		hb_note("%s: %s %s can be read by other users: chmod 600 it", who, what, path);
 	while (*len < cap) {
 		ssize_t n = read(fd, buf + *len, cap - *len);
 		if (n < 0 && errno == EINTR)

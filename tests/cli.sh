@@ -12,7 +12,8 @@ NAME=cli
 run() {
 	want=$1 pattern=$2
 	shift 2
-	"$HIBLAB" "$@" >"$TMP/out" 2>"$TMP/err"
+	# a hang (a FIFO waited on) fails the check instead of the whole suite
+	timeout 120 "$HIBLAB" "$@" >"$TMP/out" 2>"$TMP/err"
 	got=$?
 	if [ "$got" -ne "$want" ]; then
 		bad "hiblab $*: exit $got, expected $want: $(cat "$TMP/err")"
@@ -91,6 +92,12 @@ check_not "refused image restored pages" [ -e "$TMP/out.raw" ]
 run 0 'state: +spent' inspect "file:$img"
 printf 'NOTHIBER' | dd of="$img" bs=1 seek=0 conv=notrunc 2>/dev/null
 run 4 'not a hiblab image' inspect "file:$img"
+# a file that is not a hiblab image is never overwritten: it is the user's
+cp "$img" "$TMP/foreign.copy"
+run 2 'holds something that is not a hiblab image; remove it first' \
+	suspend --source "$src" --target "file:$img"
+check "a foreign file is left as it was" cmp -s "$img" "$TMP/foreign.copy"
+rm -f "$img"
 run 0 'suspended' suspend --source "$src" --target "file:$img"
 truncate -s 100000 "$img"
 run 4 'truncated' resume --target "file:$img"
@@ -202,5 +209,35 @@ if timeout 10 "$HIBLAB" suspend --source "$src" --target "file:$TMP/fifo.img" >"
 	bad "a FIFO was taken as an image file"
 elif [ $? -eq 2 ] && grep -q 'not a regular file' "$TMP/err"; then ok
 else bad "a FIFO as the target: $(cat "$TMP/err")"; fi
+
+
+# the source is never the target, whatever the path: refused before the
+# target is opened for writing, the memory dump intact
+head -c 300000 /dev/urandom >"$TMP/dump.raw"
+cp "$TMP/dump.raw" "$TMP/dump.copy"
+ln -s "$TMP/dump.raw" "$TMP/dump.link"
+run 1 'it is the --source being read' suspend --source "file:$TMP/dump.raw" --target "file:$TMP/dump.raw"
+run 1 'it is the --source being read' suspend --source "file:$TMP/dump.link" --target "block:$TMP/dump.raw"
+check "a dump given as source and target is intact" cmp -s "$TMP/dump.raw" "$TMP/dump.copy"
+
+# a file whose first 4 KiB are zero (a suspend cut short, a preallocated
+# file) may be taken for an image
+truncate -s 1M "$TMP/prealloc.img"
+run 0 'suspended' suspend --source "$src" --target "file:$TMP/prealloc.img"
+
+# FIFOs as a source or a key file are refused at once, never waited on
+mkfifo "$TMP/src.fifo" "$TMP/key.fifo"
+run 2 'not a regular file or a block device' suspend --source "file:$TMP/src.fifo" --target "file:$img"
+run 2 'key file .*: not a regular file' suspend --source "$src" --filters aes-256-gcm \
+	--key "keyfile=$TMP/key.fifo" --target "file:$img"
+# a key others can read is used, with a note saying so
+head -c 32 /dev/urandom >"$TMP/open.key"
+chmod 644 "$TMP/open.key"
+run 0 'note: .*open.key can be read by other users: chmod 600 it' suspend --source "$src" \
+	--filters aes-256-gcm --key "keyfile=$TMP/open.key" --target "file:$img"
+chmod 600 "$TMP/open.key"
+"$HIBLAB" suspend --source "$src" --filters aes-256-gcm --key "keyfile=$TMP/open.key" \
+	--target "file:$img" >/dev/null 2>"$TMP/err"
+check_not "a private key file gets no note" grep -q 'note:' "$TMP/err"
 
 finish

@@ -95,21 +95,44 @@ int hb_target_load(struct hb_target *t, const char *text)
 	return hb_header_decode(t->area, t->header, &t->static_off, &t->static_len);
 }
 
-int hb_target_invalidate(struct hb_target *t)
+/* Spending is a check-and-set: the header area is read again and must still
+ * be the one loaded (its first len bytes), and the spent one is made from
+ * what is on the target now, never from a copy read earlier.  The target's
+ * lock keeps other hiblabs out; this keeps an image that changed anyway
+ * (another program, a writer without a lock) from being destroyed by a
+ * stale header.  damaged: the header was refused as damaged, and the writer
+ * may say so again while still filling the area. */
+static int spend(struct hb_target *t, size_t len, bool damaged)
 {
-	uint8_t *spent = (uint8_t *)malloc(HB_HEADER_AREA);
+	uint8_t *now = (uint8_t *)malloc(HB_HEADER_AREA);
 	int err;
 
-	if (!spent)
+	if (!now)
 		return hb_fail(HB_ENOMEM, "out of memory");
-	memcpy(spent, t->area, HB_HEADER_AREA);
-	hb_header_mark_spent(spent);
-	err = t->writer->invalidate(t->inst.priv, spent,
-				    HB_FIXED_LEN + t->static_len);
+	err = t->writer->read_header(t->inst.priv, now);
+	if (err == HB_ECORRUPT && damaged)
+		err = 0;
+	if (!err && memcmp(now, t->area, len) != 0)
+		err = hb_fail(HB_EBUSY, "the image changed on the target while it was read "
+					"(another program wrote it): left as it is");
+	if (!err) {
+		hb_header_mark_spent(now);
+		err = t->writer->invalidate(t->inst.priv, now, len);
+	}
 	if (!err)
-		memcpy(t->area, spent, HB_HEADER_AREA);
-	free(spent);
+		memcpy(t->area, now, HB_HEADER_AREA);
+	free(now);
 	return err;
+}
+
+int hb_target_invalidate(struct hb_target *t)
+{
+	return spend(t, HB_FIXED_LEN + t->static_len, false);
+}
+
+int hb_target_spend_as_is(struct hb_target *t)
+{
+	return spend(t, HB_HEADER_AREA, true);
 }
 
 void hb_target_close(struct hb_target *t)
@@ -122,8 +145,3 @@ void hb_target_close(struct hb_target *t)
 	memset(t, 0, sizeof(*t));
 }
 
-int hb_target_spend_as_is(struct hb_target *t)
-{
-	hb_header_mark_spent(t->area);
-	return t->writer->invalidate(t->inst.priv, t->area, HB_HEADER_AREA);
-}

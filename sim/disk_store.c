@@ -9,6 +9,8 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define BLOCK_SHIFT 16                   /* 64 KiB blocks */
@@ -18,6 +20,8 @@
 
 int hb_store_open(struct hb_store *s, const char *backing, uint64_t size)
 {
+	struct stat st;
+
 	memset(s, 0, sizeof(*s));
 	s->fd = -1;
 	s->size = size;
@@ -38,9 +42,19 @@ int hb_store_open(struct hb_store *s, const char *backing, uint64_t size)
 		return hb_fail(HB_EUSAGE, "sim: backing path too long");
 	s->kind = HB_STORE_FILE;
 	strcpy(s->path, backing);
-	s->fd = open(s->path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	/* O_NONBLOCK: a FIFO is refused below instead of waited on */
+	s->fd = open(s->path, O_RDWR | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0600);
 	if (s->fd < 0)
 		return hb_fail(HB_EIO, "sim: backing %s: %s", s->path, strerror(errno));
+	if (fstat(s->fd, &st) != 0 || !S_ISREG(st.st_mode))
+		return hb_fail(HB_EUSAGE, "sim: backing %s: not a regular file", s->path);
+	/* one hiblab at a time on a simulated disk, as on a real target */
+	while (flock(s->fd, LOCK_EX | LOCK_NB) != 0) {
+		if (errno == EWOULDBLOCK)
+			return hb_fail(HB_EBUSY, "sim: backing %s: in use by another hiblab", s->path);
+		if (errno != EINTR)
+			return hb_fail(HB_EIO, "sim: backing %s: lock: %s", s->path, strerror(errno));
+	}
 	return 0;
 }
 

@@ -182,6 +182,14 @@ run 1 'in use by another hiblab' suspend --source sim:random,size=1MiB --target 
 run 1 'in use by another hiblab' invalidate "file:$lk"
 run 1 'in use by another hiblab' inspect "file:$lk"
 exec 9<&-
+# a simulated disk's backing file is locked the same way
+truncate -s 64M "$TMP/ssd.img"
+exec 9<"$TMP/ssd.img"
+flock -x 9
+run 1 'backing .*: in use by another hiblab' suspend --source "$src" \
+	--target "sim:ssd,backing=$TMP/ssd.img,span=64MiB"
+exec 9<&-
+run 0 'suspended' suspend --source "$src" --target "sim:ssd,backing=$TMP/ssd.img,span=64MiB"
 run 0 'restored 2048 pages, bit-exact' resume --target "file:$lk" --verify
 
 # two resumes of one image at once: exactly one restores, every time

@@ -275,3 +275,36 @@ Test(refuse, invalidate)
 	cr_assert_eq(hb_invalidate(target), HB_ENOIMAGE);
 	cr_assert_eq(resume_to_sink(), HB_ENOIMAGE);
 }
+
+/* Spending is a check-and-set: an image that changed on the target after
+ * its header was loaded (another program wrote it) is neither spent nor
+ * overwritten with the stale header; it stays whole and resumable. */
+Test(refuse, spend_checks_the_header_is_still_the_one_loaded)
+{
+	struct hb_suspend_args s = { .source = "sim:mixed,size=256KiB,seed=4",
+				     .filters = "zero,crc32c", .target = target };
+	struct hb_resume_args r = { .target = target, .verify = true };
+	struct hb_target t;
+	struct hb_stats st;
+	uint8_t *newer, *after;
+	size_t newer_len, after_len;
+	int err;
+
+	/* a second image, of other pages, is what the target will hold */
+	cr_assert_eq(hb_suspend(&s, &st), 0, "%s", hb_detail(-1));
+	newer = tu_read_file(img, &newer_len);
+	restore_pristine();
+	cr_assert_eq(hb_target_load(&t, target), 0, "%s", hb_detail(-1));
+	tu_write_file(img, newer, newer_len);
+	err = hb_target_invalidate(&t);
+	hb_target_close(&t);
+	cr_assert_eq(err, HB_EBUSY, "%d: %s", err, hb_detail(err));
+	cr_assert(strstr(hb_detail(err), "changed on the target"), "%s", hb_detail(err));
+	after = tu_read_file(img, &after_len);
+	cr_assert(after_len == newer_len && memcmp(after, newer, newer_len) == 0,
+		  "the newer image was written over");
+	err = hb_resume(&r, &st);
+	cr_assert_eq(err, 0, "the newer image no longer resumes: %s", hb_detail(err));
+	free(newer);
+	free(after);
+}

@@ -106,6 +106,7 @@ const struct hb_source hb_source_file = {
 		.priv_size = sizeof(struct fsrc_priv),
 	},
 	.parallel_read = true,  /* pread: no shared file position */
+	.replayable = true,     /* read-only, a regular file or a device, locked shared */
 	.open = fsrc_open,
 	.read = fsrc_read,
 	.close = fsrc_close,

@@ -209,6 +209,10 @@ struct hb_source {
 	 * computes pages, a file read with pread): the pipeline then reads in its
 	 * worker threads.  false: strictly in order, one call at a time. */
 	bool parallel_read;
+	/* reading it again gives the same pages and touches nothing (a model, a
+	 * file read-only): `resume --verify` may open it from what an image header
+	 * names.  false (the kernel's /dev/snapshot): never opened that way. */
+	bool replayable;
 	/* non-NULL: pages go only to a HB_WRITER_RAW writer; the core refuses any
 	 * other before the target opens, with this reason ending the line */
 	const char *needs_raw_target;

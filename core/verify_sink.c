@@ -30,6 +30,13 @@ static int verify_open(void *priv, const void *conf, const struct hb_sink_info *
 	if (err)
 		return err;
 	v->source = (const struct hb_source *)v->src.ops;
+	/* the header names the source, and nothing it names is run unless it is
+	 * harmless to read again: never /dev/snapshot (it would freeze this
+	 * system), whatever a crafted header says */
+	if (!v->source->replayable)
+		return hb_fail(HB_EUSAGE, "--verify: the image was made from %s, which cannot be "
+					  "read again to compare (give --sink instead)",
+			       v->src.plugin->name);
 	v->source_open = true;
 	err = v->source->open(v->src.priv, v->src.conf, &si);
 	if (err)

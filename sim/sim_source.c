@@ -72,6 +72,7 @@ const struct hb_source hb_source_sim = {
 		.priv_size = sizeof(struct sim_priv),
 	},
 	.parallel_read = true,
+	.replayable = true,
 	.open = sim_open,
 	.read = sim_read,
 };

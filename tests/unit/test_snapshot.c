@@ -264,6 +264,22 @@ Test(snapshot, resume_restores_after_verification)
 	cr_assert_eq(image_state(), 1, "one attempt: the image is spent");
 }
 
+/* --verify opens the source an image header names: never /dev/snapshot,
+ * which would freeze the system doing the verifying.  Refused before the
+ * device is touched, and the image is left as it was. */
+Test(snapshot, verify_never_opens_the_snapshot_device)
+{
+	int err;
+
+	make_image("zero,crc32c");
+	err = resume_from(target, "verify");
+	cr_assert_eq(err, HB_EUSAGE, "%d %s", err, hb_detail(err));
+	cr_assert(strstr(hb_detail(err), "made from snapshot, which cannot be read again"), "%s",
+		  hb_detail(err));
+	cr_assert_eq(kern.used[C_OPEN], 0, "the device was opened: %s", log_text());
+	cr_assert_eq(image_state(), 0, "the image is still committed");
+}
+
 Test(snapshot, corrupt_image_never_restored)
 {
 	int err;

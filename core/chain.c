@@ -89,7 +89,10 @@ int hb_chain_prepare(struct hb_chain *c, const struct hb_image_info *img)
 	c->img = *img;
 	c->img.aad = NULL;
 	c->img.aad_len = 0;
-	c->stage_cap[0] = (size_t)img->page_size * img->chunk_pages;
+	/* no larger than the image: a tiny image claiming big chunks gets small
+	 * buffers (the header's sizes are bounded in format.c) */
+	c->stage_cap[0] = (size_t)img->page_size *
+			  (img->page_count < img->chunk_pages ? img->page_count : img->chunk_pages);
 	c->buf_cap = c->stage_cap[0];
 	for (i = 0; i < c->count; i++) {
 		const struct hb_filter *f = filter_of(c, i);

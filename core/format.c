@@ -165,8 +165,13 @@ static int decode_static(struct cursor *c, struct hb_header *h)
 		return hb_fail(HB_ECORRUPT, "image header: static section too short");
 	if (h->page_size < 512 || h->page_size > 65536 || (h->page_size & (h->page_size - 1)))
 		return hb_fail(HB_ECORRUPT, "image header: bad page size %u", h->page_size);
-	if (h->chunk_pages == 0 || h->chunk_pages > 65536)
-		return hb_fail(HB_ECORRUPT, "image header: bad chunk size %u pages", h->chunk_pages);
+	if (h->chunk_pages == 0 || h->chunk_pages > HB_MAX_CHUNK_PAGES ||
+	    (uint64_t)h->chunk_pages * h->page_size > HB_MAX_CHUNK_BYTES)
+		return hb_fail(HB_ECORRUPT, "image header: bad chunk size %u pages of %u bytes (a "
+					    "writer makes at most %u pages, %u MiB)", h->chunk_pages,
+			       h->page_size, HB_MAX_CHUNK_PAGES, HB_MAX_CHUNK_BYTES >> 20);
+	if (h->page_count == 0)
+		return hb_fail(HB_ECORRUPT, "image header: no pages (a writer makes no empty image)");
 	if (h->page_count != h->image_bytes / h->page_size + (h->image_bytes % h->page_size != 0))
 		return hb_fail(HB_ECORRUPT, "image header: page count %llu does not match %llu bytes",
 			       (unsigned long long)h->page_count,

@@ -18,6 +18,10 @@
 #define HB_RECORD_HDR 24u
 #define HB_RECORD_MAGIC 0x43524248u /* "HBRC" little-endian */
 #define HB_MAX_FILTERS 16
+/* The largest chunk a suspend makes, and so the largest a reader accepts: a
+ * header cannot make a resume allocate more than this per slot. */
+#define HB_MAX_CHUNK_PAGES 4096u
+#define HB_MAX_CHUNK_BYTES (16u << 20)
 #define HB_DIGEST_XXH3_CHUNKS 1u    /* digest algorithm id */
 
 struct hb_header_filter {

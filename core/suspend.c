@@ -94,8 +94,8 @@ static int setup(struct suspend_job *j, const struct hb_suspend_args *a)
 	uint32_t chunk_pages = a->chunk_pages ? a->chunk_pages : HB_DEFAULT_CHUNK_PAGES;
 	int err;
 
-	if (chunk_pages > 4096)
-		return hb_fail(HB_EUSAGE, "--chunk-pages %u: at most 4096", chunk_pages);
+	if (chunk_pages > HB_MAX_CHUNK_PAGES)
+		return hb_fail(HB_EUSAGE, "--chunk-pages %u: at most %u", chunk_pages, HB_MAX_CHUNK_PAGES);
 	if (!a->source || !*a->source)
 		return hb_fail(HB_EUSAGE, "--source is required (for example --source sim:mixed,size=256MiB)");
 	err = hb_instance_from_text(&j->src, HB_KIND_SOURCE, a->source, "--source");
@@ -111,6 +111,11 @@ static int setup(struct suspend_job *j, const struct hb_suspend_args *a)
 	err = j->source->open(j->src.priv, j->src.conf, &j->info);
 	if (err)
 		return err;
+	if (j->info.bytes == 0)
+		return hb_fail(HB_EUSAGE, "--source %s is empty: nothing to suspend", a->source);
+	if ((uint64_t)chunk_pages * j->info.page_size > HB_MAX_CHUNK_BYTES)
+		return hb_fail(HB_EUSAGE, "--chunk-pages %u of %u-byte pages: at most %u MiB a chunk",
+			       chunk_pages, j->info.page_size, HB_MAX_CHUNK_BYTES >> 20);
 
 	h = j->header = (struct hb_header *)hb_zalloc(sizeof(*h));
 	j->static_bytes = (uint8_t *)malloc(HB_HEADER_AREA);

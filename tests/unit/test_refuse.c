@@ -308,3 +308,48 @@ Test(refuse, spend_checks_the_header_is_still_the_one_loaded)
 	free(newer);
 	free(after);
 }
+
+/* Sizes a header gives are bounded by what a writer makes: a forged header
+ * claiming 65536 chunks of 64 KiB pages (4 GiB a slot) is refused at once,
+ * before anything is allocated for it, and so is one that holds no page. */
+Test(refuse, forged_sizes_refused_before_use)
+{
+	uint8_t b[8];
+	int err;
+
+	hb_put32(b, 65536);
+	/* the static section starts at 64: image_id, image_bytes (72), page_count
+	 * (80), page_size (88), chunk_pages (92) */
+	edit_header(88, b, 4);
+	edit_header(92, b, 4);
+	err = resume_to_sink();
+	cr_assert_eq(err, HB_ECORRUPT, "%d: %s", err, hb_detail(err));
+	cr_assert(strstr(hb_detail(err), "bad chunk size 65536 pages of 65536 bytes"), "%s",
+		  hb_detail(err));
+	restore_pristine();
+	hb_put64(b, 0);
+	edit_header(72, b, 8);
+	edit_header(80, b, 8);
+	err = resume_to_sink();
+	cr_assert_eq(err, HB_ECORRUPT, "%d: %s", err, hb_detail(err));
+	cr_assert(strstr(hb_detail(err), "no pages"), "%s", hb_detail(err));
+	cr_assert_not(tu_exists(out), "pages were restored from an empty image");
+}
+
+/* An empty source makes no image (no reader would take one), and the
+ * target is not touched. */
+Test(refuse, empty_source_makes_no_image)
+{
+	char empty[512], source[600], other[600];
+	struct hb_suspend_args s = { .source = source, .target = other };
+	struct hb_stats st;
+	int err;
+
+	tu_write_file(tu_path(empty, sizeof(empty), dir, "empty.raw"), "", 0);
+	snprintf(source, sizeof(source), "file:%s", empty);
+	snprintf(other, sizeof(other), "file:%s/other.img", dir);
+	err = hb_suspend(&s, &st);
+	cr_assert_eq(err, HB_EUSAGE, "%d: %s", err, hb_detail(err));
+	cr_assert(strstr(hb_detail(err), "is empty: nothing to suspend"), "%s", hb_detail(err));
+	cr_assert_not(tu_exists(other + 5), "a target was made for an empty source");
+}

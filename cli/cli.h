@@ -3,6 +3,7 @@
 #define HB_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/engine.h"
@@ -15,6 +16,10 @@ int cmd_plugins(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+
+/* text into buf (cap >= 5) with control characters as \xNN, cut short
+ * rather than overflow: for text that may come from an image. */
+const char *cli_escaped(const char *text, char *buf, size_t cap);
 
 /* Print "hiblab: <detail>" for err to stderr and return its exit code. */
 int cli_fail(int err);

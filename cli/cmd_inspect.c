@@ -35,7 +35,7 @@ static void describe_params(const struct hb_header_filter *f, char *buf, size_t 
 
 static void print_header(const char *target, const struct hb_header *h)
 {
-	char size[32], stored[32], when[64], params[256];
+	char size[32], stored[32], when[64], params[256], text[HB_STR_MAX * 4], name[HB_NAME_MAX * 4];
 	time_t created = (time_t)h->created;
 	struct tm tm;
 	unsigned i;
@@ -52,7 +52,7 @@ static void print_header(const char *target, const struct hb_header *h)
 	printf("format:   version %u\n", h->version);
 	printf("id:       %016llx\n", (unsigned long long)h->image_id);
 	printf("created:  %s\n", when);
-	printf("source:   %s\n", h->source);
+	printf("source:   %s\n", cli_escaped(h->source, text, sizeof(text)));
 	printf("pages:    %llu x %u bytes (%s, %llu bytes)\n", (unsigned long long)h->page_count,
 	       h->page_size, size, (unsigned long long)h->image_bytes);
 	printf("chunk:    %u pages\n", h->chunk_pages);
@@ -65,7 +65,9 @@ static void print_header(const char *target, const struct hb_header *h)
 	for (i = 0; i < h->filter_count; i++) {
 		const struct hb_header_filter *f = &h->filters[i];
 		describe_params(f, params, sizeof(params));
-		printf("  %u. %-18s %s%s%s%s\n", i + 1, f->name, f->options,
+		printf("  %u. %-18s %s", i + 1, cli_escaped(f->name, name, sizeof(name)),
+		       cli_escaped(f->options, text, sizeof(text)));
+		printf("%s%s%s\n",
 		       hb_find_plugin(HB_KIND_FILTER, f->name) ? "" : "  (not in this build)",
 		       params[0] ? "  " : "", params);
 	}

@@ -9,9 +9,29 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Control characters as \xNN: a detail line or a header field may quote
+ * text from an image, which must never reach the terminal raw (an escape
+ * sequence in a crafted source description). */
+const char *cli_escaped(const char *text, char *buf, size_t cap)
+{
+	const unsigned char *p;
+	size_t used = 0;
+
+	for (p = (const unsigned char *)text; *p && used + 5 <= cap; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			used += (size_t)snprintf(buf + used, cap - used, "\\x%02x", *p);
+		else
+			buf[used++] = (char)*p;
+	}
+	buf[used] = '\0';
+	return buf;
+}
+
 int cli_fail(int err)
 {
-	fprintf(stderr, "hiblab: %s\n", hb_detail(err));
+	char line[2048];
+
+	fprintf(stderr, "hiblab: %s\n", cli_escaped(hb_detail(err), line, sizeof(line)));
 	return hb_exit_code(err);
 }
 

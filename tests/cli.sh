@@ -248,4 +248,16 @@ chmod 600 "$TMP/open.key"
 	--target "file:$img" >/dev/null 2>"$TMP/err"
 check_not "a private key file gets no note" grep -q 'note:' "$TMP/err"
 
+
+# text from an image never reaches the terminal raw: control characters in
+# the recorded source (here an escape sequence in a file name) print as \xNN
+esc_name=$(printf 'dump\033[31mred')
+head -c 8192 /dev/urandom >"$TMP/$esc_name"
+run 0 'suspended' suspend --source "file:$TMP/$esc_name" --target "file:$TMP/esc.img"
+run 0 'source: +file:.*dump\\x1b\[31mred' inspect "file:$TMP/esc.img"
+check_not "inspect printed the raw escape" grep -q "$(printf '\033')" "$TMP/out"
+rm -f "$TMP/$esc_name"
+run 1 'dump\\x1b\[31mred' resume --target "file:$TMP/esc.img" --verify
+check_not "an error line printed the raw escape" grep -q "$(printf '\033')" "$TMP/err"
+
 finish

@@ -233,6 +233,10 @@ int hb_header_decode(const uint8_t area[HB_HEADER_AREA], struct hb_header *h,
 	crc = hb_crc32c(0, area + 16, total - 16);
 	if (crc != hb_get32(area + 12))
 		return hb_fail(HB_ECORRUPT, "image header: checksum mismatch");
+	/* this build writes zeros there; a later format may not: never misread it */
+	if (!all_zero(area + 56, HB_FIXED_LEN - 56) || !all_zero(area + total, HB_HEADER_AREA - total))
+		return hb_fail(HB_EVERSION, "image header: reserved bytes are set (made by a newer "
+					    "or foreign writer)");
 	h->record_count = hb_get64(area + 24);
 	h->data_bytes = hb_get64(area + 32);
 	memcpy(h->digest, area + 40, HB_DIGEST_LEN);

@@ -353,3 +353,24 @@ Test(refuse, empty_source_makes_no_image)
 	cr_assert(strstr(hb_detail(err), "is empty: nothing to suspend"), "%s", hb_detail(err));
 	cr_assert_not(tu_exists(other + 5), "a target was made for an empty source");
 }
+
+/* Reserved bytes and the unused rest of the header area are zero in what
+ * this build writes; set, they mean a newer or foreign writer, whose image
+ * would be misread: refused, inside the checksum (a reserved field) or past
+ * it (the unused rest). */
+Test(refuse, reserved_header_bytes_refused)
+{
+	static const size_t where[] = { 60, 4000 };
+	uint8_t one = 1;
+	size_t i;
+	int err;
+
+	for (i = 0; i < 2; i++) {
+		restore_pristine();
+		edit_header(where[i], &one, 1);
+		err = resume_to_sink();
+		cr_assert_eq(err, HB_EVERSION, "byte %zu: %d: %s", where[i], err, hb_detail(err));
+		cr_assert(strstr(hb_detail(err), "reserved bytes are set"), "%s", hb_detail(err));
+		cr_assert_not(tu_exists(out), "pages were restored");
+	}
+}

@@ -32,7 +32,8 @@ static int fsrc_open(void *priv, const void *conf, struct hb_source_info *info)
 	/* O_NONBLOCK: a FIFO is refused below instead of waiting for a writer */
 	s->fd = open(s->conf->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (s->fd < 0)
-		return hb_fail(HB_EIO, "source %s: %s", s->conf->path, strerror(errno));
+		return hb_fail(errno == ENOENT || errno == ENOTDIR || errno == ELOOP ? HB_EUSAGE : HB_EIO,
+			       "source %s: %s", s->conf->path, strerror(errno));
 	if (fstat(s->fd, &st) != 0 || !(S_ISREG(st.st_mode) || S_ISBLK(st.st_mode)))
 		return hb_fail(HB_EUSAGE, "source %s: not a regular file or a block device",
 			       s->conf->path);

@@ -156,12 +156,15 @@ int hb_raw_open(struct hb_raw *r, const char *plugin, const char *path, unsigned
 		if (errno == EBUSY && (flags & HB_RAW_EXCL))
 			return hb_fail(HB_EUSAGE, "%s: the device is in use (mounted, active swap, "
 						  "or held by another program)", r->name);
+		if ((errno == EISDIR || errno == ENXIO) && create)
+			return not_a_file(r);  /* a directory; a FIFO nobody reads */
+		if ((errno == ENOENT || errno == ENOTDIR) && create)
+			return hb_fail(HB_EUSAGE, "%s: its directory does not exist", r->name);
 		if (errno == ELOOP && create)
 			return hb_fail(HB_EUSAGE, "%s: is a symbolic link: an image file is never written "
 						  "through one (name the file itself)", r->name);
-		if (errno == ENXIO && create)
-			return not_a_file(r);  /* a FIFO nobody reads */
 		if ((errno == EACCES || errno == EROFS) && load && (flags & HB_RAW_WRITE)) {
+			r->read_only = errno;
 			flags &= ~HB_RAW_WRITE;  /* inspect still works */
 			continue;
 		}
@@ -209,6 +212,9 @@ int hb_raw_write(struct hb_raw *r, const void *buf, size_t len, uint64_t off)
 {
 	const uint8_t *p = (const uint8_t *)buf;
 
+	if (r->read_only)
+		return hb_fail(HB_EIO, "%s: read-only (%s): nothing can be written to it", r->name,
+			       strerror(r->read_only));
 	while (len) {
 		ssize_t n = pwrite(r->fd, p, len, (off_t)off);
 		if (n < 0 && errno == EINTR)

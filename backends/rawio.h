@@ -25,6 +25,7 @@ struct hb_raw {
 	bool direct;           /* O_DIRECT in effect */
 	bool direct_refused;   /* asked for (auto), refused by the filesystem */
 	uint32_t align;        /* I/O unit and buffer alignment: the logical block size */
+	int read_only;         /* opened without write access: the errno that refused it */
 	uint64_t size;         /* bytes: BLKGETSIZE64 or st_size */
 	dev_t rdev, dev;       /* st_rdev (devices), st_dev and st_ino (files) */
 	ino_t ino;

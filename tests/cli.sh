@@ -257,7 +257,36 @@ run 0 'suspended' suspend --source "file:$TMP/$esc_name" --target "file:$TMP/esc
 run 0 'source: +file:.*dump\\x1b\[31mred' inspect "file:$TMP/esc.img"
 check_not "inspect printed the raw escape" grep -q "$(printf '\033')" "$TMP/out"
 rm -f "$TMP/$esc_name"
-run 1 'dump\\x1b\[31mred' resume --target "file:$TMP/esc.img" --verify
+run 2 'dump\\x1b\[31mred' resume --target "file:$TMP/esc.img" --verify
 check_not "an error line printed the raw escape" grep -q "$(printf '\033')" "$TMP/err"
+
+
+# missing paths and paths of the wrong kind are usage errors (exit 2),
+# whichever option names them
+mkdir -p "$TMP/adir"
+run 2 'source .*/nonexist: No such file' suspend --source "file:$TMP/nonexist" --target "file:$img"
+run 2 'not a regular file or a block device' suspend --source "file:$TMP/adir" --target "file:$img"
+run 2 'not a regular file' suspend --source "$src" --target "file:$TMP/adir"
+run 2 'its directory does not exist' suspend --source "$src" --target "file:$TMP/nodir/x.img"
+run 2 'does not exist' suspend --source "$src" --target "block:$TMP/nonexist"
+run 2 'key file .*: No such file' suspend --source "$src" --filters aes-256-gcm \
+	--key "keyfile=$TMP/nonexist" --target "file:$img"
+run 2 'key file .*: not a regular file' suspend --source "$src" --filters aes-256-gcm \
+	--key "keyfile=$TMP/adir" --target "file:$img"
+
+# a read-only target says so, and its image is not restored (it could not
+# be spent); it needs a private mount namespace to make one
+if unshare -m true 2>/dev/null; then
+	run 0 'suspended' suspend --source "$src" --target "file:$img"
+	unshare -m sh -c "mkdir -p '$TMP/ro' && mount -t tmpfs none '$TMP/ro' &&
+		cp '$img' '$TMP/ro/a.img' && mount -o remount,ro '$TMP/ro' &&
+		'$HIBLAB' resume --target 'file:$TMP/ro/a.img' --verify" >"$TMP/out" 2>"$TMP/err"
+	got=$?
+	if [ "$got" -eq 1 ] && grep -q 'read-only (Read-only file system)' "$TMP/err" &&
+		! grep -q restored "$TMP/out"; then ok
+	else bad "a read-only target: exit $got: $(cat "$TMP/out" "$TMP/err")"; fi
+else
+	echo "cli: no mount namespace here: the read-only target check is skipped"
+fi
 
 finish

@@ -150,6 +150,50 @@ Test(block, exact_fit)
 	cr_assert_eq(err, HB_ENOSPACE, "%s", hb_detail(err));
 }
 
+/* Filters that cannot shrink anything (checksums: exact_size) leave the size
+ * known too: 64 MiB is refused by an 8 MiB target before a byte is written. */
+Test(block, checksum_only_chain_refused_up_front_untouched)
+{
+	static const char *const chains[] = { "crc32c", "crc32c,sha256" };
+	size_t len_before, len_after;
+	uint8_t *before, *after;
+	unsigned i;
+	int err;
+
+	random_source(8u << 20);
+	tu_copy_file(rnd, img);
+	before = tu_read_file(img, &len_before);
+	for (i = 0; i < 2; i++) {
+		err = suspend("sim:mixed,size=64MiB,seed=1", chains[i], target);
+		cr_assert_eq(err, HB_ENOSPACE, "%s: %d %s", chains[i], err, hb_detail(err));
+		cr_assert_eq(hb_exit_code(err), 1);
+		cr_assert(strstr(hb_detail(err), "image needs 64."), "%s", hb_detail(err));
+		cr_assert(strstr(hb_detail(err), "has room for 8.0 MiB"), "%s", hb_detail(err));
+		after = tu_read_file(img, &len_after);
+		cr_assert_eq(len_before, len_after);
+		cr_assert_eq(memcmp(before, after, len_before), 0, "%s: a refused target was "
+			     "written", chains[i]);
+		free(after);
+	}
+	free(before);
+}
+
+/* A filter that may shrink the image: the suspend is attempted, and either
+ * fits or overflows (keeping no image). */
+Test(block, shrinking_chain_still_attempted)
+{
+	int err;
+
+	su_fill_file(img, 8u << 20, 0);
+	err = suspend("sim:zero,size=64MiB,seed=1", "zero,crc32c", target);
+	cr_assert_eq(err, 0, "%s", hb_detail(err));
+	cr_assert_eq(resume_verify(target), 0);
+	err = suspend("sim:mixed,size=64MiB,seed=1", "lz4,crc32c", target);
+	cr_assert_eq(err, HB_ENOSPACE, "%d %s", err, hb_detail(err));
+	cr_assert(strstr(hb_detail(err), "does not fit"), "attempted, then overflowed: %s",
+		  hb_detail(err));
+}
+
 /* With filters the size is not known until written: an overflow keeps no image. */
 Test(block, overflow_keeps_no_image)
 {

@@ -177,7 +177,7 @@ static int refuse_foreign_signature(struct image_priv *w)
 					 "to overwrite it", w->raw.name);
 	} else if (found < 0) {
 		err = hb_fail(HB_EIO, "%s: blkid could not probe it for a file system or "
-				      "partition table", w->raw.name);
+				      "partition table (force=yes skips the probe)", w->raw.name);
 	}
 out:
 	blkid_free_probe(pr);

@@ -16,9 +16,9 @@ AR ?= ar
 SAN ?=
 BUILD ?= $(if $(filter thread,$(SAN)),build/tsan,$(if $(SAN),build/san,build))
 
-LIBS_PC := libisal libxxhash liblz4 libzstd lzo2 libcrypto liburing
+LIBS_PC := libisal libxxhash liblz4 libzstd lzo2 libcrypto liburing blkid
 PKG_CFLAGS := $(shell pkg-config --cflags $(LIBS_PC) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(LIBS_PC) 2>/dev/null || echo -lisal -lxxhash -llz4 -lzstd -llzo2 -lcrypto -luring)
+PKG_LIBS := $(shell pkg-config --libs $(LIBS_PC) 2>/dev/null || echo -lisal -lxxhash -llz4 -lzstd -llzo2 -lcrypto -luring -lblkid)
 
 # zstd's warning set, on top of -Wall -Wextra -Werror
 WARN := -Wall -Wextra -Werror -Wcast-qual -Wcast-align -Wshadow -Wstrict-aliasing=1 \

@@ -13,8 +13,10 @@
  * block: a raw block device or a preallocated file: its size is the device's
  * (BLKGETSIZE64) or the file's, never exceeded and never grown, in whole
  * 4 KiB units (a multiple of any logical block size up to 4096, which
- * BLKSSZGET checks).  A save open wipes an old image's header; an aborted
- * save wipes the new one's. */
+ * BLKSSZGET checks).  A save open wipes an old image's header, and refuses
+ * (without force=yes) a target on which libblkid finds a file system,
+ * partition table, RAID or LUKS header; an aborted save wipes the new
+ * image's header. */
 #include "backends/dio.h"
 #include "backends/rawio.h"
 #include "core/error.h"
@@ -22,6 +24,7 @@
 #include "core/options.h"
 #include "core/plugin.h"
 
+#include <blkid/blkid.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -36,6 +39,7 @@ struct image_conf {
 	bool sync;          /* file: */
 	bool file_direct;   /* file: yes falls back where refused, as block:'s auto */
 	unsigned direct;    /* block: enum hb_direct */
+	bool force;         /* block: write over a signature blkid recognises */
 	uint64_t buffer;
 	int64_t depth;
 };
@@ -97,9 +101,94 @@ static bool all_zero(const uint8_t *p, size_t len)
 	return len == 0;
 }
 
-/* An old image must be gone before a new one is written over it; anything
- * else on the target stays as it is until records are written. */
-static int drop_old_image(struct image_priv *w)
+/* "an ext4", "a dos": the article a name takes when read out. */
+static const char *article(const char *name)
+{
+	return name[0] && strchr("aeioux", name[0]) ? "an" : "a";
+}
+
+/* What blkid found, said for a person: "an ext4 file system". */
+static void describe_signature(blkid_probe pr, char *buf, size_t cap)
+{
+	const char *type = NULL, *usage = "", *table = NULL;
+
+	blkid_probe_lookup_value(pr, "TYPE", &type, NULL);
+	blkid_probe_lookup_value(pr, "USAGE", &usage, NULL);
+	blkid_probe_lookup_value(pr, "PTTYPE", &table, NULL);
+	if (!type && table)
+		snprintf(buf, cap, "%s %s partition table", article(table), table);
+	else if (!type)
+		snprintf(buf, cap, "a signature");
+	else if (strcmp(usage, "filesystem") == 0)
+		snprintf(buf, cap, "%s %s file system", article(type), type);
+	else if (strcmp(usage, "raid") == 0)
+		snprintf(buf, cap, "a RAID member (%s)", type);
+	else if (strcmp(usage, "crypto") == 0)
+		snprintf(buf, cap, "an encrypted volume (%s)", type);
+	else
+		snprintf(buf, cap, "%s %s signature", article(type), type);
+}
+
+/* O_DIRECT on or off on the target's own descriptor (the locked inode: no
+ * second open that could name another file). */
+static int set_direct(struct hb_raw *r, bool on)
+{
+	int flags = fcntl(r->fd, F_GETFL);
+
+	if (flags < 0 || fcntl(r->fd, F_SETFL, on ? flags | O_DIRECT : flags & ~O_DIRECT) != 0)
+		return hb_raw_fail(r, "fcntl(O_DIRECT)", errno);
+	return 0;
+}
+
+/* Refuse a target that blkid finds a file system, partition table, RAID or
+ * LUKS header on, as mkfs and mkswap do: it is somebody's data, and block:
+ * would write over it.  libblkid reads through its own unaligned buffers,
+ * so O_DIRECT is off while it probes. */
+static int refuse_foreign_signature(struct image_priv *w)
+{
+	blkid_probe pr = blkid_new_probe();
+	char what[96];
+	int found = 1, err = 0;
+
+	if (!pr)
+		return hb_fail(HB_ENOMEM, "out of memory");
+	if (w->raw.direct)
+		err = set_direct(&w->raw, false);
+	if (err)
+		goto out;
+	if (blkid_probe_set_device(pr, w->raw.fd, 0, 0) == 0 &&
+	    blkid_probe_enable_superblocks(pr, 1) == 0 &&
+	    blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_USAGE) == 0 &&
+	    blkid_probe_enable_partitions(pr, 1) == 0 &&
+	    blkid_probe_set_partitions_flags(pr, BLKID_PARTS_MAGIC) == 0)
+		found = blkid_do_safeprobe(pr);
+	else
+		found = -1;
+	if (w->raw.direct)
+		err = set_direct(&w->raw, true);
+	if (err)
+		goto out;
+	if (found == 0) {
+		describe_signature(pr, what, sizeof(what));
+		err = hb_fail(HB_EUSAGE, "%s: holds %s (blkid); use force=yes to overwrite it",
+			      w->raw.name, what);
+	} else if (found == -2) {
+		err = hb_fail(HB_EUSAGE, "%s: holds more than one signature (blkid); use force=yes "
+					 "to overwrite it", w->raw.name);
+	} else if (found < 0) {
+		err = hb_fail(HB_EIO, "%s: blkid could not probe it for a file system or "
+				      "partition table (force=yes skips the probe)", w->raw.name);
+	}
+out:
+	blkid_free_probe(pr);
+	return err;
+}
+
+/* Before a save writes anything: an old image (valid or spent) is dropped,
+ * since it must be gone before a new one is written over it; anything else
+ * is written over only when blkid recognises nothing on it, or with
+ * force=yes.  Until records are written the target stays as it was. */
+static int claim_for_save(struct image_priv *w)
 {
 	uint8_t *area = (uint8_t *)hb_raw_alloc(&w->raw, HB_HEADER_AREA);
 	int err;
@@ -109,6 +198,8 @@ static int drop_old_image(struct image_priv *w)
 	err = hb_raw_read(&w->raw, area, HB_HEADER_AREA, 0);
 	if (!err && is_hiblab_magic(area))
 		err = put_area(w, NULL, 0);
+	else if (!err && !w->conf->force)
+		err = refuse_foreign_signature(w);
 	free(area);
 	return err;
 }
@@ -191,7 +282,7 @@ static int block_open(void *priv, const void *conf, enum hb_open_mode mode)
 					    "alone takes 4 KiB)", w->raw.name, size);
 	}
 	if (saving) {
-		err = drop_old_image(w);
+		err = claim_for_save(w);
 		if (err)
 			return err;
 	}
@@ -348,6 +439,9 @@ static const struct hb_option block_options[] = {
 	{ .name = "direct", .type = HB_OPT_CHOICE, .def = "auto", .choices = "auto|yes|no",
 	  .help = "O_DIRECT: auto falls back to the page cache (with a note) where refused",
 	  .offset = offsetof(struct image_conf, direct) },
+	{ .name = "force", .type = HB_OPT_BOOL, .def = "no",
+	  .help = "write over a file system, partition table, RAID or LUKS header (blkid)",
+	  .offset = offsetof(struct image_conf, force) },
 	BUFFER_OPTION,
 	DEPTH_OPTION,
 	{ .name = NULL },

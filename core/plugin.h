@@ -84,6 +84,10 @@ struct hb_filter {
 	/* the filter keeps state across chunks (dedup): the pipeline runs it on
 	 * chunks in image order, one at a time; other stages stay parallel */
 	bool ordered;
+	/* output is always exactly bound(in_len) bytes (a checksum, an AEAD): it
+	 * can never shrink an image, so with only such filters the core knows the
+	 * image's size before writing it, and refuses a target too small for it */
+	bool exact_size;
 	/* per-image state: allocated zeroed by the core before prepare, wiped and
 	 * freed by the core after release.  What prepare derives (a key, a table)
 	 * lives here, so conf stays the parsed options, read-only. */

@@ -64,23 +64,47 @@ static int canonical_source(const struct hb_instance *src, char *buf, size_t cap
 	return 0;
 }
 
-/* Without filters the image's size is known exactly: refuse one that cannot
- * fit before writing it.  Filters may shrink it, so with them the writer
- * reports an overflow if it happens. */
+/* One record's bytes on the target for a chunk of len bytes, when every
+ * filter of the chain writes exactly its bound. */
+static uint64_t exact_record_bytes(const struct hb_chain *c, size_t len)
+{
+	unsigned i;
+
+	for (i = 0; i < c->count; i++) {
+		const struct hb_filter *f = (const struct hb_filter *)c->filters[i].ops;
+
+		len = f->bound ? f->bound(f, c->filters[i].conf, len) : len;
+	}
+	return HB_RECORD_HDR + (uint64_t)len;
+}
+
+/* When no filter can shrink the image (none, or only checksums and AEADs:
+ * exact_size) its size is known exactly: refuse one that cannot fit before
+ * writing it.  A filter that may shrink it (a compressor, zero, dedup) leaves
+ * the writer to report an overflow if it happens. */
 static int check_room(struct suspend_job *j, const char *target)
 {
 	const struct hb_writer *w = j->target.writer;
 	const struct hb_header *h = j->header;
-	uint64_t room, need, records = (h->page_count + h->chunk_pages - 1) / h->chunk_pages;
+	size_t chunk_bytes = (size_t)h->chunk_pages * h->page_size;
+	uint64_t full = h->page_count / h->chunk_pages;
+	uint32_t tail_pages = (uint32_t)(h->page_count % h->chunk_pages);
+	uint64_t room, need;
 	char needs[32], has[32];
+	unsigned i;
 	int err;
 
-	if (!w->capacity || j->chain.count)
+	if (!w->capacity)
 		return 0;
+	for (i = 0; i < j->chain.count; i++)
+		if (!((const struct hb_filter *)j->chain.filters[i].ops)->exact_size)
+			return 0;
 	err = w->capacity(j->target.inst.priv, &room);
 	if (err)
 		return err;
-	need = records * HB_RECORD_HDR + h->page_count * h->page_size;
+	need = full * exact_record_bytes(&j->chain, chunk_bytes);
+	if (tail_pages)
+		need += exact_record_bytes(&j->chain, (size_t)tail_pages * h->page_size);
 	if (need <= room)
 		return 0;
 	hb_format_size(HB_HEADER_AREA + need, needs, sizeof(needs));

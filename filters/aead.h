@@ -1,6 +1,6 @@
 /* One AEAD filter implementation on OpenSSL EVP, shared by aes-256-gcm.c and
  * chacha20_poly1305.c: each of those is a table whose .family names its
- * cipher (struct hb_aead_desc).
+ * cipher (struct hb_aead_desc) and sets .exact_size (output = input + tag).
  *
  * A record: ciphertext (as long as the input) + a 16-byte tag.  The record
  * key is HKDF(master key, per-image salt), so the nonce can simply be the

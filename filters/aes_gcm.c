@@ -17,6 +17,7 @@ const struct hb_filter hb_filter_aes_256_gcm = {
 		.priv_size = sizeof(struct hb_aead_priv),
 	},
 	.state_size = sizeof(struct hb_aead_state),
+	.exact_size = true,  /* ciphertext as long as its input, then the tag */
 	.family = &aes_gcm,
 	.bound = hb_aead_bound,
 	.prepare = hb_aead_prepare,

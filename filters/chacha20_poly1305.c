@@ -18,6 +18,7 @@ const struct hb_filter hb_filter_chacha20_poly1305 = {
 		.priv_size = sizeof(struct hb_aead_priv),
 	},
 	.state_size = sizeof(struct hb_aead_state),
+	.exact_size = true,  /* ciphertext as long as its input, then the tag */
 	.family = &chacha20_poly1305,
 	.bound = hb_aead_bound,
 	.prepare = hb_aead_prepare,

@@ -5,9 +5,10 @@
  * own file how its digest is laid out.
  *
  * One implementation (checksum_frame.c): a checksum's table sets .family to
- * its struct hb_checksum and bound, create, encode and decode to the hb_sum_*
- * methods below (a filter with a context of its own calls hb_sum_create from
- * its create).  Its priv begins with a struct hb_sum_priv. */
+ * its struct hb_checksum, .exact_size (a digest never shrinks anything) and
+ * bound, create, encode and decode to the hb_sum_* methods below (a filter
+ * with a context of its own calls hb_sum_create from its create).  Its priv
+ * begins with a struct hb_sum_priv. */
 #ifndef HB_CHECKSUM_FRAME_H
 #define HB_CHECKSUM_FRAME_H
 

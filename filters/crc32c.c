@@ -26,6 +26,7 @@ const struct hb_filter hb_filter_crc32c = {
 		.help = "CRC-32C of each record's data at this point of the chain (ISA-L)",
 		.priv_size = sizeof(struct hb_sum_priv),
 	},
+	.exact_size = true,  /* its input, then the digest */
 	.family = &crc32c,
 	.bound = hb_sum_bound,
 	.create = hb_sum_create,

@@ -77,6 +77,7 @@ const struct hb_filter hb_filter_sha256 = {
 		.help = "SHA-256 of each record's data at this point of the chain (OpenSSL)",
 		.priv_size = sizeof(struct sha256_priv),
 	},
+	.exact_size = true,  /* its input, then the digest */
 	.family = &sha256,
 	.bound = hb_sum_bound,
 	.create = sha256_create,

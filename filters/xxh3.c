@@ -61,6 +61,7 @@ const struct hb_filter hb_filter_xxh3 = {
 		.conf_size = sizeof(struct xxh3_conf),
 		.priv_size = sizeof(struct hb_sum_priv),
 	},
+	.exact_size = true,  /* its input, then the digest */
 	.family = &xxh3,
 	.bound = hb_sum_bound,
 	.create = hb_sum_create,

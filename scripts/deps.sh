@@ -6,10 +6,12 @@ set -eu
 
 # package:pkg-config-name or package:command
 LIBS="libisal-dev:libisal libxxhash-dev:libxxhash liblz4-dev:liblz4 libzstd-dev:libzstd
-liblzo2-dev:lzo2 libssl-dev:libcrypto libcriterion-dev:criterion liburing-dev:liburing"
+liblzo2-dev:lzo2 libssl-dev:libcrypto libcriterion-dev:criterion liburing-dev:liburing
+libblkid-dev:blkid"
 TOOLS="pkg-config:pkg-config gcc:gcc make:make fio:fio gnuplot-nox:gnuplot time:/usr/bin/time
 qemu-system-x86:qemu-system-x86_64 busybox-static:busybox cpio:cpio kmod:depmod
-libvirt-clients:virsh libvirt-daemon:libvirtd libxml2-utils:xmllint passwd:useradd"
+libvirt-clients:virsh libvirt-daemon:libvirtd libxml2-utils:xmllint passwd:useradd
+e2fsprogs:mkfs.ext4"
 
 missing=""
 for pair in $TOOLS; do

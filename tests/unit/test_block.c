@@ -1,7 +1,8 @@
 /* block: a preallocated file and, where the machine allows, a loop device:
- * round trips, the size limit (refused up front, or an overflow that keeps
- * no image), an old image dropped at open, a target that is not ours left
- * untouched. */
+ * round trips, the size limit (refused up front when no filter can shrink
+ * the image, or an overflow that keeps no image), an old image dropped at
+ * open, a target that is not ours left untouched, and one holding a file
+ * system or partition table (libblkid) refused unless forced. */
 #include "swaputil.h"
 #include "testutil.h"
 
@@ -148,6 +149,50 @@ Test(block, exact_fit)
 	su_fill_file(img, need - 4096, 0);
 	err = suspend("sim:mixed,size=2MiB,seed=1", NULL, target);
 	cr_assert_eq(err, HB_ENOSPACE, "%s", hb_detail(err));
+}
+
+/* Filters that cannot shrink anything (checksums: exact_size) leave the size
+ * known too: 64 MiB is refused by an 8 MiB target before a byte is written. */
+Test(block, checksum_only_chain_refused_up_front_untouched)
+{
+	static const char *const chains[] = { "crc32c", "crc32c,sha256" };
+	size_t len_before, len_after;
+	uint8_t *before, *after;
+	unsigned i;
+	int err;
+
+	random_source(8u << 20);
+	tu_copy_file(rnd, img);
+	before = tu_read_file(img, &len_before);
+	for (i = 0; i < 2; i++) {
+		err = suspend("sim:mixed,size=64MiB,seed=1", chains[i], target);
+		cr_assert_eq(err, HB_ENOSPACE, "%s: %d %s", chains[i], err, hb_detail(err));
+		cr_assert_eq(hb_exit_code(err), 1);
+		cr_assert(strstr(hb_detail(err), "image needs 64."), "%s", hb_detail(err));
+		cr_assert(strstr(hb_detail(err), "has room for 8.0 MiB"), "%s", hb_detail(err));
+		after = tu_read_file(img, &len_after);
+		cr_assert_eq(len_before, len_after);
+		cr_assert_eq(memcmp(before, after, len_before), 0, "%s: a refused target was "
+			     "written", chains[i]);
+		free(after);
+	}
+	free(before);
+}
+
+/* A filter that may shrink the image: the suspend is attempted, and either
+ * fits or overflows (keeping no image). */
+Test(block, shrinking_chain_still_attempted)
+{
+	int err;
+
+	su_fill_file(img, 8u << 20, 0);
+	err = suspend("sim:zero,size=64MiB,seed=1", "zero,crc32c", target);
+	cr_assert_eq(err, 0, "%s", hb_detail(err));
+	cr_assert_eq(resume_verify(target), 0);
+	err = suspend("sim:mixed,size=64MiB,seed=1", "lz4,crc32c", target);
+	cr_assert_eq(err, HB_ENOSPACE, "%d %s", err, hb_detail(err));
+	cr_assert(strstr(hb_detail(err), "does not fit"), "attempted, then overflowed: %s",
+		  hb_detail(err));
 }
 
 /* With filters the size is not known until written: an overflow keeps no image. */
@@ -301,4 +346,115 @@ Test(block, on_tmpfs)
 	snprintf(to, sizeof(to), "block:%s", path);
 	roundtrip_on(to);
 	unlink(path);
+}
+
+/* ---- signatures block: did not write (libblkid) --------------------------- */
+
+/* A preallocated file with an ext4 file system on it (mkfs.ext4). */
+static void make_ext4(const char *path)
+{
+	su_fill_file(path, 8u << 20, 0);
+	if (!su_have("mkfs.ext4"))
+		cr_skip("skipped: no mkfs.ext4 (e2fsprogs; scripts/deps.sh installs it)");
+	cr_assert_eq(su_sh("mkfs.ext4 -q -F '%s' >/dev/null 2>&1", path), 0, "mkfs.ext4 failed");
+}
+
+/* A preallocated file with an MBR (dos) partition table, written by hand:
+ * one Linux partition over the whole 8 MiB from sector 2048. */
+static void make_mbr(const char *path)
+{
+	uint8_t sector[512] = { 0 };
+	uint8_t *entry = sector + 446;
+	FILE *f;
+
+	su_fill_file(path, 8u << 20, 0);
+	entry[4] = 0x83;  /* type: Linux */
+	entry[8 + 1] = 0x08;  /* first LBA: 2048, little-endian */
+	entry[12 + 1] = 0x38;  /* sectors: 14336 = 0x3800 */
+	sector[510] = 0x55;
+	sector[511] = 0xaa;
+	f = fopen(path, "r+b");
+	cr_assert_not_null(f);
+	cr_assert_eq(fwrite(sector, 1, sizeof(sector), f), sizeof(sector));
+	cr_assert_eq(fclose(f), 0);
+}
+
+/* A suspend to a target holding what, refused (exit 2, naming it) with the
+ * target byte for byte as it was; then with force=yes, it goes on. */
+static void refused_unless_forced(const char *what)
+{
+	char forced[640];
+	size_t len_before, len_after;
+	uint8_t *before, *after;
+	int err;
+
+	before = tu_read_file(img, &len_before);
+	err = suspend("sim:mixed,size=1MiB,seed=6", "zero,crc32c", target);
+	cr_assert_eq(err, HB_EUSAGE, "%d %s", err, hb_detail(err));
+	cr_assert_eq(hb_exit_code(err), 2);
+	cr_assert(strstr(hb_detail(err), what), "%s", hb_detail(err));
+	cr_assert(strstr(hb_detail(err), "(blkid); use force=yes to overwrite it"), "%s",
+		  hb_detail(err));
+	after = tu_read_file(img, &len_after);
+	cr_assert_eq(len_before, len_after);
+	cr_assert_eq(memcmp(before, after, len_before), 0, "a refused target was written");
+	free(before);
+	free(after);
+
+	snprintf(forced, sizeof(forced), "%s,force=yes", target);
+	err = suspend("sim:mixed,size=1MiB,seed=6", "zero,crc32c", forced);
+	cr_assert_eq(err, 0, "%s", hb_detail(err));
+	err = resume_verify(target);
+	cr_assert_eq(err, 0, "%s", hb_detail(err));
+}
+
+Test(block, ext4_refused_unless_forced)
+{
+	make_ext4(img);
+	refused_unless_forced("holds an ext4 file system");
+}
+
+Test(block, partition_table_refused_unless_forced)
+{
+	make_mbr(img);
+	refused_unless_forced("holds a dos partition table");
+}
+
+/* The same on a device, opened O_DIRECT: blkid still reads it. */
+Test(block, ext4_on_loop_device_refused)
+{
+	char dev[64], to[96];
+	int err;
+
+	make_ext4(img);
+	if (su_loop_attach(img, 0, dev, sizeof(dev)) != 0)
+		cr_skip("skipped: no loop devices");
+	snprintf(to, sizeof(to), "block:%s,direct=yes", dev);
+	err = suspend("sim:mixed,size=1MiB,seed=6", NULL, to);
+	su_loop_detach(dev);
+	cr_assert_eq(err, HB_EUSAGE, "%d %s", err, hb_detail(err));
+	cr_assert(strstr(hb_detail(err), "holds an ext4 file system (blkid)"), "%s",
+		  hb_detail(err));
+}
+
+/* What block: wrote itself, or nothing blkid knows, is written over as before:
+ * zeros, random bytes, an image (valid or spent). */
+Test(block, own_image_and_unrecognised_bytes_go_on)
+{
+	int err;
+
+	su_fill_file(img, 4u << 20, 0);
+	err = suspend("sim:mixed,size=1MiB,seed=7", "zero", target);
+	cr_assert_eq(err, 0, "zeros: %s", hb_detail(err));
+	err = suspend("sim:mixed,size=1MiB,seed=8", "zero", target);
+	cr_assert_eq(err, 0, "over a valid image: %s", hb_detail(err));
+	cr_assert_eq(resume_verify(target), 0);
+	err = suspend("sim:mixed,size=1MiB,seed=9", "zero", target);
+	cr_assert_eq(err, 0, "over a spent image: %s", hb_detail(err));
+	cr_assert_eq(resume_verify(target), 0);
+	random_source(4u << 20);
+	tu_copy_file(rnd, img);
+	err = suspend("sim:mixed,size=1MiB,seed=10", "zero", target);
+	cr_assert_eq(err, 0, "random bytes: %s", hb_detail(err));
+	cr_assert_eq(resume_verify(target), 0);
 }

@@ -101,6 +101,26 @@ static bool all_zero(const uint8_t *p, size_t len)
 	return len == 0;
 }
 
+/* What the first 4 KiB of the target hold; a shorter file reads as zeros
+ * past its end. */
+enum front { FRONT_IMAGE, FRONT_ZERO, FRONT_OTHER };
+
+static int read_front(struct image_priv *w, enum front *front)
+{
+	uint8_t *area = (uint8_t *)hb_raw_alloc(&w->raw, HB_HEADER_AREA);
+	ssize_t n;
+
+	if (!area)
+		return hb_fail(HB_ENOMEM, "out of memory");
+	do
+		n = pread(w->raw.fd, area, HB_HEADER_AREA, 0);
+	while (n < 0 && errno == EINTR);
+	*front = is_hiblab_magic(area) ? FRONT_IMAGE
+		 : all_zero(area, HB_HEADER_AREA) ? FRONT_ZERO : FRONT_OTHER;
+	free(area);
+	return n < 0 ? hb_raw_fail(&w->raw, "read", errno) : 0;
+}
+
 /* "an ext4", "a dos": the article a name takes when read out. */
 static const char *article(const char *name)
 {
@@ -190,17 +210,13 @@ out:
  * force=yes.  Until records are written the target stays as it was. */
 static int claim_for_save(struct image_priv *w)
 {
-	uint8_t *area = (uint8_t *)hb_raw_alloc(&w->raw, HB_HEADER_AREA);
-	int err;
+	enum front front;
+	int err = read_front(w, &front);
 
-	if (!area)
-		return hb_fail(HB_ENOMEM, "out of memory");
-	err = hb_raw_read(&w->raw, area, HB_HEADER_AREA, 0);
-	if (!err && is_hiblab_magic(area))
+	if (!err && front == FRONT_IMAGE)
 		err = put_area(w, NULL, 0);
 	else if (!err && !w->conf->force)
 		err = refuse_foreign_signature(w);
-	free(area);
 	return err;
 }
 
@@ -209,23 +225,15 @@ static int claim_for_save(struct image_priv *w)
  * else: that is somebody's data.  Called with the target locked. */
 static int empty_for_save(struct image_priv *w)
 {
-	uint8_t *area;
-	ssize_t n;
-	bool ours;
+	enum front front;
+	int err;
 
 	if (w->raw.size == 0)
 		return 0;
-	area = (uint8_t *)hb_raw_alloc(&w->raw, HB_HEADER_AREA);
-	if (!area)
-		return hb_fail(HB_ENOMEM, "out of memory");
-	do
-		n = pread(w->raw.fd, area, HB_HEADER_AREA, 0);
-	while (n < 0 && errno == EINTR);
-	ours = n >= 0 && (is_hiblab_magic(area) || all_zero(area, HB_HEADER_AREA));
-	free(area);
-	if (n < 0)
-		return hb_raw_fail(&w->raw, "read", errno);
-	if (!ours)
+	err = read_front(w, &front);
+	if (err)
+		return err;
+	if (front == FRONT_OTHER)
 		return hb_fail(HB_EUSAGE, "%s: holds something that is not a hiblab image; remove "
 					  "it first", w->raw.name);
 	if (ftruncate(w->raw.fd, 0) != 0)
@@ -293,7 +301,6 @@ static int block_open(void *priv, const void *conf, enum hb_open_mode mode)
 static void file_abort(void *priv)
 {
 	struct image_priv *w = (struct image_priv *)priv;
-
 	struct stat st;
 
 	/* the file was emptied at open: what is left is a half image.  Never

@@ -99,16 +99,19 @@ int scn_memory_spec(const char *item, const char *dir, char *spec, size_t cap, c
 	struct hb_source_info info;
 	struct hb_instance in;
 	int err;
+	int len;
 
 	spec[0] = '\0';
 	if (n == 0)
 		return fail(msg, mcap, "memory: empty value");
 	if (strncmp(w[0], "file:", 5) == 0 && w[0][5] != '/' && dir[0])
-		snprintf(spec, cap, "file:%s/%s", dir, w[0] + 5);
+		len = snprintf(spec, cap, "file:%s/%s", dir, w[0] + 5);
 	else if (strchr(w[0], ':') || strchr(w[0], '='))
-		snprintf(spec, cap, "%s", w[0]);
+		len = snprintf(spec, cap, "%s", w[0]);
 	else
-		snprintf(spec, cap, "sim:%s", w[0]);
+		len = snprintf(spec, cap, "sim:%s", w[0]);
+	if (len < 0 || (size_t)len >= cap)
+		return fail(msg, mcap, "memory: '%.40s...': too long", w[0]);
 	if (strchr(w[0], '=') && !strchr(w[0], ':'))
 		return fail(msg, mcap, "memory: '%s': start with a profile (mixed, text, ...) or "
 				       "file:PATH", w[0]);

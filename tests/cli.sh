@@ -240,4 +240,9 @@ chmod 600 "$TMP/open.key"
 	--target "file:$img" >/dev/null 2>"$TMP/err"
 check_not "a private key file gets no note" grep -q 'note:' "$TMP/err"
 
+# a pass file that is a FIFO is refused at once too
+mkfifo "$TMP/pass.fifo"
+run 2 'passphrase file .*: not a regular file' suspend --source "$src" --filters aes-256-gcm \
+	--key "passfile=$TMP/pass.fifo" --target "file:$img"
+
 finish

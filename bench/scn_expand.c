@@ -65,12 +65,13 @@ static bool guest_machine(const struct scn_file *f, const struct scn_section *s)
 	return strcmp(m, "qemu") == 0 || strcmp(m, "libvirt") == 0;
 }
 
-static int grow(struct scn_runs *runs)
+/* Room for at least need runs (need 0: one more, doubling). */
+static int reserve(struct scn_runs *runs, unsigned need)
 {
 	struct scn_run *v;
-	unsigned cap = runs->cap ? runs->cap * 2 : 64;
+	unsigned cap = need ? need : runs->cap ? runs->cap * 2 : 64;
 
-	if (runs->count < runs->cap)
+	if (need ? need <= runs->cap : runs->count < runs->cap)
 		return 0;
 	v = (struct scn_run *)realloc(runs->v, cap * sizeof(*v));
 	if (!v)
@@ -177,7 +178,7 @@ static int expand_baseline(const struct scn_file *f, const struct scn_section *s
 			pick[a] = axis_default[a];
 		pick[SCN_AX_MEMORY] = mem ? mem->items[i] : axis_default[SCN_AX_MEMORY];
 		pick[SCN_AX_DISK] = "swap";
-		err = grow(runs);
+		err = reserve(runs, 0);
 		if (err)
 			return err;
 		r = &runs->v[runs->count];
@@ -207,7 +208,7 @@ static int expand_section(const struct scn_file *f, const struct scn_section *s,
 	for (;;) {
 		for (a = 0; a < SCN_AXES; a++)
 			pick[a] = l[a] ? l[a]->items[at[a]] : axis_default[a];
-		err = grow(runs);
+		err = reserve(runs, 0);
 		if (!err)
 			err = make_run(f, s, pick, &runs->v[runs->count]);
 		if (err)
@@ -270,9 +271,9 @@ uint64_t scn_count_runs(const struct scn_file *f)
 	return n;
 }
 
-/* Counted before anything is built: a few lines of text can ask for
- * hundreds of millions of runs. */
-static int check_count(const struct scn_file *f, const struct scn_runs *runs)
+/* Counted before anything is built (a few lines of text can ask for
+ * hundreds of millions of runs), then room made for exactly that many. */
+static int room_for_file(const struct scn_file *f, struct scn_runs *runs)
 {
 	uint64_t n = scn_count_runs(f);
 
@@ -286,13 +287,14 @@ static int check_count(const struct scn_file *f, const struct scn_runs *runs)
 		return hb_fail(HB_EUSAGE, "%s: expands to %" PRIu64 " runs, %" PRIu64 " with the files "
 			       "before it; the limit for one hiblab run is %u", f->path, n,
 			       runs->count + n, SCN_RUNS_MAX);
-	return 0;
+	/* exactly what the file adds: no doubling past it */
+	return reserve(runs, runs->count + (unsigned)n);
 }
 
 int scn_expand(const struct scn_file *f, struct scn_runs *runs)
 {
 	unsigned i;
-	int err = check_count(f, runs);
+	int err = room_for_file(f, runs);
 
 	if (err)
 		return err;

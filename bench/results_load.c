@@ -3,12 +3,15 @@
  * hiblab (fewer columns) load too. */
 #include "results.h"
 
+#include "open_regular.h"
+
 #include "core/error.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define FIELDS_MAX 64
 #define RECORD_MAX 16384
@@ -83,6 +86,8 @@ static int fill(struct scn_result *r, const int *at, char **v, unsigned n, const
 int scn_read_csv(const char *path, struct scn_results *rs)
 {
 	FILE *f;
+	struct stat st;
+	int fd;
 	char *buf, *v[FIELDS_MAX];
 	int at[FIELDS_MAX];
 	unsigned n, c, i, row = 1;
@@ -90,13 +95,18 @@ int scn_read_csv(const char *path, struct scn_results *rs)
 
 	if (scn_column_count > FIELDS_MAX)
 		return hb_fail(HB_EINTERNAL, "runs.csv: more columns than FIELDS_MAX");
-	f = fopen(path, "r");
+	fd = scn_open_regular(path, &st);
+	if (fd < 0)
+		return fd;
+	f = fdopen(fd, "r");
 	buf = (char *)malloc(RECORD_MAX);
 	if (!f || !buf) {
 		free(buf);
 		if (f)
 			fclose(f);
-		return hb_fail(HB_EUSAGE, "%s: %s", path, f ? "out of memory" : strerror(errno));
+		else
+			close(fd);
+		return hb_fail(HB_ENOMEM, "%s: out of memory", path);
 	}
 	n = read_record(f, buf, RECORD_MAX, v, FIELDS_MAX);
 	for (c = 0; c < scn_column_count; c++) {

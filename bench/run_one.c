@@ -86,13 +86,17 @@ static int calibrate(const struct scn_run *r, const char *key, uint64_t *span)
 static int build_target(const struct scn_runner *rn, const struct scn_run *r, const char *key,
 			char *target, size_t cap, char *disk_name, size_t ncap)
 {
+	char scratch[sizeof(rn->scratch)];
 	uint64_t span = 0;
 	size_t used;
 	int err;
 
+	/* a path in a spec: $TMPDIR may hold a comma */
+	if (hb_spec_escape(rn->scratch, scratch, sizeof(scratch)) >= sizeof(scratch))
+		return hb_fail(HB_EUSAGE, "run: scratch directory %s: path too long", rn->scratch);
 	snprintf(disk_name, ncap, "run-%u", r->index);
 	if (r->disk_file) {
-		snprintf(target, cap, "file:%s/run-%u.img%s", rn->scratch, r->index, r->disk + 4);
+		snprintf(target, cap, "file:%s/run-%u.img%s", scratch, r->index, r->disk + 4);
 		disk_name[0] = '\0';
 		return 0;
 	}
@@ -100,7 +104,7 @@ static int build_target(const struct scn_runner *rn, const struct scn_run *r, co
 	used = strlen(target);
 	if (r->disk_file_backing)
 		used += (size_t)snprintf(target + used, cap - used, ",backing=%s/run-%u.disk",
-					 rn->scratch, r->index);
+					 scratch, r->index);
 	if (strcmp(r->fault, "none") != 0)
 		used += (size_t)snprintf(target + used, cap - used, ",fault=%s", r->fault);
 	if (needs_span(r->fault)) {

@@ -78,6 +78,16 @@ struct scn_file {
 
 #define SCN_DIAG_MAX 32
 
+/* Bounds on what a scenario file may ask for (docs/SCENARIOS.md, "Limits"):
+ * everything the parser and the expansion allocate grows with these, never
+ * with the file alone. */
+#define SCN_FILE_MAX (1u << 20)  /* bytes in one file */
+#define SCN_LINE_MAX 4096        /* bytes in one line */
+#define SCN_ITEM_MAX 500         /* bytes in one item or value (specs hold 511) */
+#define SCN_ITEMS_MAX 1000       /* items in one key's list */
+#define SCN_PARTS_MAX 1000       /* [parts] in one file */
+#define SCN_RUNS_MAX 100000u     /* runs of one hiblab run, all its files together */
+
 /* Mistakes found, each "file:line: message". */
 struct scn_diag {
 	unsigned count;
@@ -150,7 +160,13 @@ struct scn_runs {
 	unsigned count, cap;
 };
 
-/* Append the runs of f to runs (indexes continue from runs->count). */
+/* How many runs f expands to, counted from its axes without building any;
+ * UINT64_MAX when the count does not fit. */
+uint64_t scn_count_runs(const struct scn_file *f);
+
+/* Append the runs of f to runs (indexes continue from runs->count).  A file
+ * that would take runs past SCN_RUNS_MAX is refused (HB_EUSAGE) before any
+ * run is built. */
 int scn_expand(const struct scn_file *f, struct scn_runs *runs);
 void scn_runs_free(struct scn_runs *runs);
 

@@ -6,6 +6,7 @@
 #include "core/error.h"
 
 #include <fnmatch.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,12 +65,13 @@ static bool guest_machine(const struct scn_file *f, const struct scn_section *s)
 	return strcmp(m, "qemu") == 0 || strcmp(m, "libvirt") == 0;
 }
 
-static int grow(struct scn_runs *runs)
+/* Room for at least need runs (need 0: one more, doubling). */
+static int reserve(struct scn_runs *runs, unsigned need)
 {
 	struct scn_run *v;
-	unsigned cap = runs->cap ? runs->cap * 2 : 64;
+	unsigned cap = need ? need : runs->cap ? runs->cap * 2 : 64;
 
-	if (runs->count < runs->cap)
+	if (need ? need <= runs->cap : runs->count < runs->cap)
 		return 0;
 	v = (struct scn_run *)realloc(runs->v, cap * sizeof(*v));
 	if (!v)
@@ -176,7 +178,7 @@ static int expand_baseline(const struct scn_file *f, const struct scn_section *s
 			pick[a] = axis_default[a];
 		pick[SCN_AX_MEMORY] = mem ? mem->items[i] : axis_default[SCN_AX_MEMORY];
 		pick[SCN_AX_DISK] = "swap";
-		err = grow(runs);
+		err = reserve(runs, 0);
 		if (err)
 			return err;
 		r = &runs->v[runs->count];
@@ -206,7 +208,7 @@ static int expand_section(const struct scn_file *f, const struct scn_section *s,
 	for (;;) {
 		for (a = 0; a < SCN_AXES; a++)
 			pick[a] = l[a] ? l[a]->items[at[a]] : axis_default[a];
-		err = grow(runs);
+		err = reserve(runs, 0);
 		if (!err)
 			err = make_run(f, s, pick, &runs->v[runs->count]);
 		if (err)
@@ -225,11 +227,77 @@ static int expand_section(const struct scn_file *f, const struct scn_section *s,
 	return expand_baseline(f, s, l[SCN_AX_MEMORY], runs);
 }
 
+/* a * b, or UINT64_MAX when it does not fit (a count that large is refused
+ * anyway, so saturating loses nothing). */
+static uint64_t mul_sat(uint64_t a, uint64_t b)
+{
+	return a && b > UINT64_MAX / a ? UINT64_MAX : a * b;
+}
+
+static uint64_t add_sat(uint64_t a, uint64_t b)
+{
+	return b > UINT64_MAX - a ? UINT64_MAX : a + b;
+}
+
+/* What expand_section builds for s: the product of its axes, and a baseline
+ * run per memory item. */
+static uint64_t section_runs(const struct scn_file *f, const struct scn_section *s)
+{
+	const struct scn_list *l;
+	uint64_t n = 1;
+	unsigned a;
+
+	for (a = 0; a < SCN_AXES; a++) {
+		l = effective(f, s, a);
+		if (l)
+			n = mul_sat(n, l->count);
+	}
+	if (guest_machine(f, s) && strcmp(single(f, s, SCN_KEY_BASELINE, "none"), "kernel") == 0) {
+		l = effective(f, s, SCN_AX_MEMORY);
+		n = add_sat(n, l ? l->count : 1);
+	}
+	return n;
+}
+
+uint64_t scn_count_runs(const struct scn_file *f)
+{
+	uint64_t n = 0;
+	unsigned i;
+
+	if (f->nparts == 0)
+		return section_runs(f, &f->top);
+	for (i = 0; i < f->nparts; i++)
+		n = add_sat(n, section_runs(f, &f->parts[i]));
+	return n;
+}
+
+/* Counted before anything is built (a few lines of text can ask for
+ * hundreds of millions of runs), then room made for exactly that many. */
+static int room_for_file(const struct scn_file *f, struct scn_runs *runs)
+{
+	uint64_t n = scn_count_runs(f);
+
+	if (n == UINT64_MAX)
+		return hb_fail(HB_EUSAGE, "%s: expands to more than %" PRIu64 " runs; the limit is %u "
+			       "(split it into several files)", f->path, UINT64_MAX - 1, SCN_RUNS_MAX);
+	if (n > SCN_RUNS_MAX)
+		return hb_fail(HB_EUSAGE, "%s: expands to %" PRIu64 " runs; the limit is %u (split it "
+			       "into several files)", f->path, n, SCN_RUNS_MAX);
+	if (runs->count + n > SCN_RUNS_MAX)
+		return hb_fail(HB_EUSAGE, "%s: expands to %" PRIu64 " runs, %" PRIu64 " with the files "
+			       "before it; the limit for one hiblab run is %u", f->path, n,
+			       runs->count + n, SCN_RUNS_MAX);
+	/* exactly what the file adds: no doubling past it */
+	return reserve(runs, runs->count + (unsigned)n);
+}
+
 int scn_expand(const struct scn_file *f, struct scn_runs *runs)
 {
 	unsigned i;
-	int err = 0;
+	int err = room_for_file(f, runs);
 
+	if (err)
+		return err;
 	if (f->nparts == 0)
 		return expand_section(f, &f->top, runs);
 	for (i = 0; i < f->nparts && !err; i++)

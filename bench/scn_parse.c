@@ -4,6 +4,8 @@
  * there is none. */
 #include "scenario.h"
 
+#include "open_regular.h"
+
 #include "core/error.h"
 
 #include <ctype.h>
@@ -12,11 +14,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 struct parser {
 	struct scn_file *f;
 	struct scn_diag *d;
 	struct scn_section *sec;
+	bool stop;  /* too many parts: the rest would only add noise */
 };
 
 static void diag(struct parser *p, int line, const char *fmt, ...)
@@ -121,6 +126,10 @@ static bool add_items(struct parser *p, struct scn_list *l, const char *key, cha
 		item = trim(start);
 		if (!*item)
 			diag(p, line, "%s: empty item in the list", key);
+		else if (strlen(item) > SCN_ITEM_MAX)
+			diag(p, line, "%s: an item longer than %d bytes", key, SCN_ITEM_MAX);
+		else if (l->count == SCN_ITEMS_MAX)
+			diag(p, line, "%s: more than %d items in the list", key, SCN_ITEMS_MAX);
 		else if (add_item(l, item, line))
 			diag(p, line, "out of memory");
 		if (!end || p->d->count != before)
@@ -151,6 +160,11 @@ static int parse_section(struct parser *p, char *s, int line)
 		if (strcmp(p->f->parts[i].name, s) == 0)
 			diag(p, line, "section [%s] already defined on line %d", s,
 			     p->f->parts[i].line);
+	}
+	if (p->f->nparts == SCN_PARTS_MAX) {
+		diag(p, line, "more than %d parts in one file", SCN_PARTS_MAX);
+		p->stop = true;
+		return 0;
 	}
 	parts = (struct scn_section *)realloc(p->f->parts, (p->f->nparts + 1) * sizeof(*parts));
 	if (!parts)
@@ -206,6 +220,8 @@ static void parse_line(struct parser *p, char *s, int line, struct scn_list **co
 	if (!is_axis) {
 		if (strcmp(key, "description") != 0 && strchr(value, ','))
 			diag(p, line, "%s: takes one value, not a list", key);
+		else if (strcmp(key, "description") != 0 && strlen(value) > SCN_ITEM_MAX)
+			diag(p, line, "%s: a value longer than %d bytes", key, SCN_ITEM_MAX);
 		else if (add_item(l, value, line))
 			diag(p, line, "out of memory");
 		return;
@@ -237,12 +253,17 @@ int scn_parse_text(const char *path, const char *text, struct scn_file *f, struc
 	p.sec = &f->top;
 	if (!copy)
 		return hb_fail(HB_ENOMEM, "out of memory");
-	for (line = copy; line && !err; line = next) {
+	for (line = copy; line && !err && !p.stop; line = next) {
 		char *s;
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
 		n++;
+		if (strlen(line) > SCN_LINE_MAX) {
+			diag(&p, n, "line longer than %d bytes", SCN_LINE_MAX);
+			cont = NULL;
+			continue;
+		}
 		strip_comment(line);
 		s = trim(line);
 		if (cont) {
@@ -271,39 +292,65 @@ int scn_parse_text(const char *path, const char *text, struct scn_file *f, struc
 	return d->count ? HB_EUSAGE : 0;
 }
 
+/* The whole text of a scenario file, at most SCN_FILE_MAX bytes; NULL with
+ * the reason in d. */
+static char *read_text(const char *path, struct scn_diag *d)
+{
+	struct stat st;
+	char *text = NULL;
+	const char *why = NULL;
+	char too_big[96];
+	size_t len = 0;
+	int fd = scn_open_regular(path, &st);
+
+	snprintf(too_big, sizeof(too_big), "larger than %u bytes, the most a scenario file may hold",
+		 SCN_FILE_MAX);
+	if (fd < 0) {
+		snprintf(d->msg[d->count++], sizeof(d->msg[0]), "%s", hb_detail(fd));
+		return NULL;
+	}
+	/* one byte more than the limit: a file that grew since fstat is caught */
+	if (st.st_size <= SCN_FILE_MAX)
+		text = (char *)malloc(SCN_FILE_MAX + 2);
+	if (!text) {
+		why = st.st_size > SCN_FILE_MAX ? too_big : "out of memory";
+		goto out;
+	}
+	while (len <= SCN_FILE_MAX) {
+		ssize_t n = read(fd, text + len, SCN_FILE_MAX + 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			why = n < 0 ? strerror(errno) : NULL;
+			break;
+		}
+		len += (size_t)n;
+	}
+	if (!why && len > SCN_FILE_MAX)
+		why = too_big;
+	else if (!why && memchr(text, '\0', len))
+		why = "not a text file";
+out:
+	close(fd);
+	if (why) {
+		snprintf(d->msg[d->count++], sizeof(d->msg[0]), "%.300s: %s", path, why);
+		free(text);
+		return NULL;
+	}
+	text[len] = '\0';
+	return text;
+}
+
 int scn_parse_file(const char *path, struct scn_file *f, struct scn_diag *d)
 {
-	FILE *in = fopen(path, "rb");
-	char *text = NULL;
-	long len;
+	char *text;
 	int err;
 
 	memset(f, 0, sizeof(*f));
 	memset(d, 0, sizeof(*d));
-	if (!in) {
-		snprintf(d->msg[d->count++], sizeof(d->msg[0]), "%s: %s", path, strerror(errno));
+	text = read_text(path, d);
+	if (!text)
 		return HB_EUSAGE;
-	}
-	if (fseek(in, 0, SEEK_END) == 0 && (len = ftell(in)) >= 0 && len < (64l << 20) &&
-	    fseek(in, 0, SEEK_SET) == 0) {
-		text = (char *)malloc((size_t)len + 1);
-		if (text && fread(text, 1, (size_t)len, in) == (size_t)len)
-			text[len] = '\0';
-		else {
-			free(text);
-			text = NULL;
-		}
-	}
-	fclose(in);
-	if (!text) {
-		snprintf(d->msg[d->count++], sizeof(d->msg[0]), "%s: cannot read it", path);
-		return HB_EUSAGE;
-	}
-	if (memchr(text, '\0', (size_t)len)) {
-		free(text);
-		snprintf(d->msg[d->count++], sizeof(d->msg[0]), "%s: not a text file", path);
-		return HB_EUSAGE;
-	}
 	err = scn_parse_text(path, text, f, d);
 	free(text);
 	return err;

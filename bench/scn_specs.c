@@ -93,22 +93,27 @@ static int check_plugin(enum hb_kind kind, const char *key, const char *spec, ch
 int scn_memory_spec(const char *item, const char *dir, char *spec, size_t cap, char *msg,
 		    size_t mcap)
 {
-	char buf[1024], *w[WORDS_MAX];
+	char buf[1024], edir[2048], *w[WORDS_MAX];
 	unsigned n = split_words(item, buf, sizeof(buf), w);
 	const struct hb_source *src;
 	struct hb_source_info info;
 	struct hb_instance in;
 	int err;
+	int len;
 
 	spec[0] = '\0';
 	if (n == 0)
 		return fail(msg, mcap, "memory: empty value");
+	/* the directory is a path, the rest is spec text as the user wrote it */
+	hb_spec_escape(dir, edir, sizeof(edir));
 	if (strncmp(w[0], "file:", 5) == 0 && w[0][5] != '/' && dir[0])
-		snprintf(spec, cap, "file:%s/%s", dir, w[0] + 5);
+		len = snprintf(spec, cap, "file:%s/%s", edir, w[0] + 5);
 	else if (strchr(w[0], ':') || strchr(w[0], '='))
-		snprintf(spec, cap, "%s", w[0]);
+		len = snprintf(spec, cap, "%s", w[0]);
 	else
-		snprintf(spec, cap, "sim:%s", w[0]);
+		len = snprintf(spec, cap, "sim:%s", w[0]);
+	if (len < 0 || (size_t)len >= cap)
+		return fail(msg, mcap, "memory: '%.40s...': too long", w[0]);
 	if (strchr(w[0], '=') && !strchr(w[0], ':'))
 		return fail(msg, mcap, "memory: '%s': start with a profile (mixed, text, ...) or "
 				       "file:PATH", w[0]);

@@ -21,7 +21,8 @@ static void help(void)
 	       "Expand each scenario file's matrix into runs, and run each: suspend and resume\n"
 	       "on the simulated (or real) target, in a process of its own, and judge what\n"
 	       "came back against the scenario's expect.  Mistakes in a file are reported as\n"
-	       "FILE:LINE: message, and nothing runs.\n\n"
+	       "FILE:LINE: message, and nothing runs.  The files may expand to at most\n"
+	       "100000 runs together (docs/SCENARIOS.md, Limits).\n\n"
 	       "      --out DIR        write results here (default results/NAME/UTC-TIME/)\n"
 	       "      --only PATTERN   only runs whose \"scenario/part combination\" contains\n"
 	       "                       PATTERN (a glob: *, ?, [...]); see --list\n"
@@ -85,17 +86,22 @@ static int load(int argc, char **argv, struct scn_runs *runs, char *title, size_
 	return bad ? HB_EXIT_USAGE : 0;
 }
 
-static void pick_runs(const struct scn_runs *all, const struct run_opts *o, struct scn_runs *sel)
+/* Keep only the runs --only and --shard pick, in place: a second array
+ * would double what up to SCN_RUNS_MAX runs take. */
+static void pick_runs(struct scn_runs *runs, const struct run_opts *o)
 {
-	unsigned i, n = 0;
+	unsigned i, n = 0, kept = 0;
 
-	for (i = 0; i < all->count; i++) {
-		if (o->only && !scn_match(&all->v[i], o->only))
+	for (i = 0; i < runs->count; i++) {
+		if (o->only && !scn_match(&runs->v[i], o->only))
 			continue;
 		if (o->shards && n++ % o->shards != o->shard - 1)
 			continue;
-		sel->v[sel->count++] = all->v[i];
+		if (kept != i)
+			runs->v[kept] = runs->v[i];
+		kept++;
 	}
+	runs->count = kept;
 }
 
 static void list_runs(const struct scn_runs *sel)
@@ -178,7 +184,7 @@ int cmd_run(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct run_opts o = { .out = NULL };
-	struct scn_runs all = { .v = NULL }, sel = { .v = NULL };
+	struct scn_runs runs = { .v = NULL };
 	char title[64];
 	int c, rc;
 
@@ -214,22 +220,16 @@ int cmd_run(int argc, char **argv)
 	}
 	if (optind == argc)
 		return cli_usage_error("run", "no scenario file given");
-	rc = load(argc - optind, argv + optind, &all, title, sizeof(title));
+	rc = load(argc - optind, argv + optind, &runs, title, sizeof(title));
 	if (!rc) {
-		sel.v = (struct scn_run *)malloc((all.count ? all.count : 1) * sizeof(*sel.v));
-		if (!sel.v)
-			rc = cli_fail(hb_fail(HB_ENOMEM, "out of memory"));
-	}
-	if (!rc) {
-		pick_runs(&all, &o, &sel);
-		if (o.only && sel.count == 0 && !o.shards)
+		pick_runs(&runs, &o);
+		if (o.only && runs.count == 0 && !o.shards)
 			rc = cli_usage_error("run", "no run matches --only '%s' (see --list)", o.only);
 		else if (o.list)
-			list_runs(&sel);
+			list_runs(&runs);
 		else
-			rc = run_all(&sel, &o, title);
+			rc = run_all(&runs, &o, title);
 	}
-	free(sel.v);
-	scn_runs_free(&all);
+	scn_runs_free(&runs);
 	return rc;
 }

@@ -33,7 +33,9 @@ static void help(void)
 	       "      --chunk-pages N    pages per record (default %u, at most 4096)\n"
 	       "  -q, --quiet            no progress line, no summary\n"
 	       "  -h, --help             this help\n\n"
-	       "`hiblab plugins` lists every plugin with its options.\n",
+	       "`hiblab plugins` lists every plugin with its options.\n"
+	       "In a spec's value \\, is a comma and \\\\ a backslash (file:/tmp/a\\,b.img; quote\n"
+	       "it for the shell); any other backslash is itself.\n",
 	       HB_DEFAULT_CHUNK_PAGES);
 }
 

@@ -42,6 +42,7 @@ static void usage(FILE *out)
 		     "                 --target file:/tmp/a.img\n"
 		     "  hiblab inspect file:/tmp/a.img\n"
 		     "  hiblab resume --target file:/tmp/a.img --verify\n"
+		     "  (in a spec's value \\, is a comma and \\\\ a backslash: 'file:/tmp/a\\,b.img')\n"
 		     "\nexit status:\n"
 		     "  0 success\n"
 		     "  1 runtime error: I/O, out of memory or space\n"

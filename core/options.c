@@ -255,13 +255,16 @@ int hb_options_format(const struct hb_option *opts, const void *conf, char *buf,
 	const struct hb_option *o;
 	size_t used = 0;
 	char value[HB_STR_MAX];
+	char escaped[2 * HB_STR_MAX];
 
 	if (cap)
 		buf[0] = '\0';
 	for (o = opts; o && o->name; o++) {
 		int n;
 		hb_option_value_text(o, conf, value, sizeof(value));
-		n = snprintf(buf + used, cap - used, "%s%s=%s", used ? "," : "", o->name, value);
+		/* escaped, so a value holding a comma parses back the same */
+		hb_spec_escape(value, escaped, sizeof(escaped));
+		n = snprintf(buf + used, cap - used, "%s%s=%s", used ? "," : "", o->name, escaped);
 		if (n < 0 || (size_t)n >= cap - used)
 			return hb_fail(HB_EUSAGE, "options too long to store (%s)", o->name);
 		used += (size_t)n;

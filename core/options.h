@@ -54,6 +54,13 @@ int hb_spec_parse_list(const char *text, const char *what, struct hb_spec *items
 /* Parse exactly one spec item ("file:/tmp/a.img"). */
 int hb_spec_parse(const char *text, const char *what, struct hb_spec *item);
 
+/* value as it must be written in a spec value: a backslash put before each
+ * comma, and before each backslash that would otherwise escape what follows
+ * (one before a comma or a backslash, or the last character).  Writes what
+ * fits in cap (NUL-terminated); returns the length of the whole text, as
+ * snprintf does. */
+size_t hb_spec_escape(const char *value, char *buf, size_t cap);
+
 /* Fill conf with the defaults, then apply spec's arguments.  Errors name the
  * plugin and the option: "zstd: level=25: out of range 1..19". */
 int hb_options_apply(const struct hb_option *opts, void *conf, const struct hb_spec *spec);

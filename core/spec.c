@@ -1,4 +1,6 @@
-/* Splitting "name:positional,key=value,..." spec text into hb_spec items. */
+/* Splitting "name:positional,key=value,..." spec text into hb_spec items.
+ * In a value, "\," stands for a comma and "\\" for a backslash, so a path
+ * holding a comma can be given; any other backslash is itself. */
 #include "options.h"
 #include "error.h"
 
@@ -20,6 +22,49 @@ static bool is_word(const char *s, size_t len)
 	return true;
 }
 
+/* A backslash that escapes the next character: one before a comma or a
+ * backslash. */
+static bool escapes(const char *s)
+{
+	return s[0] == '\\' && (s[1] == ',' || s[1] == '\\');
+}
+
+/* The comma that ends the token at s (skipping escaped ones), or NULL. */
+static const char *token_end(const char *s)
+{
+	for (; *s; s++) {
+		if (escapes(s))
+			s++;
+		else if (*s == ',')
+			return s;
+	}
+	return NULL;
+}
+
+size_t hb_spec_escape(const char *value, char *buf, size_t cap)
+{
+	size_t n = 0;
+	const char *p;
+
+	for (p = value; *p; p++) {
+		/* a backslash is doubled only where it would otherwise escape: before
+		 * a comma or a backslash, and last (a separator may follow); text
+		 * without commas stays exactly as images before the escape hold it */
+		bool twice = *p == ',' || (*p == '\\' && (p[1] == ',' || p[1] == '\\' || !p[1]));
+		if (twice) {
+			if (n + 1 < cap)
+				buf[n] = '\\';
+			n++;
+		}
+		if (n + 1 < cap)
+			buf[n] = *p;
+		n++;
+	}
+	if (cap)
+		buf[n < cap ? n : cap - 1] = '\0';
+	return n;
+}
+
 static int copy_field(char *dst, size_t cap, const char *src, size_t len, const char *what,
 		      const char *field)
 {
@@ -28,6 +73,23 @@ static int copy_field(char *dst, size_t cap, const char *src, size_t len, const 
 			       len, cap - 1);
 	memcpy(dst, src, len);
 	dst[len] = '\0';
+	return 0;
+}
+
+/* A value with its escapes undone. */
+static int copy_value(char *dst, size_t cap, const char *src, size_t len, const char *what)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++) {
+		if (i + 1 < len && escapes(src + i))
+			i++;
+		if (n + 1 == cap)
+			return hb_fail(HB_EUSAGE, "%s: option value too long (%zu bytes, at most %zu)",
+				       what, len, cap - 1);
+		dst[n++] = src[i];
+	}
+	dst[n] = '\0';
 	return 0;
 }
 
@@ -43,8 +105,7 @@ static int add_arg(struct hb_spec *item, const char *key, size_t key_len, const 
 	arg = &item->args[item->nargs];
 	err = copy_field(arg->key, sizeof(arg->key), key, key_len, what, "option name");
 	if (!err)
-		err = copy_field(arg->value, sizeof(arg->value), value, value_len, what,
-				 "option value");
+		err = copy_value(arg->value, sizeof(arg->value), value, value_len, what);
 	if (!err)
 		item->nargs++;
 	return err;
@@ -100,7 +161,7 @@ int hb_spec_parse_list(const char *text, const char *what, struct hb_spec *items
 	if (!text || !*text)
 		return hb_fail(HB_EUSAGE, "%s: empty", what);
 	while (!err) {
-		const char *end = strchr(tok, ',');
+		const char *end = token_end(tok);
 		size_t len = end ? (size_t)(end - tok) : strlen(tok);
 		const char *eq = (const char *)memchr(tok, '=', len);
 

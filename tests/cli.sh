@@ -288,5 +288,25 @@ if unshare -m true 2>/dev/null; then
 else
 	echo "cli: no mount namespace here: the read-only target check is skipped"
 fi
+# a pass file that is a FIFO is refused at once too
+mkfifo "$TMP/pass.fifo"
+run 2 'passphrase file .*: not a regular file' suspend --source "$src" --filters aes-256-gcm \
+	--key "passfile=$TMP/pass.fifo" --target "file:$img"
+
+# a path holding a comma or a backslash (the bug: "more than 1 items"): in a
+# spec "\," is a comma and "\\" a backslash; the source's path stored in the
+# image is escaped again, so --verify reads the same file back
+odd="$TMP/odd,dir\\x"
+mkdir "$odd"
+head -c 1000000 /dev/urandom >"$odd/mem,1.raw"
+esc=$(printf '%s' "$odd" | sed 's/\\/\\\\/g; s/,/\\,/g')
+run 0 'suspended 245 pages' suspend --source "file:$esc/mem\\,1.raw" --filters zero,lz4,crc32c \
+	--target "file:$esc/a\\,b\\\\.img"
+check "the image is at the path with a comma and a backslash" [ -s "$odd/a,b\\.img" ]
+run 0 'source: +file:path=.*odd\\,dir\\x/mem\\,1\.raw,' inspect "file:$esc/a\\,b\\\\.img"
+run 0 'restored 245 pages, bit-exact' resume --target "file:$esc/a\\,b\\\\.img" --verify
+run 0 'suspended 245 pages' suspend --source "file:$esc/mem\\,1.raw" --target "file:$esc/a\\,b\\\\.img"
+run 0 'restored 245 pages' resume --target "file:$esc/a\\,b\\\\.img" --sink "file:$esc/back\\,1.raw"
+check "a dump through paths with commas comes back the same" cmp -s "$odd/mem,1.raw" "$odd/back,1.raw"
 
 finish

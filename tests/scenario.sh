@@ -94,4 +94,32 @@ sed 's/,restored,\(.*\),yes,/,refused,\1,no,/' "$TMP/smoke/runs.csv" >"$TMP/refu
 expect 1 compare "$TMP/smoke" "$TMP/refused.csv"
 expect 2 compare "$TMP/smoke"
 
+# limits: a few lines asking for a billion runs are refused at once with
+# their count, before one run is built (it used to take gigabytes first)
+awk 'BEGIN {
+	printf "chunk-pages = 1"; for (i = 2; i <= 1000; i++) printf ",\n 7"; print ""
+	printf "fault = none"; for (i = 2; i <= 1000; i++) printf ",\n none"; print ""
+	printf "compress = lz4"; for (i = 2; i <= 100; i++) printf ", zstd"; print ""
+	print "checksum = none, crc32c, xxh3, sha256, crc32c, xxh3, sha256, crc32c, xxh3, sha256"
+}' >"$TMP/huge.scn"
+timeout 5 "$HIBLAB" run "$TMP/huge.scn" --list >"$TMP/out" 2>"$TMP/err"
+got=$?
+if [ "$got" -eq 2 ] && [ "$(cat "$TMP/err")" = "hiblab: $TMP/huge.scn: expands to 1000000000 runs; the limit is 100000 (split it into several files)" ]; then ok
+else bad "a billion runs: exit $got: $(cat "$TMP/err")"; fi
+
+# a FIFO, a directory or a runs.csv that is a FIFO are refused at once,
+# never waited on
+mkfifo "$TMP/fifo.scn"
+mkdir "$TMP/fifo-results"
+mkfifo "$TMP/fifo-results/runs.csv"
+for args in "run $TMP/fifo.scn" "run $TMP" "compare $TMP/smoke $TMP/fifo-results" \
+	"compare $TMP/fifo.scn $TMP/smoke" "merge --out $TMP/fifo-merged $TMP/fifo-results"; do
+	# shellcheck disable=SC2086 # the words of args are the arguments
+	timeout 5 "$HIBLAB" $args >"$TMP/out" 2>"$TMP/err"
+	got=$?
+	if [ "$got" -eq 2 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] &&
+	    grep -Eq ': a (FIFO|directory), not a regular file$' "$TMP/err"; then ok
+	else bad "hiblab $args: exit $got: $(cat "$TMP/err")"; fi
+done
+
 finish

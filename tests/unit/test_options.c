@@ -160,6 +160,82 @@ Test(options, canonical_text_parses_back_the_same)
 	cr_assert_eq(memcmp(&a, &b, sizeof(a)), 0);
 }
 
+/* "\," is a comma and "\\" a backslash in a value; any other backslash is
+ * itself, and a name never takes an escape. */
+Test(options, escaped_commas_in_values)
+{
+	struct hb_spec items[4];
+	struct hb_spec s;
+	unsigned n = 0;
+
+	cr_assert_eq(hb_spec_parse("file:/tmp/a\\,b.img", "--target", &s), 0, "%s", hb_detail(0));
+	cr_assert_eq(s.nargs, 1);
+	cr_assert_str_eq(s.args[0].value, "/tmp/a,b.img");
+	cr_assert_eq(hb_spec_parse("file:/tmp/a\\b\\\\\\,c\\", "--target", &s), 0, "%s",
+		     hb_detail(0));
+	cr_assert_str_eq(s.args[0].value, "/tmp/a\\b\\,c\\");
+	cr_assert_eq(hb_spec_parse("sim:mixed,path=x\\,y,seed=3", "--source", &s), 0);
+	cr_assert_eq(s.nargs, 3);
+	cr_assert_str_eq(s.args[1].key, "path");
+	cr_assert_str_eq(s.args[1].value, "x,y");
+	cr_assert_str_eq(s.args[2].value, "3");
+	/* "\\," is an escaped backslash, then a separator */
+	cr_assert_eq(hb_spec_parse_list("file:/a\\\\,zero", "--filters", items, 4, &n), 0);
+	cr_assert_eq(n, 2);
+	cr_assert_str_eq(items[0].args[0].value, "/a\\");
+	cr_assert_str_eq(items[1].name, "zero");
+	/* the bug: a comma in a path made it two items */
+	cr_assert_eq(hb_spec_parse("file:/tmp/a,b.img", "--target", &s), HB_EUSAGE);
+	cr_assert_eq(hb_spec_parse("fi\\,le:/tmp/a", "--target", &s), HB_EUSAGE);
+}
+
+/* Text without a comma, and without a backslash before one or last, is
+ * written exactly as before the escape existed: images made before parse
+ * the same. */
+Test(options, escape_leaves_plain_text_alone)
+{
+	static const struct {
+		const char *value, *text;
+	} cases[] = {
+		{ "/tmp/a.img", "/tmp/a.img" }, { "a\\b", "a\\b" }, { "a,b", "a\\,b" },
+		{ "a\\,b", "a\\\\\\,b" }, { "a\\\\b", "a\\\\\\b" }, { "end\\", "end\\\\" },
+		{ "", "" },
+	};
+	char buf[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cr_assert_eq(hb_spec_escape(cases[i].value, buf, sizeof(buf)), strlen(cases[i].text));
+		cr_assert_str_eq(buf, cases[i].text, "escape of '%s'", cases[i].value);
+	}
+	/* what does not fit is cut, NUL-terminated, and the whole length told */
+	cr_assert_eq(hb_spec_escape(",,,,", buf, 5), 8);
+	cr_assert_str_eq(buf, "\\,\\,");
+}
+
+/* Canonical text (what image headers hold) escapes again: every value comes
+ * back the same, commas and backslashes anywhere in it. */
+Test(options, canonical_text_round_trips_commas_and_backslashes)
+{
+	static const char *const names[] = { "/tmp/a,b.img", "a\\b", "a\\,b", ",", "\\", "\\\\",
+					     ",,\\\\,,", "x\\y\\", "trail\\", "\\,lead",
+					     "a=b,c=d" };
+	struct conf a, b;
+	char text[2 * HB_STR_MAX], spec[2 * HB_STR_MAX + 8];
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		memset(&a, 0, sizeof(a));
+		cr_assert_eq(apply("p", &a), 0);
+		snprintf(a.name, sizeof(a.name), "%s", names[i]);
+		cr_assert_eq(hb_options_format(opts, &a, text, sizeof(text)), 0);
+		snprintf(spec, sizeof(spec), "p:%s", text);
+		cr_assert_eq(apply(spec, &b), 0, "%s: %s", spec, hb_detail(0));
+		cr_assert_str_eq(b.name, names[i], "through '%s'", text);
+		cr_assert_eq(memcmp(&a, &b, sizeof(a)), 0);
+	}
+}
+
 Test(options, unknown_plugin_lists_the_known)
 {
 	struct hb_instance in;

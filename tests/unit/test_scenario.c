@@ -2,9 +2,13 @@
  * and no runs; good files expand into the expected matrix. */
 #include "bench/scenario.h"
 #include "core/error.h"
+#include "testutil.h"
 
 #include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static struct scn_file f;
 static struct scn_diag d;
@@ -187,4 +191,162 @@ Test(scenario, guest_workload_from_the_memory_spec)
 	cr_assert_str_eq(runs.v[2].workload.profile, "text");
 	cr_assert_eq(runs.v[2].workload.mib, 1024);
 	scn_runs_free(&runs);
+}
+
+/* ---- limits (docs/SCENARIOS.md, "Limits") ------------------------------------- */
+
+/* "key = " and then n copies of item joined by sep */
+static char *repeat(const char *head, const char *item, const char *sep, unsigned n)
+{
+	size_t cap = strlen(head) + n * (strlen(item) + strlen(sep)) + 2;
+	char *s = malloc(cap);
+	unsigned i;
+
+	cr_assert_not_null(s);
+	strcpy(s, head);
+	for (i = 0; i < n; i++)
+		strcat(strcat(s, i ? sep : ""), item);
+	strcat(s, "\n");
+	return s;
+}
+
+Test(scenario, bounded_lines_items_and_parts)
+{
+	unsigned i;
+	char *text = repeat("description = ", "x", "", SCN_LINE_MAX + 1);
+
+	bad(text, "t.scn:1: line longer than 4096 bytes");
+	free(text);
+	text = repeat("compress = ", "x", "", SCN_ITEM_MAX + 1);
+	bad(text, "t.scn:1: compress: an item longer than 500 bytes");
+	free(text);
+	text = repeat("key = passfile=", "x", "", SCN_ITEM_MAX);
+	bad(text, "t.scn:1: key: a value longer than 500 bytes");
+	free(text);
+	text = repeat("chunk-pages = ", "1", ",", SCN_ITEMS_MAX + 1);
+	bad(text, "t.scn:1: chunk-pages: more than 1000 items in the list");
+	free(text);
+	/* the 1001st part stops the parser: nothing after it is looked at */
+	text = calloc(SCN_PARTS_MAX + 1, 16);
+	cr_assert_not_null(text);
+	for (i = 0; i <= SCN_PARTS_MAX; i++)
+		sprintf(text + strlen(text), "[p%u]\n", i);
+	cr_assert_eq(scn_parse_text("t.scn", text, &f, &d), HB_EUSAGE);
+	cr_assert_eq(f.nparts, SCN_PARTS_MAX);
+	cr_assert_str_eq(d.msg[d.count - 1], "t.scn:1001: more than 1000 parts in one file");
+	free(text);
+}
+
+/* The count comes from the axes alone and is what the expansion builds,
+ * parts and a kernel baseline included. */
+Test(scenario, count_is_what_expands)
+{
+	static const char *const texts[] = {
+		"memory = mixed size=1MiB, text size=1MiB\ncompress = lz4, zstd:1\n"
+		"fault = none, powercut@flush1, powercut@50%\n",
+		"compress = lz4, zstd\n[a]\nchain = zero | crc32c | zero,lz4\n[b]\n"
+		"chunk-pages = 1, 2\n",
+		"machine = qemu\nbaseline = kernel\nmemory = random size=160MiB, text size=64MiB\n"
+		"compress = lz4, zstd\n",
+	};
+	static const unsigned expect[] = { 12, 3 + 4, 2 * 2 + 2 };
+	unsigned i;
+
+	for (i = 0; i < 3; i++) {
+		struct scn_runs runs = { .v = NULL };
+		cr_assert_eq(scn_parse_text("c.scn", texts[i], &f, &d), 0, "%s", d.msg[0]);
+		cr_assert_eq(scn_count_runs(&f), expect[i], "text %u", i);
+		cr_assert_eq(scn_expand(&f, &runs), 0);
+		cr_assert_eq(runs.count, expect[i], "text %u", i);
+		scn_runs_free(&runs);
+		scn_free(&f);
+	}
+}
+
+/* Six lines asking for 10^9 runs: refused with the count before one run is
+ * built (it used to take gigabytes first). */
+Test(scenario, too_many_runs_refused_before_building, .timeout = 10)
+{
+	struct scn_runs runs = { .v = NULL };
+	char *lines[4];
+	size_t len = 0;
+	char *text;
+	unsigned i;
+
+	lines[0] = repeat("chunk-pages = ", "7", ",\n", 1000);
+	lines[1] = repeat("fault = ", "none", ",\n", 1000);
+	lines[2] = repeat("compress = ", "lz4", ",", 100);
+	lines[3] = repeat("checksum = ", "crc32c", ",", 10);
+	for (i = 0; i < 4; i++)
+		len += strlen(lines[i]);
+	text = calloc(1, len + 1);
+	cr_assert_not_null(text);
+	for (i = 0; i < 4; i++) {
+		strcat(text, lines[i]);
+		free(lines[i]);
+	}
+	cr_assert_eq(scn_parse_text("huge.scn", text, &f, &d), 0, "%s", d.msg[0]);
+	free(text);
+	cr_assert_eq(scn_count_runs(&f), 1000000000u);
+	cr_assert_eq(scn_expand(&f, &runs), HB_EUSAGE);
+	cr_assert_str_eq(hb_detail(HB_EUSAGE), "huge.scn: expands to 1000000000 runs; the limit is "
+			 "100000 (split it into several files)");
+	cr_assert_eq(runs.count, 0);
+	cr_assert_null(runs.v);
+}
+
+/* A count past 2^64 saturates instead of wrapping to a small number. */
+Test(scenario, count_saturates)
+{
+	struct scn_file big;
+	struct scn_runs runs = { .v = NULL };
+	unsigned a;
+
+	memset(&big, 0, sizeof(big));
+	snprintf(big.path, sizeof(big.path), "big.scn");
+	for (a = 0; a < SCN_AXES; a++) {
+		big.top.axis[a].line = 1;
+		big.top.axis[a].count = SCN_ITEMS_MAX;   /* 1000^9 = 10^27 */
+	}
+	cr_assert_eq(scn_count_runs(&big), UINT64_MAX);
+	cr_assert_eq(scn_expand(&big, &runs), HB_EUSAGE);
+	cr_assert_str_eq(hb_detail(HB_EUSAGE), "big.scn: expands to more than "
+			 "18446744073709551614 runs; the limit is 100000 (split it into several "
+			 "files)");
+	cr_assert_null(runs.v);
+}
+
+/* A second file is refused when the files together would pass the limit. */
+Test(scenario, limit_is_for_all_files_together)
+{
+	struct scn_runs runs = { .v = NULL, .count = SCN_RUNS_MAX - 1 };
+
+	cr_assert_eq(scn_parse_text("two.scn", "compress = lz4, zstd\n", &f, &d), 0);
+	cr_assert_eq(scn_expand(&f, &runs), HB_EUSAGE);
+	cr_assert_str_eq(hb_detail(HB_EUSAGE), "two.scn: expands to 2 runs, 100001 with the files "
+			 "before it; the limit for one hiblab run is 100000");
+	cr_assert_null(runs.v);
+}
+
+/* Files that are not regular are refused at once, never waited on. */
+Test(scenario, only_regular_files, .timeout = 10)
+{
+	char dir[256], path[512], want[700];
+
+	tu_mkdir(dir, sizeof(dir));
+	tu_path(path, sizeof(path), dir, "fifo.scn");
+	cr_assert_eq(mkfifo(path, 0600), 0);
+	cr_assert_eq(scn_parse_file(path, &f, &d), HB_EUSAGE);
+	snprintf(want, sizeof(want), "%s: a FIFO, not a regular file", path);
+	cr_assert_str_eq(d.msg[0], want);
+	cr_assert_eq(scn_parse_file(dir, &f, &d), HB_EUSAGE);
+	snprintf(want, sizeof(want), "%s: a directory, not a regular file", dir);
+	cr_assert_str_eq(d.msg[0], want);
+	tu_path(path, sizeof(path), dir, "big.scn");
+	tu_write_random(path, SCN_FILE_MAX + 1, 1);
+	cr_assert_eq(scn_parse_file(path, &f, &d), HB_EUSAGE);
+	snprintf(want, sizeof(want), "%s: larger than 1048576 bytes, the most a scenario file may "
+		 "hold", path);
+	cr_assert_str_eq(d.msg[0], want);
+	tu_rmdir(dir);
 }

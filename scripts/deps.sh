@@ -9,7 +9,8 @@ LIBS="libisal-dev:libisal libxxhash-dev:libxxhash liblz4-dev:liblz4 libzstd-dev:
 liblzo2-dev:lzo2 libssl-dev:libcrypto libcriterion-dev:criterion liburing-dev:liburing"
 TOOLS="pkg-config:pkg-config gcc:gcc make:make fio:fio gnuplot-nox:gnuplot time:/usr/bin/time
 qemu-system-x86:qemu-system-x86_64 busybox-static:busybox cpio:cpio kmod:depmod
-libvirt-clients:virsh libvirt-daemon:libvirtd libxml2-utils:xmllint passwd:useradd"
+libvirt-clients:virsh libvirt-daemon:libvirtd libxml2-utils:xmllint passwd:useradd
+valgrind:valgrind"
 
 missing=""
 for pair in $TOOLS; do

@@ -57,13 +57,13 @@ BENCH_LIB := $(BUILD)/libhiblab-bench.a
 BIN := $(BUILD)/hiblab
 UNIT := $(BUILD)/unit-tests
 
-.PHONY: all deps test unit cli-test san-test scenario-test threads-test layers-test install-test check bench faults big install uninstall clean help guest qemu-matrix qemu-test libvirt-test
+.PHONY: all deps test unit cli-test valgrind san-test scenario-test threads-test layers-test install-test check bench faults big install uninstall clean help guest qemu-matrix qemu-test libvirt-test
 .DEFAULT_GOAL := all
 
 all: $(BIN) $(LIB)
 
 help:
-	@echo "targets: all test check layers-test install-test bench faults big guest qemu-test libvirt-test qemu-matrix install uninstall clean deps"
+	@echo "targets: all test check valgrind layers-test install-test bench faults big guest qemu-test libvirt-test qemu-matrix install uninstall clean deps"
 	@echo "vars: V=1 CC=clang SAN=1 PREFIX=$(PREFIX) DESTDIR="
 
 deps:
@@ -149,16 +149,24 @@ threads-test: $(BIN)
 	$(Q)HIBLAB=$(BIN) sh tests/threads.sh $(THREADS_TEST)
 
 # Everything under the sanitizers: ASan+UBSan unit and CLI tests, the whole
-# thread matrix under TSan.
+# thread matrix under TSan, the CLI suite under Valgrind.
 check: deps
 	$(Q)$(MAKE) --no-print-directory SAN=1 BUILD=$(BUILD)/san unit cli-test scenario-test
 	$(Q)$(MAKE) --no-print-directory SAN=thread BUILD=$(BUILD)/tsan threads-test
+	$(Q)$(MAKE) --no-print-directory SAN= valgrind
 
 unit: $(UNIT)
 	$(Q)$(UNIT) --jobs 2
 
 cli-test: $(BIN)
 	$(Q)HIBLAB=$(BIN) sh tests/cli.sh
+
+# The CLI suite with every hiblab run under Valgrind's memcheck: an error or
+# a definite leak fails it (tests/valgrind.sh; tests/valgrind.supp holds what
+# is not ours).  Minutes, not seconds: part of `make check`, not `make test`.
+valgrind: $(BIN)
+	$(Q)command -v valgrind >/dev/null 2>&1 || { echo "valgrind: not installed (make deps)" >&2; exit 1; }
+	$(Q)HIBLAB=$(CURDIR)/tests/valgrind.sh VALGRIND_HIBLAB=$(abspath $(BIN)) sh tests/cli.sh
 
 # the layering rule of docs/PLUGINS.md, on the sources and the objects
 layers-test: $(BIN)

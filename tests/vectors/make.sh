@@ -5,10 +5,11 @@
 #
 # Image ids, salts and creation times are new on every run, so a new run
 # makes other bytes than the committed images: those are the vectors, and
-# tests/vectors.sh checks that every build still reads them.  Run this only
-# to add a vector (then commit the new image with the old ones unchanged:
-# git checkout the others), or after a deliberate format change.
-# Usage: HIBLAB=build/hiblab sh tests/vectors/make.sh
+# tests/vectors.sh checks that every build still reads them.  So an image
+# that exists is kept (REMAKE=1 makes every one anew, after a deliberate
+# format change): to add a vector, add its line below and run this.  The
+# README is written again from the images either way.
+# Usage: [REMAKE=1] HIBLAB=build/hiblab sh tests/vectors/make.sh
 set -eu
 
 HIBLAB=${HIBLAB:-build/hiblab}
@@ -45,10 +46,12 @@ inspects=$TMP/inspects
 echo "$VECTORS" | while read -r name filters key; do
 	keyarg=
 	[ "$key" = - ] || keyarg="--key $key"
-	rm -f "$name.img"
-	# shellcheck disable=SC2086 # keyarg: no word or two
-	"$HIBLAB" suspend --source "$SOURCE" --chunk-pages "$CHUNK" --filters "$filters" \
-		--target "file:$name.img" $keyarg --threads 1 --quiet
+	if [ -n "${REMAKE:-}" ] || [ ! -e "$name.img" ]; then
+		rm -f "$name.img"
+		# shellcheck disable=SC2086 # keyarg: no word or two
+		"$HIBLAB" suspend --source "$SOURCE" --chunk-pages "$CHUNK" --filters "$filters" \
+			--target "file:$name.img" $keyarg --threads 1 --quiet
+	fi
 	# resume spends an image: read a copy
 	cp "$name.img" "$TMP/copy.img"
 	rm -f "$TMP/pages"
@@ -106,9 +109,10 @@ p=1, far below the default, so that the test is fast.
 $(cat "$rows")
 
 \`make.sh\` made them (\`HIBLAB=build/hiblab sh tests/vectors/make.sh\`). Image
-ids, salts and creation times are random or the time of the run, so running it
-again makes other bytes: the committed images are the vectors. What each
-header holds:
+ids, salts and creation times are random or the time of the run, so making an
+image again makes other bytes: the committed images are the vectors, and
+\`make.sh\` keeps every image that exists (\`REMAKE=1\` makes all anew). What
+each header holds:
 $(cat "$inspects")
 README
 echo "made $(echo "$VECTORS" | wc -l | tr -d ' ') vectors in $DIR"

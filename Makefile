@@ -57,13 +57,13 @@ BENCH_LIB := $(BUILD)/libhiblab-bench.a
 BIN := $(BUILD)/hiblab
 UNIT := $(BUILD)/unit-tests
 
-.PHONY: all deps test unit cli-test valgrind san-test scenario-test threads-test layers-test install-test check bench faults big install uninstall clean help guest qemu-matrix qemu-test libvirt-test
+.PHONY: all deps test unit cli-test valgrind san-test scenario-test vectors-test threads-test layers-test install-test check bench faults big install uninstall clean help guest qemu-matrix qemu-test libvirt-test
 .DEFAULT_GOAL := all
 
 all: $(BIN) $(LIB)
 
 help:
-	@echo "targets: all test check valgrind layers-test install-test bench faults big guest qemu-test libvirt-test qemu-matrix install uninstall clean deps"
+	@echo "targets: all test check valgrind vectors-test layers-test install-test bench faults big guest qemu-test libvirt-test qemu-matrix install uninstall clean deps"
 	@echo "vars: V=1 CC=clang SAN=1 PREFIX=$(PREFIX) DESTDIR="
 
 deps:
@@ -124,7 +124,7 @@ $(UNIT): $(TEST_OBJ) $(BENCH_LIB) $(LIB)
 # The README's test command: unit tests, CLI tests, then both again under
 # ASan+UBSan.  Installs missing packages first.
 test: deps
-	$(Q)$(MAKE) --no-print-directory unit cli-test scenario-test layers-test install-test
+	$(Q)$(MAKE) --no-print-directory unit cli-test scenario-test vectors-test layers-test install-test
 	$(Q)$(MAKE) --no-print-directory SAN=1 BUILD=$(BUILD)/san unit cli-test
 	$(Q)$(MAKE) --no-print-directory SAN=thread BUILD=$(BUILD)/tsan threads-test THREADS_TEST=quick
 	$(Q)$(MAKE) --no-print-directory qemu-test libvirt-test
@@ -180,6 +180,10 @@ install-test: $(BIN) $(LIB)
 	$(Q)$(MAKE) --no-print-directory uninstall PREFIX=$(CURDIR)/$(BUILD)/install-test >/dev/null
 	$(Q)if [ -n "$$(find $(BUILD)/install-test -type f)" ]; then \
 		echo "install-test: make uninstall left files behind" >&2; exit 1; fi
+
+# the committed images of tests/vectors/ (docs/FORMAT.md): this build still reads them
+vectors-test: $(BIN)
+	$(Q)HIBLAB=$(BIN) sh tests/vectors.sh
 
 # scenarios/smoke.scn, the parser's bad inputs, --shard, merge and compare
 scenario-test: $(BIN)

@@ -87,6 +87,8 @@ void hb_key_params_encode(const struct hb_key_params *kp, struct hb_params *out)
 static bool params_parse(const struct hb_params *in, struct hb_key_params *kp)
 {
 	const uint8_t *d = in->data;
+	uint8_t salt_bits = 0;
+	size_t i;
 
 	memset(kp, 0, sizeof(*kp));
 	if (in->len != PARAMS_LEN || d[0] != PARAMS_VERSION || d[3] != 0)
@@ -100,8 +102,12 @@ static bool params_parse(const struct hb_params *in, struct hb_key_params *kp)
 	memcpy(kp->kdf_salt, d + 12, HB_KEY_SALT_LEN);
 	memcpy(kp->image_salt, d + 12 + HB_KEY_SALT_LEN, HB_KEY_IMAGE_SALT);
 	memcpy(kp->check, d + 12 + HB_KEY_SALT_LEN + HB_KEY_IMAGE_SALT, HB_KEY_CHECK_LEN);
+	for (i = 0; i < HB_KEY_SALT_LEN; i++)
+		salt_bits |= kp->kdf_salt[i];
+	/* a key file has no KDF: its costs and salt are zero, as written */
 	return kp->source == HB_KEY_FROM_PASSPHRASE ? kp->log2n < 63
-						    : kp->log2n == 0 && kp->r == 0 && kp->p == 0;
+						    : kp->log2n == 0 && kp->r == 0 && kp->p == 0 &&
+						      salt_bits == 0;
 }
 
 int hb_key_params_decode(const char *who, const struct hb_params *in, struct hb_key_params *kp)

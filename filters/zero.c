@@ -87,6 +87,10 @@ static int zero_decode(const struct hb_filter *self, void *priv, struct hb_xfer 
 		return hb_fail(HB_ECORRUPT, "record %llu: zero: bitmap cut short", seq);
 	map = x->in + 4;
 	src = map + map_len;
+	/* the unused high bits of the last byte are zero, as dedup's are: one
+	 * payload per input */
+	if (nblocks % 8 && (map[map_len - 1] >> (nblocks % 8)) != 0)
+		return hb_fail(HB_ECORRUPT, "record %llu: zero: unused bitmap bits set", seq);
 	for (i = 0; i < nblocks; i++) {
 		size_t off = i * z->block;
 		size_t len = out_len - off < z->block ? out_len - off : z->block;

@@ -685,6 +685,19 @@ Test(cipher, edited_cipher_params_refused)
 	cr_assert_eq(err, HB_ECORRUPT, "%d %s", err, hb_detail(err));
 	cr_assert_not(is_spent());
 	free(file);
+	/* a key-file image has no KDF: a salt byte set there is not ours */
+	file = image_file("aes-256-gcm", spec_key, &size);
+	cr_assert_eq(hb_inspect(target, &h), 0);
+	p = memmem(file + HB_FIXED_LEN, HB_HEADER_AREA - HB_FIXED_LEN, h.filters[0].params.data,
+		   h.filters[0].params.len);
+	cr_assert_not_null(p);
+	p[12] = 0x01;
+	fix_header_crc(file);
+	tu_write_file(img, file, size);
+	err = resume_to_sink(spec_key);
+	cr_assert_eq(err, HB_ECORRUPT, "%d %s", err, hb_detail(err));
+	cr_assert(detail_has(err, "bad parameters"), "%s", hb_detail(err));
+	free(file);
 }
 
 /* ---- what the disk and inspect show ------------------------------------------------------- */

@@ -249,6 +249,15 @@ static void fix_header_crc(uint8_t *file)
 	hb_put32(file + 12, hb_crc32c(0, file + 16, total - 16));
 }
 
+/* A header edited as a forger would (its checksum fixed), written back and
+ * resumed. */
+static int resume_forged(uint8_t *file, size_t size, const char *key_spec)
+{
+	fix_header_crc(file);
+	tu_write_file(img, file, size);
+	return resume_to_sink(key_spec);
+}
+
 static uint64_t image_id(void)
 {
 	struct hb_header h;
@@ -638,9 +647,7 @@ Test(cipher, edited_static_header_refused)
 		memcpy(file, HB_MAGIC_VALID, HB_MAGIC_LEN);
 		/* with the crc fixed, the AAD catches it at every record (the
 		 * parallel pipeline names whichever failed first) */
-		fix_header_crc(file);
-		tu_write_file(img, file, size);
-		err = resume_to_sink(spec_key);
+		err = resume_forged(file, size, spec_key);
 		cr_assert_eq(err, HB_ECORRUPT, "%s: %d %s", ciphers[i], err, hb_detail(err));
 		cr_assert_eq(strncmp(hb_detail(err), "record ", 7), 0, "%s", hb_detail(err));
 		cr_assert(detail_has(err, ": authentication failed (corrupt or tampered)"), "%s",
@@ -664,24 +671,18 @@ Test(cipher, edited_cipher_params_refused)
 	cr_assert_not_null(p);
 	/* a salt changed: the key check fails, before any record is read */
 	p[40] ^= 0x01;
-	fix_header_crc(file);
-	tu_write_file(img, file, size);
-	err = resume_to_sink(spec_pass);
+	err = resume_forged(file, size, spec_pass);
 	cr_assert_eq(err, HB_EKEY, "%d %s", err, hb_detail(err));
 	cr_assert_not(is_spent());
 	/* a layout this build does not know, or a KDF asking for 64 GiB */
 	p[40] ^= 0x01;
 	p[0] = 9;
-	fix_header_crc(file);
-	tu_write_file(img, file, size);
-	err = resume_to_sink(spec_pass);
+	err = resume_forged(file, size, spec_pass);
 	cr_assert_eq(err, HB_ECORRUPT, "%d %s", err, hb_detail(err));
 	cr_assert(detail_has(err, "bad parameters"), "%s", hb_detail(err));
 	p[0] = 1;
 	p[2] = 30;
-	fix_header_crc(file);
-	tu_write_file(img, file, size);
-	err = resume_to_sink(spec_pass);
+	err = resume_forged(file, size, spec_pass);
 	cr_assert_eq(err, HB_ECORRUPT, "%d %s", err, hb_detail(err));
 	cr_assert_not(is_spent());
 	free(file);
@@ -692,9 +693,7 @@ Test(cipher, edited_cipher_params_refused)
 		   h.filters[0].params.len);
 	cr_assert_not_null(p);
 	p[12] = 0x01;
-	fix_header_crc(file);
-	tu_write_file(img, file, size);
-	err = resume_to_sink(spec_key);
+	err = resume_forged(file, size, spec_key);
 	cr_assert_eq(err, HB_ECORRUPT, "%d %s", err, hb_detail(err));
 	cr_assert(detail_has(err, "bad parameters"), "%s", hb_detail(err));
 	free(file);

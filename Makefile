@@ -30,7 +30,7 @@ TSAN := -fsanitize=thread -fno-omit-frame-pointer
 # SAN=fuzz: only `make fuzz` builds with it (clang, build/fuzz); its
 # HB_FUZZ_NO_CHECKSUMS makes hb_sum_equal() accept every checksum
 FUZZ_SAN := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
-	-fno-sanitize-recover=all
+	-fno-sanitize-recover=all -fsanitize-coverage-ignorelist=tests/fuzz/coverage-ignore.txt
 SANFLAGS := $(if $(filter thread,$(SAN)),$(TSAN),$(if $(filter fuzz,$(SAN)),$(FUZZ_SAN),$(if $(SAN),$(ASAN))))
 OPT ?= -O2 -g
 CPPFLAGS += -I. -D_GNU_SOURCE $(PKG_CFLAGS) -DHIBLAB_VERSION='"$(VERSION)"'
@@ -201,7 +201,7 @@ FUZZ_BINS := $(FUZZ_TARGETS:%=$(BUILD)/fuzz-%)
 FUZZ_UTIL := $(BUILD)/obj/tests/fuzz/util.o
 
 fuzz-bins: $(FUZZ_BINS)
-.PRECIOUS: $(BUILD)/obj/tests/fuzz/%.o
+.SECONDARY: $(FUZZ_TARGETS:%=$(BUILD)/obj/tests/fuzz/fuzz_%.o) $(FUZZ_UTIL)
 $(BUILD)/fuzz-%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(FUZZ_UTIL) $(BENCH_LIB) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_UTIL) $(BENCH_LIB) $(LIB) $(LDLIBS)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define SLOTS 4
@@ -27,7 +28,12 @@ const char *fuzz_path(unsigned slot, const char *name)
 {
 	if (!scratch[0]) {
 		const char *tmp = getenv("TMPDIR");
-		snprintf(scratch, sizeof(scratch), "%s/hiblab-fuzz-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+		struct stat st;
+
+		/* memory, when there is /dev/shm: a resume syncs its target twice */
+		if (!tmp || !*tmp)
+			tmp = stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) ? "/dev/shm" : "/tmp";
+		snprintf(scratch, sizeof(scratch), "%s/hiblab-fuzz-XXXXXX", tmp);
 		if (!mkdtemp(scratch)) {
 			perror("fuzz: mkdtemp");
 			abort();

@@ -3,7 +3,8 @@
 # Each target first replays its kept regressions and its seeds, then fuzzes
 # for SECONDS, growing a working corpus in BUILD/corpus/TARGET (the committed
 # seeds in tests/fuzz/corpus/TARGET are only read).  Prints one line per
-# target: executions, exec/s, coverage (cov, ft), corpus size, findings.
+# target: executions, exec/s, coverage (cov, ft), corpus (units/bytes in
+# memory at the end), findings.
 # Any finding (crash, timeout, leak, out of memory) fails the run; its input
 # is in BUILD/findings/TARGET/.  FUZZ_SMOKE=1: the short run of `make test`.
 set -u
@@ -72,8 +73,8 @@ for t in "$@"; do
 	[ "$new" -lt 0 ] && new=0
 	execs=$(final_stat number_of_executed_units "$log")
 	rate=$(final_stat average_exec_per_sec "$log")
-	corpus=$(find "$work" -type f | wc -l)
-	printf 'fuzz %-10s %10s execs %7s/s  cov %5s  ft %6s  corpus %5s  findings %s\n' \
+	corpus=$(status_field corp "$log")
+	printf 'fuzz %-10s %10s execs %7s/s  cov %5s  ft %6s  corpus %10s  findings %s\n' \
 		"$t" "${execs:-?}" "${rate:-?}" "$(status_field cov "$log")" \
 		"$(status_field ft "$log")" "$corpus" "$new"
 	if [ "$rc" -ne 0 ] || [ "$new" -ne 0 ]; then

@@ -1,6 +1,6 @@
 # hiblab: one non-recursive Makefile.  `make V=1` shows the commands.
 # Variants: `make CC=clang`, `make SAN=1` (ASan+UBSan, in build/san),
-# `make SAN=thread` (TSan, in build/tsan).
+# `make SAN=thread` (TSan, in build/tsan), `make fuzz` (libFuzzer, in build/fuzz).
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -27,9 +27,14 @@ WARN := -Wall -Wextra -Werror -Wcast-qual -Wcast-align -Wshadow -Wstrict-aliasin
 	-Wredundant-decls -Wmissing-prototypes -Wc++-compat
 ASAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 TSAN := -fsanitize=thread -fno-omit-frame-pointer
-SANFLAGS := $(if $(filter thread,$(SAN)),$(TSAN),$(if $(SAN),$(ASAN)))
+# SAN=fuzz: only `make fuzz` builds with it (clang, build/fuzz); its
+# HB_FUZZ_NO_CHECKSUMS makes hb_sum_equal() accept every checksum
+FUZZ_SAN := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all -fsanitize-coverage-ignorelist=tests/fuzz/coverage-ignore.txt
+SANFLAGS := $(if $(filter thread,$(SAN)),$(TSAN),$(if $(filter fuzz,$(SAN)),$(FUZZ_SAN),$(if $(SAN),$(ASAN))))
 OPT ?= -O2 -g
 CPPFLAGS += -I. -D_GNU_SOURCE $(PKG_CFLAGS) -DHIBLAB_VERSION='"$(VERSION)"'
+CPPFLAGS += $(if $(filter fuzz,$(SAN)),-DHB_FUZZ_NO_CHECKSUMS)
 CFLAGS += -std=c11 $(OPT) $(WARN) $(SANFLAGS) -MMD -MP
 LDFLAGS += $(SANFLAGS)
 LDLIBS += $(PKG_LIBS) -lpthread
@@ -57,14 +62,14 @@ BENCH_LIB := $(BUILD)/libhiblab-bench.a
 BIN := $(BUILD)/hiblab
 UNIT := $(BUILD)/unit-tests
 
-.PHONY: all deps test unit cli-test valgrind san-test scenario-test vectors-test threads-test layers-test install-test check bench faults big install uninstall clean help guest qemu-matrix qemu-test libvirt-test
+.PHONY: all deps test unit cli-test valgrind san-test scenario-test vectors-test threads-test layers-test install-test check bench faults big install uninstall clean help guest qemu-matrix qemu-test libvirt-test fuzz fuzz-smoke fuzz-bins
 .DEFAULT_GOAL := all
 
 all: $(BIN) $(LIB)
 
 help:
-	@echo "targets: all test check valgrind vectors-test layers-test install-test bench faults big guest qemu-test libvirt-test qemu-matrix install uninstall clean deps"
-	@echo "vars: V=1 CC=clang SAN=1 PREFIX=$(PREFIX) DESTDIR="
+	@echo "targets: all test check valgrind vectors-test layers-test install-test bench faults big fuzz fuzz-smoke guest qemu-test libvirt-test qemu-matrix install uninstall clean deps"
+	@echo "vars: V=1 CC=clang SAN=1 FUZZ_SECONDS=60 PREFIX=$(PREFIX) DESTDIR="
 
 deps:
 	$(Q)sh scripts/deps.sh
@@ -127,6 +132,7 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory unit cli-test scenario-test vectors-test layers-test install-test
 	$(Q)$(MAKE) --no-print-directory SAN=1 BUILD=$(BUILD)/san unit cli-test
 	$(Q)$(MAKE) --no-print-directory SAN=thread BUILD=$(BUILD)/tsan threads-test THREADS_TEST=quick
+	$(Q)$(MAKE) --no-print-directory fuzz-smoke
 	$(Q)$(MAKE) --no-print-directory qemu-test libvirt-test
 
 # one real hibernation cycle in a QEMU guest, when QEMU is installed
@@ -194,6 +200,33 @@ bench: deps
 	$(Q)$(MAKE) --no-print-directory $(BIN) $(LIM_BENCH)
 	$(Q)HIBLAB=$(BIN) sh bench/bench.sh
 	$(Q)HIBLAB=$(BIN) HIBLAB_BENCH=$(LIM_BENCH) sh bench/targets.sh
+
+# In-process fuzz targets (tests/fuzz/README.md), built with clang's
+# libFuzzer, ASan and UBSan in build/fuzz.  `make fuzz` runs each for
+# FUZZ_SECONDS; fuzz-smoke replays the seeds and every kept regression, then
+# fuzzes each target for a few seconds (part of `make test`).
+FUZZ_BUILD ?= build/fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 4
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS := $(FUZZ_TARGETS:%=$(BUILD)/fuzz-%)
+FUZZ_UTIL := $(BUILD)/obj/tests/fuzz/util.o
+
+fuzz-bins: $(FUZZ_BINS)
+.SECONDARY: $(FUZZ_TARGETS:%=$(BUILD)/obj/tests/fuzz/fuzz_%.o) $(FUZZ_UTIL)
+$(BUILD)/fuzz-%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(FUZZ_UTIL) $(BENCH_LIB) $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_UTIL) $(BENCH_LIB) $(LIB) $(LDLIBS)
+-include $(FUZZ_TARGETS:%=$(BUILD)/obj/tests/fuzz/fuzz_%.d) $(FUZZ_UTIL:.o=.d)
+
+fuzz:
+	$(Q)$(MAKE) --no-print-directory SAN=fuzz CC=clang BUILD=$(FUZZ_BUILD) fuzz-bins
+	$(Q)sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+fuzz-smoke:
+	$(Q)if command -v clang >/dev/null 2>&1; then \
+		$(MAKE) --no-print-directory SAN=fuzz CC=clang BUILD=$(FUZZ_BUILD) fuzz-bins && \
+		FUZZ_SMOKE=1 sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SMOKE_SECONDS) $(FUZZ_TARGETS); \
+	else echo "fuzz-smoke: clang is not installed: skipped"; fi
 
 # the long ones: every fault at several positions; a 64 GiB image
 faults: $(BIN)

@@ -209,7 +209,8 @@ static int decode_static(struct cursor *c, struct hb_header *h)
 int hb_header_decode(const uint8_t area[HB_HEADER_AREA], struct hb_header *h,
 		     size_t *static_off, size_t *static_len)
 {
-	uint32_t total, slen, crc;
+	uint32_t total, slen;
+	uint8_t crc[4];
 	struct cursor c;
 
 	memset(h, 0, sizeof(*h));
@@ -230,8 +231,8 @@ int hb_header_decode(const uint8_t area[HB_HEADER_AREA], struct hb_header *h,
 	slen = hb_get32(area + 20);
 	if (total > HB_HEADER_AREA || total < HB_FIXED_LEN || slen != total - HB_FIXED_LEN)
 		return hb_fail(HB_ECORRUPT, "image header: bad length %u", total);
-	crc = hb_crc32c(0, area + 16, total - 16);
-	if (crc != hb_get32(area + 12))
+	hb_put32(crc, hb_crc32c(0, area + 16, total - 16));
+	if (!hb_sum_equal(area + 12, crc, sizeof(crc)))
 		return hb_fail(HB_ECORRUPT, "image header: checksum mismatch");
 	/* this build writes zeros there; a later format may not: never misread it */
 	if (!all_zero(area + 56, HB_FIXED_LEN - 56) || !all_zero(area + total, HB_HEADER_AREA - total))
@@ -279,8 +280,10 @@ int hb_record_decode(const uint8_t in[HB_RECORD_HDR], struct hb_record *r)
 bool hb_record_crc_ok(const uint8_t hdr[HB_RECORD_HDR], uint64_t image_id,
 		      const uint8_t *payload, uint32_t payload_len)
 {
+	uint8_t sum[4];
 	uint32_t crc = hb_crc32c((uint32_t)image_id, hdr, 20);
 
 	crc = hb_crc32c(crc, payload, payload_len);
-	return crc == hb_get32(hdr + 20);
+	hb_put32(sum, crc);
+	return hb_sum_equal(hdr + 20, sum, sizeof(sum));
 }

@@ -230,7 +230,7 @@ static int finish(struct resume_job *j)
 	if (j->read != j->h->data_bytes)
 		return hb_fail(HB_ECORRUPT, "image holds %llu bytes of records, header says %llu",
 			       (unsigned long long)j->read, (unsigned long long)j->h->data_bytes);
-	if (memcmp(digest, j->h->digest, HB_DIGEST_LEN) != 0)
+	if (!hb_sum_equal(j->h->digest, digest, HB_DIGEST_LEN))
 		return hb_fail(HB_EDIGEST, "digest of the restored pages differs from the image's "
 					   "(a filter or the image is faulty)");
 	return j->sink->commit ? j->sink->commit(j->snk.priv) : 0;

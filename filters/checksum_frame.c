@@ -3,6 +3,7 @@
 #include "filters/checksum_frame.h"
 
 #include "core/error.h"
+#include "core/hash.h"
 
 #include <string.h>
 
@@ -78,8 +79,8 @@ int hb_sum_decode(const struct hb_filter *self, void *priv, struct hb_xfer *x)
 	err = cs->sum(priv, x->in, len, want);
 	if (err)
 		return err;
-	/* the digest guards integrity, not a secret: plain memcmp is fine */
-	if (memcmp(want, x->in + len, sum_len) != 0)
+	/* the digest guards integrity, not a secret: no constant-time compare */
+	if (!hb_sum_equal(x->in + len, want, sum_len))
 		return hb_fail(HB_ECORRUPT, "record %llu: %s mismatch", seq, name);
 	/* the data stays where it is: only the digest is dropped */
 	x->result = x->in;

@@ -13,7 +13,9 @@ static void help(void)
 	printf("usage: hiblab inspect TARGET\n\n"
 	       "Show the image's header: state (valid or spent), format version, source,\n"
 	       "pages, chunk size, records, stored size and ratio, the filter chain with\n"
-	       "each filter's settings (never key material), and the digest.  Reads only.\n\n"
+	       "each filter's settings (never key material), the digest, and an encrypted\n"
+	       "image's header tag (it is checked only by a resume, which has the key).\n"
+	       "Reads only.\n\n"
 	       "  TARGET      the image, e.g. file:/tmp/a.img\n"
 	       "  -h, --help  this help\n\n"
 	       "exit status: 0 a header was read (valid or spent), 3 no image, 4 refused.\n");
@@ -75,6 +77,12 @@ static void print_header(const char *target, const struct hb_header *h)
 	for (i = 0; i < HB_DIGEST_LEN; i++)
 		printf("%02x", h->digest[i]);
 	printf("\n");
+	if (h->tag_len) {
+		printf("tag:      hmac-sha256 of the header under the image key ");
+		for (i = 0; i < h->tag_len; i++)
+			printf("%02x", h->tag[i]);
+		printf("\n");
+	}
 }
 
 int cmd_inspect(int argc, char **argv)

@@ -23,8 +23,9 @@ static void help(void)
 	       "                      restore once everything verified),\n"
 	       "                      null (default: check and discard)\n"
 	       "      --key SPEC      key for cipher filters: keyfile=PATH or passfile=PATH;\n"
-	       "                      without it a passphrase is asked on the terminal (3 tries,\n"
-	       "                      then the image is invalidated)\n"
+	       "                      with it, an image without a cipher is refused (anyone\n"
+	       "                      could have written it); without it a passphrase is asked\n"
+	       "                      on the terminal (3 tries, then the image is invalidated)\n"
 	       "  -j, --threads N     worker threads (default: online CPUs)\n"
 	       "  -q, --quiet         no progress line, no summary\n"
 	       "  -h, --help          this help\n");
@@ -88,6 +89,7 @@ int cmd_resume(int argc, char **argv)
 		return cli_usage_error("resume", "--target is required");
 	if (a.verify && a.sink)
 		return cli_usage_error("resume", "--verify and --sink exclude each other");
+	a.require_sealed = a.key_spec != NULL;
 	if (!a.key_spec)
 		a.ask_passphrase = cli_passphrase_prompt();
 	cli_progress_init(&prog, quiet);

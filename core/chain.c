@@ -116,6 +116,35 @@ int hb_chain_prepare(struct hb_chain *c, const struct hb_image_info *img)
 	return 0;
 }
 
+/* The chain's first sealing filter (one with header_tag), or -1. */
+static int sealer_of(const struct hb_chain *c)
+{
+	unsigned i;
+
+	for (i = 0; i < c->count; i++)
+		if (filter_of(c, i)->header_tag)
+			return (int)i;
+	return -1;
+}
+
+bool hb_chain_seals(const struct hb_chain *c)
+{
+	return sealer_of(c) >= 0;
+}
+
+int hb_chain_header_tag(void *chain, const uint8_t *bytes, size_t len,
+			uint8_t tag[HB_HEADER_TAG_LEN])
+{
+	const struct hb_chain *c = (const struct hb_chain *)chain;
+	int i = sealer_of(c);
+	const struct hb_filter *f;
+
+	if (i < 0 || !c->prepared[i])
+		return hb_fail(HB_EINTERNAL, "header tag without a prepared sealing filter");
+	f = filter_of(c, (unsigned)i);
+	return f->header_tag(f, c->state[i], bytes, len, tag);
+}
+
 int hb_chain_describe(const struct hb_chain *c, struct hb_header *h)
 {
 	unsigned i;

@@ -28,6 +28,13 @@ int hb_chain_from_header(struct hb_chain *c, const struct hb_header *h);
  * direction; params are read from / written to c->params). */
 int hb_chain_prepare(struct hb_chain *c, const struct hb_image_info *img);
 
+/* A filter of the chain seals the image (a cipher): its header carries a
+ * header tag, which hb_chain_header_tag (an hb_header_tag_fn, ctx the
+ * chain) computes once the chain is prepared. */
+bool hb_chain_seals(const struct hb_chain *c);
+int hb_chain_header_tag(void *chain, const uint8_t *bytes, size_t len,
+			uint8_t tag[HB_HEADER_TAG_LEN]);
+
 /* Describe the chain into the header (names, canonical options, params). */
 int hb_chain_describe(const struct hb_chain *c, struct hb_header *h);
 

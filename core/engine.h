@@ -39,6 +39,9 @@ struct hb_resume_args {
 	bool verify;             /* compare with the source recorded in the image */
 	unsigned threads;        /* worker threads; 0: online CPUs */
 	const char *key_spec;
+	/* refuse an image without a cipher (the CLI sets it with --key): only
+	 * the key holder can have made what is restored */
+	bool require_sealed;
 	hb_passphrase_fn *ask_passphrase;  /* prompt when no key_spec: up to 3 tries */
 	void *ask_ctx;
 	hb_progress_fn *progress;

@@ -1,4 +1,4 @@
-/* Encoding and decoding the header area and record headers of format v1. */
+/* Encoding and decoding the header area and record headers (format 1 and 2). */
 #include "format.h"
 #include "bytes.h"
 #include "error.h"
@@ -118,25 +118,70 @@ int hb_header_static_encode(const struct hb_header *h, uint8_t *buf, size_t cap,
 }
 
 int hb_header_encode(const struct hb_header *h, const uint8_t *static_bytes, size_t static_len,
-		     uint8_t area[HB_HEADER_AREA], size_t *len)
+		     hb_header_tag_fn *tag, void *tag_ctx, uint8_t area[HB_HEADER_AREA],
+		     size_t *len)
 {
-	size_t total = HB_FIXED_LEN + static_len;
+	size_t tag_len = tag ? HB_HEADER_TAG_LEN : h->tag_len;
+	size_t tag_off = HB_FIXED_LEN + static_len;
+	size_t total = tag_off + tag_len;
+	int err;
 
-	if (total > HB_HEADER_AREA)
+	if (h->version == 0 || h->version > HB_FORMAT_VERSION || (tag_len && h->version < 2))
+		return hb_fail(HB_EINTERNAL, "image header of format %u", h->version);
+	if (tag_len > HB_HEADER_TAG_LEN || total > HB_HEADER_AREA)
 		return hb_fail(HB_EUSAGE, "image header would exceed %u bytes", HB_HEADER_AREA);
 	memset(area, 0, HB_HEADER_AREA);
 	memcpy(area, h->spent ? HB_MAGIC_SPENT : HB_MAGIC_VALID, HB_MAGIC_LEN);
-	hb_put32(area + 8, HB_FORMAT_VERSION);
+	hb_put32(area + 8, h->version);
 	hb_put32(area + 16, (uint32_t)total);
 	hb_put32(area + 20, (uint32_t)static_len);
 	hb_put64(area + 24, h->record_count);
 	hb_put64(area + 32, h->data_bytes);
 	memcpy(area + 40, h->digest, HB_DIGEST_LEN);
 	memcpy(area + HB_FIXED_LEN, static_bytes, static_len);
+	if (tag) {
+		/* the crc field is still zero here, as the check sees it */
+		err = tag(tag_ctx, area + 8, tag_off - 8, area + tag_off);
+		if (err)
+			return err;
+	} else {
+		memcpy(area + tag_off, h->tag, tag_len);
+	}
 	/* the crc skips the magic so that invalidation rewrites only the magic */
 	hb_put32(area + 12, hb_crc32c(0, area + 16, total - 16));
 	*len = total;
 	return 0;
+}
+
+/* Equal in time that does not depend on where two tags differ. */
+static bool tags_equal(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	volatile uint8_t diff = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		diff |= a[i] ^ b[i];
+	return diff == 0;
+}
+
+int hb_header_check_tag(const uint8_t area[HB_HEADER_AREA], const struct hb_header *h,
+			hb_header_tag_fn *tag, void *tag_ctx)
+{
+	size_t tag_off = hb_get32(area + 16) - h->tag_len;
+	uint8_t covered[HB_HEADER_AREA], want[HB_HEADER_TAG_LEN];
+	int err;
+
+	if (h->tag_len != HB_HEADER_TAG_LEN)
+		return hb_fail(HB_ECORRUPT, "image header: no header tag");
+	/* what the writer tagged: the magic and the crc are not covered (an
+	 * invalidation rewrites the one, the other covers the tag) */
+	memcpy(covered, area, tag_off);
+	memset(covered + 12, 0, 4);
+	err = tag(tag_ctx, covered + 8, tag_off - 8, want);
+	if (!err && !tags_equal(want, area + tag_off, HB_HEADER_TAG_LEN))
+		err = hb_fail(HB_ECORRUPT, "image header: authentication failed (edited without "
+					   "the key, or damaged)");
+	return err;
 }
 
 void hb_header_mark_spent(uint8_t area[HB_HEADER_AREA])
@@ -229,8 +274,13 @@ int hb_header_decode(const uint8_t area[HB_HEADER_AREA], struct hb_header *h,
 		return hb_fail(HB_ECORRUPT, "image header: version 0");
 	total = hb_get32(area + 16);
 	slen = hb_get32(area + 20);
-	if (total > HB_HEADER_AREA || total < HB_FIXED_LEN || slen != total - HB_FIXED_LEN)
+	if (total > HB_HEADER_AREA || total < HB_FIXED_LEN || slen > total - HB_FIXED_LEN)
 		return hb_fail(HB_ECORRUPT, "image header: bad length %u", total);
+	/* what follows the static section: nothing, or (format 2) a header tag */
+	h->tag_len = total - HB_FIXED_LEN - slen;
+	if (h->tag_len != 0 && (h->version < 2 || h->tag_len != HB_HEADER_TAG_LEN))
+		return hb_fail(HB_ECORRUPT, "image header: %u stray bytes after the static section",
+			       h->tag_len);
 	hb_put32(crc, hb_crc32c(0, area + 16, total - 16));
 	if (!hb_sum_equal(area + 12, crc, sizeof(crc)))
 		return hb_fail(HB_ECORRUPT, "image header: checksum mismatch");
@@ -241,6 +291,7 @@ int hb_header_decode(const uint8_t area[HB_HEADER_AREA], struct hb_header *h,
 	h->record_count = hb_get64(area + 24);
 	h->data_bytes = hb_get64(area + 32);
 	memcpy(h->digest, area + 40, HB_DIGEST_LEN);
+	memcpy(h->tag, area + HB_FIXED_LEN + slen, h->tag_len);
 	c = (struct cursor){ .in = area + HB_FIXED_LEN, .len = slen };
 	if (static_off)
 		*static_off = HB_FIXED_LEN;

@@ -1,4 +1,4 @@
-/* Image format v1: header area and record headers (docs/FORMAT.md). */
+/* Image format v2: header area and record headers (docs/FORMAT.md). */
 #ifndef HB_FORMAT_H
 #define HB_FORMAT_H
 
@@ -10,7 +10,9 @@
 #include "options.h"
 #include "plugin.h"
 
-#define HB_FORMAT_VERSION 1u
+/* 2 added the header tag of sealed (encrypted) images; 1 is still read, but
+ * not with a sealing filter: its header is not authenticated. */
+#define HB_FORMAT_VERSION 2u
 #define HB_MAGIC_VALID "HIBLABOK"   /* a committed, resumable image */
 #define HB_MAGIC_SPENT "HIBLABNO"   /* resumed or invalidated: never again */
 #define HB_MAGIC_LEN 8
@@ -37,6 +39,9 @@ struct hb_header {
 	uint64_t record_count;
 	uint64_t data_bytes;        /* record headers + payloads */
 	uint8_t digest[HB_DIGEST_LEN];
+	/* after the static section: the header tag of a sealed image */
+	uint32_t tag_len;           /* 0 or HB_HEADER_TAG_LEN */
+	uint8_t tag[HB_HEADER_TAG_LEN];
 	/* static section: known before the first record; a cipher's AAD */
 	uint64_t image_id;
 	uint64_t image_bytes;       /* exact byte length of the source */
@@ -53,10 +58,21 @@ struct hb_header {
 /* Serialize the static section into buf (for AAD and the header). */
 int hb_header_static_encode(const struct hb_header *h, uint8_t *buf, size_t cap, size_t *len);
 
+/* Computes a header tag of bytes (a sealing filter's header_tag). */
+typedef int hb_header_tag_fn(void *ctx, const uint8_t *bytes, size_t len,
+			     uint8_t tag[HB_HEADER_TAG_LEN]);
+
 /* The whole header area (HB_HEADER_AREA bytes, zero-padded) from h and its
- * already-encoded static section. */
+ * already-encoded static section.  With tag, the area ends in the header tag
+ * it computes; without, in h's own tag_len bytes (none, or a decoded one). */
 int hb_header_encode(const struct hb_header *h, const uint8_t *static_bytes, size_t static_len,
-		     uint8_t area[HB_HEADER_AREA], size_t *len);
+		     hb_header_tag_fn *tag, void *tag_ctx, uint8_t area[HB_HEADER_AREA],
+		     size_t *len);
+
+/* Check the tag of a header area that hb_header_decode accepted into h: 0,
+ * or HB_ECORRUPT (no tag, or not the one tag computes). */
+int hb_header_check_tag(const uint8_t area[HB_HEADER_AREA], const struct hb_header *h,
+			hb_header_tag_fn *tag, void *tag_ctx);
 
 /* Parse a header area.  Refuses a foreign magic, a newer version, a bad
  * checksum or malformed fields (with a detail line).  An all-zero area is

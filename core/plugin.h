@@ -16,7 +16,7 @@
 
 /* Bumped whenever a method's signature or meaning changes: a table built
  * against another API is refused at start-up (hb_registry_check). */
-#define HB_PLUGIN_VERSION 1u
+#define HB_PLUGIN_VERSION 2u
 
 struct hb_plugin {
 	unsigned version;                 /* HB_PLUGIN_VERSION */
@@ -74,6 +74,8 @@ struct hb_xfer {
 
 /* Bytes a filter keeps in the image header (a salt, KDF costs). */
 #define HB_PARAMS_MAX 256
+/* A header tag (HMAC-SHA256): docs/FORMAT.md, "Header tag". */
+#define HB_HEADER_TAG_LEN 32
 struct hb_params {
 	uint8_t data[HB_PARAMS_MAX];
 	size_t len;
@@ -116,6 +118,13 @@ struct hb_filter {
 	 * failures return HB_ECORRUPT (or HB_EKEY) and may set a detail line. */
 	int (*encode)(const struct hb_filter *self, void *priv, struct hb_xfer *x);
 	int (*decode)(const struct hb_filter *self, void *priv, struct hb_xfer *x);
+	/* optional: the filter seals the image (a cipher).  A MAC of bytes (the
+	 * header, docs/FORMAT.md says which) under a key of this image that
+	 * prepare derived into state: with such a filter in the chain the header
+	 * carries the tag, and a resume checks it right after prepare, before it
+	 * acts on any field.  The first such filter of a chain makes the tag. */
+	int (*header_tag)(const struct hb_filter *self, const void *state, const uint8_t *bytes,
+			  size_t len, uint8_t tag[HB_HEADER_TAG_LEN]);
 	/* optional escape hatch for needs no method covers (see HB_CTL_*) */
 	int (*ctl)(const void *conf, int op, void *arg);
 };

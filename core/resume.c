@@ -82,6 +82,31 @@ static int spend_damaged(struct resume_job *j, int err)
 	return err;
 }
 
+/* A sealed image (one with a cipher) carries a header tag, and only it: a
+ * tag stripped, or an image rewritten as format 1 to drop it, is refused
+ * before anything of the header is used.  With require_sealed, an image
+ * anyone could have written (no cipher) is refused as well. */
+static int check_sealing(struct resume_job *j, const struct hb_resume_args *a)
+{
+	bool seals = hb_chain_seals(&j->chain);
+
+	if (seals && j->h->tag_len == 0 && j->h->version < 2)
+		return hb_fail(HB_EVERSION, "image format %u holds a cipher but its header is not "
+					    "authenticated; resume it with the hiblab that wrote it",
+			       j->h->version);
+	if (seals && j->h->tag_len == 0)
+		return spend_damaged(j, hb_fail(HB_ECORRUPT, "image header: a cipher but no "
+							     "header tag (tampered or damaged)"));
+	if (!seals && j->h->tag_len != 0)
+		return spend_damaged(j, hb_fail(HB_ECORRUPT, "image header: a header tag but no "
+							     "cipher (tampered or damaged)"));
+	if (a->require_sealed && !seals)
+		return hb_fail(HB_EKEY, "the image at %s is not encrypted, but a key was given: "
+					"refused (anyone who can write the target can make such an "
+					"image)", a->target);
+	return 0;
+}
+
 static int setup(struct resume_job *j, const struct hb_resume_args *a)
 {
 	const struct hb_header *h;
@@ -96,6 +121,8 @@ static int setup(struct resume_job *j, const struct hb_resume_args *a)
 		return hb_fail(HB_ENOIMAGE, "no image: the image at %s was already resumed or "
 					    "invalidated", a->target);
 	err = hb_chain_from_header(&j->chain, h);
+	if (!err)
+		err = check_sealing(j, a);
 	if (err)
 		return err;
 	j->img = (struct hb_image_info){
@@ -111,6 +138,12 @@ static int setup(struct resume_job *j, const struct hb_resume_args *a)
 	err = prepare_chain(j);
 	if (err)
 		return err;
+	/* the key is known: trust the header before acting on any field */
+	if (hb_chain_seals(&j->chain)) {
+		err = hb_header_check_tag(j->target.area, h, hb_chain_header_tag, &j->chain);
+		if (err)
+			return spend_damaged(j, err);
+	}
 	j->img.aad = j->target.area + j->target.static_off;
 	j->img.aad_len = j->target.static_len;
 	j->payload_cap = j->chain.stage_cap[j->chain.count];

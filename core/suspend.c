@@ -173,7 +173,8 @@ static int setup(struct suspend_job *j, const struct hb_suspend_args *a)
 	if (!err)
 		err = hb_chain_describe(&j->chain, h);
 	if (!err)
-		err = hb_header_static_encode(h, j->static_bytes, HB_HEADER_AREA - HB_FIXED_LEN,
+		err = hb_header_static_encode(h, j->static_bytes,
+					      HB_HEADER_AREA - HB_FIXED_LEN - HB_HEADER_TAG_LEN,
 					      &j->static_len);
 	if (err)
 		return err;
@@ -268,7 +269,9 @@ static int commit(struct suspend_job *j, uint64_t records)
 	j->header->record_count = records;
 	j->header->data_bytes = j->written;
 	hb_digest_final(j->digest, j->header->digest);
-	err = hb_header_encode(j->header, j->static_bytes, j->static_len, area, &len);
+	err = hb_header_encode(j->header, j->static_bytes, j->static_len,
+			       hb_chain_seals(&j->chain) ? hb_chain_header_tag : NULL, &j->chain,
+			       area, &len);
 	if (!err)
 		err = j->target.writer->commit(j->target.inst.priv, area, len);
 	/* the image is durable: a source may end this machine's run here */

@@ -127,7 +127,7 @@ static int spend(struct hb_target *t, size_t len, bool damaged)
 
 int hb_target_invalidate(struct hb_target *t)
 {
-	return spend(t, HB_FIXED_LEN + t->static_len, false);
+	return spend(t, HB_FIXED_LEN + t->static_len + t->header->tag_len, false);
 }
 
 int hb_target_spend_as_is(struct hb_target *t)

@@ -5,6 +5,7 @@
 #include "core/bytes.h"
 #include "core/error.h"
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -74,7 +75,8 @@ int hb_aead_prepare(const struct hb_filter *self, const void *conf, void *state,
 		goto out;
 	master = (uint8_t *)hb_secret_alloc(HB_KEY_LEN);
 	st->key = (uint8_t *)hb_secret_alloc(HB_KEY_LEN);
-	if (!master || !st->key) {
+	st->header_key = (uint8_t *)hb_secret_alloc(HB_KEY_LEN);
+	if (!master || !st->key || !st->header_key) {
 		err = hb_fail(HB_ENOMEM, "%s: out of memory for keys", name);
 		goto out;
 	}
@@ -85,6 +87,8 @@ int hb_aead_prepare(const struct hb_filter *self, const void *conf, void *state,
 	}
 	if (!err)
 		err = hb_key_derive(master, &kp, name, "record key", st->key, HB_KEY_LEN);
+	if (!err)
+		err = hb_key_derive(master, &kp, name, "header key", st->header_key, HB_KEY_LEN);
 	/* HKDF-Expand is an HMAC of a constant under a key derived for the
 	 * purpose: it tells a wrong key without decrypting a record, and says
 	 * nothing about the record key */
@@ -113,6 +117,8 @@ void hb_aead_release(void *state)
 
 	hb_secret_free(st->key, HB_KEY_LEN);
 	st->key = NULL;
+	hb_secret_free(st->header_key, HB_KEY_LEN);
+	st->header_key = NULL;
 }
 
 void hb_aead_destroy(void *priv)
@@ -233,4 +239,33 @@ int hb_aead_ctl(const void *conf, int op, void *arg)
 	if (op != HB_CTL_DESCRIBE_PARAMS)
 		return HB_EUSAGE;
 	return hb_key_params_describe(d->params, d->buf, d->cap);
+}
+
+/* HMAC-SHA256 under the header key: a key of its own, so the tag says
+ * nothing about the record key, and a cipher's tag cannot stand in for it. */
+int hb_aead_header_tag(const struct hb_filter *self, const void *state, const uint8_t *bytes,
+		       size_t len, uint8_t tag[HB_HEADER_TAG_LEN])
+{
+	const struct hb_aead_state *st = (const struct hb_aead_state *)state;
+	char digest[] = "SHA256";
+	OSSL_PARAM params[2];
+	EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	EVP_MAC_CTX *ctx = mac ? EVP_MAC_CTX_new(mac) : NULL;
+	size_t out = 0;
+	int err = 0;
+
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0);
+	params[1] = OSSL_PARAM_construct_end();
+	if (!st->header_key) {
+		err = hb_fail(HB_EINTERNAL, "%s: header tag before prepare", self->base.name);
+	} else if (!ctx || EVP_MAC_init(ctx, st->header_key, HB_KEY_LEN, params) != 1 ||
+		   EVP_MAC_update(ctx, bytes, len) != 1 ||
+		   EVP_MAC_final(ctx, tag, &out, HB_HEADER_TAG_LEN) != 1 ||
+		   out != HB_HEADER_TAG_LEN) {
+		ERR_clear_error();
+		err = hb_fail(HB_EINTERNAL, "%s: HMAC-SHA256 failed", self->base.name);
+	}
+	EVP_MAC_CTX_free(ctx);  /* cleanses the key it copied */
+	EVP_MAC_free(mac);
+	return err;
 }

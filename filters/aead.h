@@ -8,7 +8,9 @@
  * never twice in one.  The associated data binds the record to its place
  * (number, first page, page count) and to the header's static section (the
  * filter chain and its parameters, page counts, image id): an edited header,
- * a swapped or moved record fails authentication.  Layout: docs/FORMAT.md. */
+ * a swapped or moved record fails authentication.  The header as a whole
+ * carries an HMAC-SHA256 under a third derived key (hb_aead_header_tag), so
+ * a resume trusts it before it acts on it.  Layout: docs/FORMAT.md. */
 #ifndef HB_FILTER_AEAD_H
 #define HB_FILTER_AEAD_H
 
@@ -32,7 +34,8 @@ struct hb_aead_conf {
 
 /* The core's per-image state block, set by prepare. */
 struct hb_aead_state {
-	uint8_t *key;  /* record key, locked memory; NULL if unprepared */
+	uint8_t *key;         /* record key, locked memory; NULL if unprepared */
+	uint8_t *header_key;  /* HMAC key of the header tag, locked memory */
 };
 
 /* priv: one worker's cipher context, keyed once in create. */
@@ -55,6 +58,8 @@ int hb_aead_create(const struct hb_filter *self, void *priv, const void *conf, c
 void hb_aead_destroy(void *priv);
 int hb_aead_encode(const struct hb_filter *self, void *priv, struct hb_xfer *x);
 int hb_aead_decode(const struct hb_filter *self, void *priv, struct hb_xfer *x);
+int hb_aead_header_tag(const struct hb_filter *self, const void *state, const uint8_t *bytes,
+		       size_t len, uint8_t tag[HB_HEADER_TAG_LEN]);
 int hb_aead_ctl(const void *conf, int op, void *arg);
 
 #endif

@@ -26,5 +26,6 @@ const struct hb_filter hb_filter_aes_256_gcm = {
 	.destroy = hb_aead_destroy,
 	.encode = hb_aead_encode,
 	.decode = hb_aead_decode,
+	.header_tag = hb_aead_header_tag,
 	.ctl = hb_aead_ctl,
 };

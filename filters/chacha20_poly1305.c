@@ -27,5 +27,6 @@ const struct hb_filter hb_filter_chacha20_poly1305 = {
 	.destroy = hb_aead_destroy,
 	.encode = hb_aead_encode,
 	.decode = hb_aead_decode,
+	.header_tag = hb_aead_header_tag,
 	.ctl = hb_aead_ctl,
 };

@@ -247,6 +247,13 @@ chmod 600 "$TMP/open.key"
 "$HIBLAB" suspend --source "$src" --filters aes-256-gcm --key "keyfile=$TMP/open.key" \
 	--target "file:$img" >/dev/null 2>"$TMP/err"
 check_not "a private key file gets no note" grep -q 'note:' "$TMP/err"
+# an encrypted image shows its header tag; with --key, an image without a
+# cipher (anyone could have written it) is refused and left resumable
+run 0 '^tag: +hmac-sha256 of the header under the image key [0-9a-f]{64}$' inspect "file:$img"
+run 0 'suspended' suspend --source "$src" --filters lz4 --target "file:$img"
+run 4 'is not encrypted, but a key was given' resume --target "file:$img" \
+	--key "keyfile=$TMP/open.key"
+run 0 'restored' resume --target "file:$img"
 
 
 # text from an image never reaches the terminal raw: control characters in

@@ -36,9 +36,15 @@ while read -r img filters key want; do
 		bad "inspect $img: $(cat "$TMP/inspect")"
 		continue
 	fi
-	check "inspect $img: valid, version 1" \
-		grep -q -e '^state: *valid' "$TMP/inspect"
-	check "inspect $img: format version 1" grep -q '^format: *version 1$' "$TMP/inspect"
+	check "inspect $img: valid" grep -q -e '^state: *valid' "$TMP/inspect"
+	# format 1 still read; a cipher's image is of format 2, with its tag
+	case $key in
+	-) version=1 ;;
+	*) version=2
+	   check "inspect $img: a header tag" grep -q '^tag: *hmac-sha256 ' "$TMP/inspect" ;;
+	esac
+	check "inspect $img: format version $version" \
+		grep -q "^format: *version $version\$" "$TMP/inspect"
 	check "inspect $img: filters $chain" \
 		test "$(sed -n 's/^ *[0-9]*\. \([a-z0-9-]*\) .*/\1/p' "$TMP/inspect" | paste -sd, -)" \
 		= "$(echo "$chain" | sed 's/^none$//')"
@@ -54,4 +60,19 @@ while read -r img filters key want; do
 	check "resume $img: spent the copy, not the vector" \
 		sh -c "cd '$TMP' && '$HIBLAB' inspect 'file:$img' | grep -q '^state: *spent'"
 done <"$TMP/rows"
+
+# encrypted images of format 1: no header tag, so refused, and left valid
+for f in "$VEC"/refused/v1-*.img; do
+	img=${f##*/}
+	cp "$f" "$TMP/$img"
+	key=keyfile=aes.key
+	case $img in *chacha*) key=passfile=chacha.pass ;; esac
+	(cd "$TMP" && "$HIBLAB" resume --target "file:$img" --key "$key" --quiet) >"$TMP/err" 2>&1
+	rc=$?
+	check "refused/$img: exit 4 (got $rc)" test "$rc" -eq 4
+	check "refused/$img: says its header is not authenticated" \
+		grep -q "image format 1 holds a cipher but its header is not authenticated" "$TMP/err"
+	check "refused/$img: left valid" \
+		sh -c "cd '$TMP' && '$HIBLAB' inspect 'file:$img' | grep -q '^state: *valid'"
+done
 finish

@@ -31,7 +31,7 @@ static void check_round_trip(const uint8_t *area, const struct hb_header *h, siz
 	if (!stat)
 		abort();
 	if (hb_header_static_encode(h, stat, HB_HEADER_AREA, &len) != 0 || len != slen ||
-	    hb_header_encode(h, stat, len, again, &total) != 0 ||
+	    hb_header_encode(h, stat, len, NULL, NULL, again, &total) != 0 ||
 	    memcmp(again, area, 12) != 0 ||
 	    memcmp(again + 16, area + 16, HB_HEADER_AREA - 16) != 0) {
 		fprintf(stderr, "fuzz_header: a decoded header does not encode back to its bytes\n");

@@ -24,6 +24,7 @@
 #define FAST_KDF "kdf-n=1024,kdf-r=8,kdf-p=1"
 #define PASSPHRASE "correct horse battery staple"
 #define SOURCE "sim:text,size=512KiB,seed=3"  /* 128 pages: 4 records of 32 */
+#define AUTH_FAILED "image header: authentication failed (edited without the key, or damaged)"
 
 static const char *const ciphers[] = { "aes-256-gcm", "chacha20-poly1305" };
 #define NCIPHERS 2
@@ -645,14 +646,12 @@ Test(cipher, edited_static_header_refused)
 		/* a damaged header is resumable by no build: spent at once */
 		cr_assert_eq(memcmp(file, HB_MAGIC_SPENT, HB_MAGIC_LEN), 0, "not spent");
 		memcpy(file, HB_MAGIC_VALID, HB_MAGIC_LEN);
-		/* with the crc fixed, the AAD catches it at every record (the
-		 * parallel pipeline names whichever failed first) */
+		/* with the crc fixed, the header tag catches it before any record */
 		err = resume_forged(file, size, spec_key);
 		cr_assert_eq(err, HB_ECORRUPT, "%s: %d %s", ciphers[i], err, hb_detail(err));
-		cr_assert_eq(strncmp(hb_detail(err), "record ", 7), 0, "%s", hb_detail(err));
-		cr_assert(detail_has(err, ": authentication failed (corrupt or tampered)"), "%s",
-			  hb_detail(err));
+		cr_assert_str_eq(hb_detail(err), AUTH_FAILED);
 		cr_assert_not(tu_exists(out));
+		cr_assert(is_spent(), "a forged header is spent");
 		free(file);
 	}
 }
@@ -697,6 +696,128 @@ Test(cipher, edited_cipher_params_refused)
 	cr_assert_eq(err, HB_ECORRUPT, "%d %s", err, hb_detail(err));
 	cr_assert(detail_has(err, "bad parameters"), "%s", hb_detail(err));
 	free(file);
+}
+
+/* A forged header, checked with the key (the verify source it names is
+ * never opened: a sink that opened first would fail on it instead). */
+static void expect_forged_header_refused(uint8_t *file, size_t size, const char *what)
+{
+	struct hb_resume_args a = { .target = target, .verify = true, .key_spec = spec_key };
+	struct hb_stats st;
+	int err;
+
+	fix_header_crc(file);
+	tu_write_file(img, file, size);
+	err = hb_resume(&a, &st);
+	cr_assert_eq(err, HB_ECORRUPT, "%s: %d %s", what, err, hb_detail(err));
+	cr_assert_str_eq(hb_detail(err), AUTH_FAILED, "%s", what);
+	cr_assert(is_spent(), "%s: spent", what);
+}
+
+Test(cipher, header_tag_covers_every_header_field)
+{
+	static const struct {
+		size_t off;
+		const char *what;
+	} fields[] = {
+		{ 24, "record count" },         { 32, "data length" },
+		{ 40, "digest" },               { HB_FIXED_LEN + 28, "chunk pages" },
+		{ HB_FIXED_LEN + 0, "image id" },
+	};
+	uint8_t *file, *pristine;
+	size_t size, n;
+	unsigned i, c;
+
+	for (c = 0; c < NCIPHERS; c++) {
+		pristine = image_file(ciphers[c], spec_key, &size);
+		for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+			file = (uint8_t *)malloc(size);
+			cr_assert_not_null(file);
+			memcpy(file, pristine, size);
+			file[fields[i].off] ^= 0x01;
+			expect_forged_header_refused(file, size, fields[i].what);
+			free(file);
+		}
+		/* the source the image names (a --verify would open it) */
+		file = (uint8_t *)malloc(size);
+		cr_assert_not_null(file);
+		memcpy(file, pristine, size);
+		n = HB_HEADER_AREA - HB_FIXED_LEN;
+		cr_assert_not_null(memmem(file + HB_FIXED_LEN, n, "seed=3", 6));
+		memcpy(memmem(file + HB_FIXED_LEN, n, "seed=3", 6), "seed=4", 6);
+		expect_forged_header_refused(file, size, "source");
+		/* the tag itself */
+		memcpy(file, pristine, size);
+		file[hb_get32(file + 16) - 1] ^= 0x80;
+		expect_forged_header_refused(file, size, "tag");
+		free(file);
+		free(pristine);
+	}
+}
+
+Test(cipher, header_tag_stripped_or_added_refused)
+{
+	struct hb_resume_args a = { .target = target, .sink = sink };
+	struct hb_stats st;
+	uint8_t *file;
+	uint32_t total;
+	size_t size;
+	int err;
+
+	/* the tag cut off, the length and crc fixed: a forger without the key */
+	file = image_file("aes-256-gcm", spec_key, &size);
+	total = hb_get32(file + 16);
+	memset(file + total - HB_HEADER_TAG_LEN, 0, HB_HEADER_TAG_LEN);
+	hb_put32(file + 16, total - HB_HEADER_TAG_LEN);
+	err = resume_forged(file, size, spec_key);
+	cr_assert_eq(err, HB_ECORRUPT, "%d %s", err, hb_detail(err));
+	cr_assert_str_eq(hb_detail(err), "image header: a cipher but no header tag (tampered or "
+					 "damaged)");
+	cr_assert(is_spent());
+	/* ... and made to look like format 1, which had no tag: refused too */
+	memcpy(file, HB_MAGIC_VALID, HB_MAGIC_LEN);
+	hb_put32(file + 8, 1);
+	err = resume_forged(file, size, spec_key);
+	cr_assert_eq(err, HB_EVERSION, "%d %s", err, hb_detail(err));
+	cr_assert(detail_has(err, "header is not authenticated"), "%s", hb_detail(err));
+	cr_assert_not(tu_exists(out));
+	free(file);
+	/* a tag on an image without a cipher: not one this build wrote */
+	cr_assert_eq(suspend_with(SOURCE, "lz4", NULL, NULL), 0);
+	file = tu_read_file(img, &size);
+	total = hb_get32(file + 16);
+	memset(file + total, 0xa5, HB_HEADER_TAG_LEN);
+	hb_put32(file + 16, total + HB_HEADER_TAG_LEN);
+	fix_header_crc(file);
+	tu_write_file(img, file, size);
+	err = hb_resume(&a, &st);
+	cr_assert_eq(err, HB_ECORRUPT, "%d %s", err, hb_detail(err));
+	cr_assert_str_eq(hb_detail(err), "image header: a header tag but no cipher (tampered or "
+					 "damaged)");
+	cr_assert(is_spent());
+	cr_assert_not(tu_exists(out));
+	free(file);
+}
+
+Test(cipher, key_given_refuses_an_image_without_cipher)
+{
+	struct hb_resume_args a = { .target = target, .sink = sink, .key_spec = spec_key,
+				    .require_sealed = true };
+	struct hb_stats st;
+	int err;
+
+	/* an image anyone could have written where an encrypted one is expected */
+	cr_assert_eq(suspend_with(SOURCE, "lz4", NULL, NULL), 0);
+	err = hb_resume(&a, &st);
+	cr_assert_eq(err, HB_EKEY, "%d %s", err, hb_detail(err));
+	cr_assert(detail_has(err, "is not encrypted, but a key was given"), "%s", hb_detail(err));
+	cr_assert_not(tu_exists(out));
+	cr_assert_not(is_spent(), "a policy refusal does not spend the image");
+	/* the same demand met by a sealed image */
+	make_image("chacha20-poly1305", spec_key);
+	err = hb_resume(&a, &st);
+	cr_assert_eq(err, 0, "%s", hb_detail(err));
+	cr_assert(tu_exists(out));
 }
 
 /* ---- what the disk and inspect show ------------------------------------------------------- */

@@ -99,6 +99,12 @@ and the pages it holds come back, byte for byte, with
     hiblab resume --target file:/tmp/copy.img --sink file:/tmp/pages [--key KEY]
     sha256sum /tmp/pages
 
+The plain images were made by a build of format 1, which later builds still
+read; the two encrypted ones are of format 2, whose header ends in a tag
+(docs/FORMAT.md, "Header tag"). \`refused/\` keeps the encrypted images of
+format 1: their header is not authenticated, so a build of format 2 refuses
+them (exit 4) and leaves them as they are (\`tests/vectors.sh\` checks both).
+
 \`aes.key\` is a key file in its 64-hex-digit form; \`chacha.pass\` is a
 passphrase file (its first line, \`correct horse battery staple\`, is the
 passphrase; the second line is not part of it), with scrypt costs N=1024, r=1,

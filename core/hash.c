@@ -1,11 +1,11 @@
 /* The format's own checksums (hash.h): CRC-32C on ISA-L, the image digest on
  * libxxhash.  The crc32c and xxh3 filters call these too. */
 #include "hash.h"
+#include "xxhash_fast.h"
 
 #include <isa-l/crc.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xxhash.h>
 
 uint32_t hb_crc32c(uint32_t crc, const void *buf, size_t len)
 {

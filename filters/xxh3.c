@@ -6,11 +6,11 @@
  * Unseeded: the core's record checksum already binds records to the image. */
 #include "core/hash.h"
 #include "core/plugin.h"
+#include "core/xxhash_fast.h"
 #include "filters/checksum_frame.h"
 
 #include <stddef.h>
 #include <string.h>
-#include <xxhash.h>
 
 enum { XXH3_BITS_64, XXH3_BITS_128 };
 

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,8 +33,9 @@
 /* a stop waits for a thread leaving an uninterruptible sleep; past this
  * the process is given up on (and continued) */
 #define STOP_WAIT_MS 5000
-/* pagemap entries read per call: 64 KiB, 32 MiB of address space */
-#define PM_BATCH 8192
+/* the walk's buffer: 8192 pagemap entries (32 MiB of address space) or
+ * 2730 scanned ranges a call */
+#define SCRATCH_BYTES 65536u
 
 enum proc_what { PROC_ALL, PROC_ANON };
 
@@ -55,6 +57,8 @@ struct proc_priv {
 	int mem_fd;
 	int map_fd;
 	bool stopped_by_us;
+	bool scan_works;    /* PAGEMAP_SCAN answered once: its errors are real */
+	bool scan_missing;  /* this kernel has no PAGEMAP_SCAN: read pagemap */
 	uint32_t page_size;
 	struct proc_run *runs;
 	size_t run_count, run_cap;
@@ -182,12 +186,14 @@ static int open_proc_file(const struct proc_priv *s, const char *name, int *fd)
 	return hb_fail(HB_EIO, "proc:%d: %s: %s", s->pid, path, strerror(errno));
 }
 
-static int add_page(struct proc_priv *s, uint64_t addr)
+/* pages [addr, addr + count pages) are present: extend the last run or
+ * start one */
+static int add_pages(struct proc_priv *s, uint64_t addr, uint64_t count)
 {
 	struct proc_run *last = s->run_count ? &s->runs[s->run_count - 1] : NULL;
 
 	if (last && last->addr + last->pages * s->page_size == addr) {
-		last->pages++;
+		last->pages += count;
 	} else {
 		if (s->run_count == s->run_cap) {
 			size_t cap = s->run_cap ? s->run_cap * 2 : 64;
@@ -199,21 +205,70 @@ static int add_page(struct proc_priv *s, uint64_t addr)
 			s->run_cap = cap;
 		}
 		s->runs[s->run_count++] =
-			(struct proc_run){ .addr = addr, .first = s->pages, .pages = 1 };
+			(struct proc_run){ .addr = addr, .first = s->pages, .pages = count };
 	}
-	s->pages++;
+	s->pages += count;
 	return 0;
 }
 
-/* The present pages of [start, end) (of the kind asked for) into the runs. */
-static int add_mapping(struct proc_priv *s, uint64_t start, uint64_t end, unsigned what,
-		       uint64_t *entries)
+/* The PAGEMAP_SCAN ioctl (Linux 6.7; <linux/fs.h> from 6.1 lacks it): the
+ * kernel reports present ranges itself, skipping empty page tables, where
+ * reading pagemap costs 8 bytes per page of address space even in holes (a
+ * sanitizer's shadow: terabytes). The layout is the kernel's ABI. */
+#define SCAN_IS_FILE (1ull << 2)
+#define SCAN_IS_PRESENT (1ull << 3)
+struct scan_region {
+	uint64_t start, end, categories;
+};
+struct scan_arg {
+	uint64_t size, flags, start, end, walk_end, vec, vec_len, max_pages;
+	uint64_t category_inverted, category_mask, category_anyof_mask, return_mask;
+};
+#define PAGEMAP_SCAN_IOCTL _IOWR('f', 16, struct scan_arg)
+
+/* 1: [start, end) was scanned; 0: this kernel has no PAGEMAP_SCAN */
+static int scan_mapping(struct proc_priv *s, uint64_t start, uint64_t end, unsigned what,
+			void *scratch)
 {
+	struct scan_region *vec = (struct scan_region *)scratch;
+	uint64_t file = what == PROC_ANON ? SCAN_IS_FILE : 0;
+	struct scan_arg a = { .size = sizeof(a), .start = start, .end = end,
+			      .vec = (uint64_t)(uintptr_t)vec,
+			      .vec_len = SCRATCH_BYTES / sizeof(*vec),
+			      .category_inverted = file, .category_mask = SCAN_IS_PRESENT | file,
+			      .return_mask = SCAN_IS_PRESENT };
+	int err = 0;
+
+	while (!err && a.start < end) {
+		int n = ioctl(s->map_fd, PAGEMAP_SCAN_IOCTL, &a), i;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == ENOTTY || errno == EINVAL) && !s->scan_works)
+			return 0;
+		if (n < 0 || a.walk_end <= a.start)
+			return hb_fail(HB_EIO, "proc:%d: pagemap scan at 0x%llx: %s", s->pid,
+				       (unsigned long long)a.start,
+				       n < 0 ? strerror(errno) : "no progress");
+		s->scan_works = true;
+		for (i = 0; !err && i < n; i++)
+			err = add_pages(s, vec[i].start, (vec[i].end - vec[i].start) / s->page_size);
+		a.start = a.walk_end;
+	}
+	return err ? err : 1;
+}
+
+/* Without PAGEMAP_SCAN: one pagemap entry per page. */
+static int read_mapping(struct proc_priv *s, uint64_t start, uint64_t end, unsigned what,
+			void *scratch)
+{
+	uint64_t *entries = (uint64_t *)scratch;
 	uint64_t page = start / s->page_size, last = end / s->page_size;
 	int err = 0;
 
 	while (!err && page < last) {
-		uint64_t want = last - page < PM_BATCH ? last - page : PM_BATCH;
+		uint64_t batch = SCRATCH_BYTES / 8;
+		uint64_t want = last - page < batch ? last - page : batch;
 		ssize_t n = pread(s->map_fd, entries, want * 8, (off_t)(page * 8));
 		uint64_t i, got;
 
@@ -227,13 +282,26 @@ static int add_mapping(struct proc_priv *s, uint64_t start, uint64_t end, unsign
 		for (i = 0; !err && i < got; i++) {
 			uint64_t e = entries[i];
 			if ((e & PM_PRESENT) && !(what == PROC_ANON && (e & PM_FILE_OR_SHARED)))
-				err = add_page(s, (page + i) * s->page_size);
+				err = add_pages(s, (page + i) * s->page_size, 1);
 		}
 		page += got;
 	}
 	return err;
 }
 
+/* The present pages of [start, end) (of the kind asked for) into the runs. */
+static int add_mapping(struct proc_priv *s, uint64_t start, uint64_t end, unsigned what,
+		       void *scratch)
+{
+	int r = s->scan_missing ? 0 : scan_mapping(s, start, end, what, scratch);
+
+	if (r < 0)
+		return r;
+	if (r == 1)
+		return 0;
+	s->scan_missing = true;
+	return read_mapping(s, start, end, what, scratch);
+}
 /* A mapping whose pages /proc/PID/mem cannot give: the kernel's time data
  * (EIO), the legacy vsyscall page (above the user address space), and
  * device memory (VM_IO, VM_PFNMAP: "io", "pf" in VmFlags). */
@@ -255,7 +323,7 @@ static int walk_mappings(struct proc_priv *s, unsigned what)
 {
 	char path[64], name[512] = "", line_flags[512];
 	unsigned long long start = 0, end = 0, rss_kb = 0;
-	uint64_t *entries = (uint64_t *)malloc(PM_BATCH * 8);
+	void *scratch = malloc(SCRATCH_BYTES);
 	char *line = NULL;
 	size_t line_cap = 0;
 	bool have = false;
@@ -263,7 +331,7 @@ static int walk_mappings(struct proc_priv *s, unsigned what)
 	int err = 0;
 
 	snprintf(path, sizeof(path), "/proc/%d/smaps", s->pid);
-	if (!entries) {
+	if (!scratch) {
 		err = hb_fail(HB_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -290,7 +358,7 @@ static int walk_mappings(struct proc_priv *s, unsigned what)
 			/* the last line of a mapping's block */
 			snprintf(line_flags, sizeof(line_flags), "%s", line + 8);
 			if (rss_kb > 0 && !unreadable_mapping(name, line_flags))
-				err = add_mapping(s, start, end, what, entries);
+				err = add_mapping(s, start, end, what, scratch);
 			have = false;
 		}
 	}
@@ -300,7 +368,7 @@ out:
 	if (f)
 		fclose(f);
 	free(line);
-	free(entries);
+	free(scratch);
 	return err;
 }
 

@@ -1,7 +1,7 @@
 /* proc: the resident pages of a live process, read through /proc/PID/pagemap
  * and /proc/PID/mem, so a chain can be measured on the memory of a real
- * workload without writing a dump first.  docs/WRITERS.md, "The proc:
- * source", says which pages and what a user without root gets.
+ * workload without writing a dump first.  docs/WRITERS.md, "`proc:PID`",
+ * says which pages and what a user without root gets.
  *
  * The process is stopped (SIGSTOP) for as long as the source is open: open
  * walks its mappings and page tables once and keeps the present pages as a
@@ -302,6 +302,7 @@ static int add_mapping(struct proc_priv *s, uint64_t start, uint64_t end, unsign
 	s->scan_missing = true;
 	return read_mapping(s, start, end, what, scratch);
 }
+
 /* A mapping whose pages /proc/PID/mem cannot give: the kernel's time data
  * (EIO), the legacy vsyscall page (above the user address space), and
  * device memory (VM_IO, VM_PFNMAP: "io", "pf" in VmFlags). */
@@ -321,7 +322,7 @@ static bool unreadable_mapping(const char *name, const char *vmflags)
  * flags; the pagemap is read only for mappings with resident pages. */
 static int walk_mappings(struct proc_priv *s, unsigned what)
 {
-	char path[64], name[512] = "", line_flags[512];
+	char path[64], name[512] = "";
 	unsigned long long start = 0, end = 0, rss_kb = 0;
 	void *scratch = malloc(SCRATCH_BYTES);
 	char *line = NULL;
@@ -356,8 +357,7 @@ static int walk_mappings(struct proc_priv *s, unsigned what)
 			rss_kb = a;
 		} else if (have && strncmp(line, "VmFlags:", 8) == 0) {
 			/* the last line of a mapping's block */
-			snprintf(line_flags, sizeof(line_flags), "%s", line + 8);
-			if (rss_kb > 0 && !unreadable_mapping(name, line_flags))
+			if (rss_kb > 0 && !unreadable_mapping(name, line + 8))
 				err = add_mapping(s, start, end, what, scratch);
 			have = false;
 		}

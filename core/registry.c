@@ -29,6 +29,7 @@ extern const struct hb_sink hb_sink_snapshot;
 extern const struct hb_writer hb_writer_sim;
 extern const struct hb_source hb_source_sim;
 extern const struct hb_source hb_source_file;
+extern const struct hb_source hb_source_proc;
 extern const struct hb_sink hb_sink_file;
 extern const struct hb_sink hb_sink_null;
 extern const struct hb_sink hb_sink_verify;
@@ -60,6 +61,7 @@ static const struct hb_registered writers[] = {
 static const struct hb_registered sources[] = {
 	{ .plugin = &hb_source_sim.base, .ops = &hb_source_sim },
 	{ .plugin = &hb_source_file.base, .ops = &hb_source_file },
+	{ .plugin = &hb_source_proc.base, .ops = &hb_source_proc },
 	{ .plugin = &hb_source_snapshot.base, .ops = &hb_source_snapshot },
 	{ .plugin = NULL },
 };

@@ -316,4 +316,34 @@ run 0 'suspended 245 pages' suspend --source "file:$esc/mem\\,1.raw" --target "f
 run 0 'restored 245 pages' resume --target "file:$esc/a\\,b\\\\.img" --sink "file:$esc/back\\,1.raw"
 check "a dump through paths with commas comes back the same" cmp -s "$odd/mem,1.raw" "$odd/back,1.raw"
 
+
+# proc: a live process's resident pages: the process is stopped while it is
+# read, runs again afterwards (after a failed suspend too), one stopped
+# before stays stopped, and its image cannot be compared with --verify
+state_of() { sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f1; }
+sleep 600 &
+sleeper=$!
+tries=0
+while [ "$(cat "/proc/$sleeper/comm")" != sleep ] && [ "$tries" -lt 50 ]; do
+	sleep 0.1
+	tries=$((tries + 1))
+done
+run 0 'suspended [0-9]+ pages .*ratio' suspend --source "proc:$sleeper" --filters lz4 \
+	--target "file:$TMP/proc.img"
+check "the process runs again after the suspend" [ "$(state_of "$sleeper")" != T ]
+run 0 "source: +proc:pid=$sleeper,what=all" inspect "file:$TMP/proc.img"
+run 2 'made from proc, which cannot be read again' resume --target "file:$TMP/proc.img" --verify
+run 0 'restored [0-9]+ pages' resume --target "file:$TMP/proc.img" --sink "file:$TMP/proc.raw"
+run 2 'its directory does not exist' suspend --source "proc:$sleeper" --target "file:$TMP/nodir/x.img"
+check "the process runs again after a failed suspend" [ "$(state_of "$sleeper")" != T ]
+kill -STOP "$sleeper"
+run 0 'suspended' suspend --source "proc:$sleeper,what=anon" --target "file:$TMP/proc.img"
+check "a process stopped before stays stopped" [ "$(state_of "$sleeper")" = T ]
+kill -CONT "$sleeper"
+kill "$sleeper"
+wait "$sleeper" 2>/dev/null
+run 2 "proc:$sleeper: no process $sleeper" suspend --source "proc:$sleeper" --target "file:$TMP/proc.img"
+run 2 'PID 1 \(init\) is never stopped' suspend --source proc:1 --target "file:$TMP/proc.img"
+run 2 'what=some: ' suspend --source "proc:$$,what=some" --target "file:$TMP/proc.img"
+
 finish

@@ -19,6 +19,7 @@
 #include <xxhash.h>
 
 #define PAGE 4096u
+#define BATCH 32u  /* pages regenerated at a time to verify */
 
 static void usage(void)
 {
@@ -43,8 +44,10 @@ int main(int argc, char **argv)
 	const struct hb_profile *prof = hb_profile_find("mixed");
 	const char *ready = NULL;
 	unsigned long long mib = 0, seed = 1;
-	uint8_t *mem, page[PAGE];
-	uint64_t pages, i;
+	static uint8_t expect[BATCH * PAGE];
+	struct hb_sim *sim;
+	uint8_t *mem;
+	uint64_t pages, i, k, n;
 	sigset_t set;
 	int a, sig = 0;
 
@@ -81,8 +84,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "hiblab-workload: mmap %llu MiB: %s\n", mib, strerror(errno));
 		return 1;
 	}
-	for (i = 0; i < pages; i++)
-		hb_sim_page(prof, seed, i, mem + i * PAGE, PAGE);
+	sim = hb_sim_new(prof, seed, PAGE);
+	if (!sim) {
+		fprintf(stderr, "hiblab-workload: out of memory for the page pools\n");
+		return 1;
+	}
+	hb_sim_fill(sim, 0, pages, mem);
 	printf("HIBLAB-FILLED pages=%llu profile=%s seed=%llu digest=%016llx\n",
 	       (unsigned long long)pages, prof->name, seed,
 	       (unsigned long long)digest_of(mem, pages));
@@ -93,22 +100,26 @@ int main(int argc, char **argv)
 			close(fd);
 	}
 	while (sig != SIGUSR1) {
-		if (sigwait(&set, &sig) != 0)
+		if (sigwait(&set, &sig) != 0) {
+			hb_sim_free(sim);
 			return 1;
+		}
 	}
-	for (i = 0; i < pages; i++) {
-		const uint8_t *m = mem + i * PAGE;
-		unsigned o;
-		hb_sim_page(prof, seed, i, page, PAGE);
-		if (memcmp(m, page, PAGE) == 0)
+	for (i = 0; i < pages; i += n) {
+		n = pages - i < BATCH ? pages - i : BATCH;
+		hb_sim_fill(sim, i, n, expect);
+		if (memcmp(mem + i * PAGE, expect, n * PAGE) == 0)
 			continue;
-		for (o = 0; o < PAGE && m[o] == page[o]; o++)
+		for (k = 0; k < n * PAGE && mem[i * PAGE + k] == expect[k]; k++)
 			;
 		printf("HIBLAB-VERIFY mismatch page=%llu offset=%u expected=%02x got=%02x\n",
-		       (unsigned long long)i, o, page[o], m[o]);
+		       (unsigned long long)(i + k / PAGE), (unsigned)(k % PAGE), expect[k],
+		       mem[i * PAGE + k]);
+		hb_sim_free(sim);
 		return 1;
 	}
 	printf("HIBLAB-VERIFY ok pages=%llu digest=%016llx\n", (unsigned long long)pages,
 	       (unsigned long long)digest_of(mem, pages));
+	hb_sim_free(sim);
 	return 0;
 }

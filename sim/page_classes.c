@@ -4,6 +4,9 @@
 
 #include <string.h>
 
+/* how many distinct pages the duplicate class copies */
+#define DUP_TEMPLATES 509u
+
 /* splitmix64 stream: small, fast, and good enough for content */
 struct rng {
 	uint64_t s;
@@ -208,7 +211,7 @@ void hb_page_fill(enum hb_page_class cls, uint64_t key, uint8_t *out, size_t pag
 		return;
 	case HB_PAGE_DUP:
 		/* a few hundred templates, each text or heap: dedup's prey */
-		hb_page_fill((key & 1) ? HB_PAGE_TEXT : HB_PAGE_HEAP, key % 509, out, page_size);
+		hb_page_fill((key & 1) ? HB_PAGE_TEXT : HB_PAGE_HEAP, key % DUP_TEMPLATES, out, page_size);
 		return;
 	case HB_PAGE_TABLE:
 		fill_table(&r, out, page_size);
@@ -218,3 +221,24 @@ void hb_page_fill(enum hb_page_class cls, uint64_t key, uint8_t *out, size_t pag
 	}
 	memset(out, 0, page_size);
 }
+
+static void builtin_fill(const struct hb_sim_class *c, uint64_t key, uint8_t *out,
+			 size_t page_size)
+{
+	hb_page_fill((enum hb_page_class)(c - hb_sim_builtin), key, out, page_size);
+}
+
+/* Every class but zero and duplicate is stamped: a pool page alone would
+ * repeat, and dedup would find what the class does not promise.  Random is
+ * a pool too: no two pages of one pool sit within a pool's span of each
+ * other (sim/page_pools.c), so no compressor window sees a repeat. */
+const struct hb_sim_class hb_sim_builtin[HB_PAGE_CLASSES] = {
+	[HB_PAGE_ZERO] = { .name = "zero", .mode = HB_MODE_ZERO, .fill = builtin_fill },
+	[HB_PAGE_TEXT] = { .name = "text", .mode = HB_MODE_STAMPED, .fill = builtin_fill },
+	[HB_PAGE_CODE] = { .name = "code", .mode = HB_MODE_STAMPED, .fill = builtin_fill },
+	[HB_PAGE_HEAP] = { .name = "heap", .mode = HB_MODE_STAMPED, .fill = builtin_fill },
+	[HB_PAGE_RANDOM] = { .name = "random", .mode = HB_MODE_STAMPED, .fill = builtin_fill },
+	[HB_PAGE_DUP] = { .name = "duplicate", .mode = HB_MODE_EXACT, .fill = builtin_fill,
+			  .templates = DUP_TEMPLATES },
+	[HB_PAGE_TABLE] = { .name = "table", .mode = HB_MODE_STAMPED, .fill = builtin_fill },
+};

@@ -12,17 +12,18 @@ struct sim_conf {
 };
 
 struct sim_priv {
-	const struct hb_profile *profile;
 	const struct sim_conf *conf;
+	struct hb_sim *pages;  /* the profile's pools, shared read-only by every reader */
 };
 
 static int sim_open(void *priv, const void *conf, struct hb_source_info *info)
 {
 	struct sim_priv *s = (struct sim_priv *)priv;
+	const struct hb_profile *profile;
 
 	s->conf = (const struct sim_conf *)conf;
-	s->profile = hb_profile_at(s->conf->profile);
-	if (!s->profile)
+	profile = hb_profile_at(s->conf->profile);
+	if (!profile)
 		return hb_fail(HB_EINTERNAL, "sim: no profile %u", s->conf->profile);
 	if (s->conf->page_size & (s->conf->page_size - 1))
 		return hb_fail(HB_EUSAGE, "sim: page-size=%llu: not a power of two",
@@ -31,6 +32,9 @@ static int sim_open(void *priv, const void *conf, struct hb_source_info *info)
 		return hb_fail(HB_EUSAGE, "sim: size=%llu: not a whole number of %llu-byte pages",
 			       (unsigned long long)s->conf->size,
 			       (unsigned long long)s->conf->page_size);
+	s->pages = hb_sim_new(profile, (uint64_t)s->conf->seed, s->conf->page_size);
+	if (!s->pages)
+		return hb_fail(HB_ENOMEM, "sim: out of memory for the page pools");
 	info->page_size = (uint32_t)s->conf->page_size;
 	info->bytes = s->conf->size;
 	return 0;
@@ -39,12 +43,17 @@ static int sim_open(void *priv, const void *conf, struct hb_source_info *info)
 static int sim_read(void *priv, uint64_t first, uint32_t count, uint8_t *buf)
 {
 	const struct sim_priv *s = (const struct sim_priv *)priv;
-	size_t ps = s->conf->page_size;
-	uint32_t i;
 
-	for (i = 0; i < count; i++)
-		hb_sim_page(s->profile, (uint64_t)s->conf->seed, first + i, buf + i * ps, ps);
+	hb_sim_fill(s->pages, first, count, buf);
 	return 0;
+}
+
+static void sim_close(void *priv)
+{
+	struct sim_priv *s = (struct sim_priv *)priv;
+
+	hb_sim_free(s->pages);
+	s->pages = NULL;
 }
 
 static const struct hb_option sim_options[] = {
@@ -75,4 +84,5 @@ const struct hb_source hb_source_sim = {
 	.replayable = true,
 	.open = sim_open,
 	.read = sim_read,
+	.close = sim_close,
 };

@@ -178,6 +178,21 @@ size_t lim_plugin_bound(const void *ctx);
 int lim_fanout(const struct lim_codec *c, const struct lim_pages *p, const struct lim_store *s,
 	       unsigned n, const struct lim_timing *t, struct lim_fig *enc, struct lim_fig *dec);
 
+/* ---- generate ------------------------------------------------------------- */
+
+/* memcpy, then one row per simulated memory profile */
+#define LIM_GEN_ROWS 16
+#define LIM_GEN_ROW "generate"  /* its name in --only */
+
+struct lim_gen_row {
+	const char *name;  /* "memcpy" or a profile */
+	struct lim_fig fig;
+};
+
+/* MB/s of generating every chunk of p's size, one thread; sets *n rows. */
+int lim_generate(const struct lim_pages *p, const struct lim_timing *t, struct lim_gen_row *rows,
+		 unsigned *n);
+
 /* ---- report ---------------------------------------------------------------- */
 
 struct lim_row {
@@ -195,6 +210,8 @@ struct lim_setup {
 	struct lim_timing timing;
 	unsigned threads;
 	bool readonly;  /* plugin encode on a read-only chunk (--readonly-input) */
+	const struct lim_gen_row *gen;  /* the generate rows (ngen 0: not measured) */
+	unsigned ngen;
 };
 
 #define LIM_OVERHEAD_MAX 5.0  /* issue 3: the plugin layer must cost under 5% */

@@ -49,12 +49,14 @@ static void usage(FILE *f)
 		"  --only LIST         rows to measure, comma-separated (default all):\n"
 		"                      ", hb_profile_names());
 	for (i = 0; i < NCODECS; i++)
-		fprintf(f, "%s%s", i ? "," : "", codecs[i]->name);
-	fprintf(f, "\n"
+		fprintf(f, "%s,", codecs[i]->name);
+	fprintf(f, "%s\n"
+		"                      (%s: every profile's page generation next to memcpy)\n"
 		"  --readonly-input    plugin encode through hb_worker_encode on a read-only chunk\n"
 		"                      (default: hb_worker_run on a writable slot, as suspend)\n"
 		"  --csv FILE          also write the figures as CSV\n"
-		"  --quick             smoke run: 8MiB, 0.02 s runs, 1 run each\n");
+		"  --quick             smoke run: 8MiB, 0.02 s runs, 1 run each\n",
+		LIM_GEN_ROW, LIM_GEN_ROW);
 }
 
 static bool wanted(const char *only, const char *name)
@@ -84,7 +86,8 @@ static const char *unknown_row(const char *only, size_t *len)
 			    strncmp(codecs[i]->name, only, *len) == 0)
 				break;
 		}
-		if (i == NCODECS)
+		if (i == NCODECS && !(*len == strlen(LIM_GEN_ROW) &&
+				       strncmp(LIM_GEN_ROW, only, *len) == 0))
 			return only;
 	}
 	return NULL;
@@ -277,11 +280,12 @@ out:
 int main(int argc, char **argv)
 {
 	struct lim_row rows[NCODECS];
+	struct lim_gen_row gen[LIM_GEN_ROWS];
 	struct lim_pages pages = { 0 };
 	struct lim_setup setup;
 	struct lim_args a;
 	char key_path[512] = "", key_spec[600];
-	unsigned n = 0, i;
+	unsigned n = 0, ngen = 0, i;
 	int rc = 1;
 	double t0;
 
@@ -307,6 +311,10 @@ int main(int argc, char **argv)
 			goto out;
 		n++;
 	}
+	if (wanted(a.only, LIM_GEN_ROW) && lim_generate(&pages, &a.timing, gen, &ngen))
+		goto out;
+	setup.gen = gen;
+	setup.ngen = ngen;
 	setup.pages = &pages;
 	setup.timing = a.timing;
 	setup.threads = a.threads;

@@ -86,7 +86,8 @@ int lim_pages_generate(struct lim_pages *p, const char *profile, uint64_t size, 
 		       size_t chunk)
 {
 	const struct hb_profile *prof = hb_profile_find(profile);
-	size_t i, n, per_chunk;
+	struct hb_sim *sim;
+	size_t i;
 	char sz[32];
 
 	memset(p, 0, sizeof(*p));
@@ -101,12 +102,19 @@ int lim_pages_generate(struct lim_pages *p, const char *profile, uint64_t size, 
 	}
 	if (pages_alloc(p, (size_t)size, chunk))
 		return -1;
-	n = p->bytes / p->page_size;
-	per_chunk = chunk / p->page_size;
-	for (i = 0; i < n; i++)
-		hb_sim_page(prof, seed, i,
-			    p->data + i / per_chunk * p->stride + i % per_chunk * p->page_size,
-			    p->page_size);
+	sim = hb_sim_new(prof, seed, p->page_size);
+	if (!sim) {
+		fprintf(stderr, "hiblab-bench: out of memory for the page pools\n");
+		lim_pages_free(p);
+		return -1;
+	}
+	for (i = 0; i < p->nchunks; i++) {
+		struct lim_chunk c;
+
+		lim_chunk_at(p, i, &c);
+		hb_sim_fill(sim, c.first_page, c.pages, c.slot);
+	}
+	hb_sim_free(sim);
 	pages_seal(p);
 	hb_format_size(size, sz, sizeof(sz));
 	snprintf(p->origin, sizeof(p->origin), "sim:%s,size=%llu,seed=%llu (%s)", profile,

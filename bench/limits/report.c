@@ -41,6 +41,26 @@ static void timing_text(const struct lim_setup *s, char *buf, size_t cap)
 			   ">= %.2f s", s->timing.reps, s->timing.min_time);
 }
 
+/* generate MB/s beside memcpy's: the share of memory speed the simulator has */
+static void report_generate(FILE *f, const struct lim_setup *s)
+{
+	double copy = s->gen[0].fig.mbps;
+	bool busy = false;
+	unsigned i;
+
+	fprintf(f, "\ngenerate: hb_sim_fill of each %zu KiB chunk into a reused buffer, 1 thread "
+		   "(seed 1; pools built before the clock); memcpy: each chunk of the set into the "
+		   "same buffer\n", s->pages->chunk / 1024);
+	fprintf(f, "%-18s %9s  %9s\n", "profile", "MB/s", "x memcpy");
+	for (i = 0; i < s->ngen; i++) {
+		fprintf(f, "%-18s", s->gen[i].name);
+		busy |= cell_mbps(f, &s->gen[i].fig);
+		fprintf(f, " %9.2f\n", copy > 0 ? s->gen[i].fig.mbps / copy : 0.0);
+	}
+	if (busy)
+		fprintf(f, "~ other work ran on the machine: the figure is low\n");
+}
+
 void lim_report_table(FILE *f, const struct lim_setup *s, const struct lim_row *rows, unsigned n)
 {
 	const struct lim_pages *p = s->pages;
@@ -89,6 +109,8 @@ void lim_report_table(FILE *f, const struct lim_setup *s, const struct lim_row *
 	if (any_over)
 		fprintf(f, "\n! plugin layer overhead >= %.0f%% (issue 3 requires under %.0f%%)\n",
 			LIM_OVERHEAD_MAX, LIM_OVERHEAD_MAX);
+	if (s->ngen)
+		report_generate(f, s);
 	fprintf(f, "\nbare calls:\n");
 	for (i = 0; i < n; i++)
 		fprintf(f, "  %-18s %s%s%s\n", rows[i].codec->name, rows[i].codec->call,
@@ -145,6 +167,17 @@ int lim_report_csv(const char *path, const struct lim_setup *s, const struct lim
 		fprintf(f, ",%u", s->threads);
 		csv_fig(f, &r->thr_enc, &share);
 		csv_fig(f, &r->thr_dec, &share);
+		csv_num(f, share < 1e9, share, 3);
+		fprintf(f, ",\"%s\"\n", timing);
+	}
+	/* the generate rows: generate:PROFILE (and generate:memcpy), bare_enc_MBps only */
+	for (i = 0; i < s->ngen; i++) {
+		double share = 1e9;
+
+		fprintf(f, "%s:%s,,\"%s\",%zu,%zu", LIM_GEN_ROW, s->gen[i].name, p->origin, p->bytes,
+			p->chunk);
+		csv_fig(f, &s->gen[i].fig, &share);
+		fprintf(f, ",,,,,,,,1,,");
 		csv_num(f, share < 1e9, share, 3);
 		fprintf(f, ",\"%s\"\n", timing);
 	}

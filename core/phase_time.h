@@ -15,7 +15,7 @@ enum hb_stage { HB_STAGE_READ, HB_STAGE_WORK, HB_STAGE_EMIT, HB_STAGES };
 struct hb_pipe_times {
 	double wall;                    /* before the threads start to after they are joined */
 	double phase[HB_PHASES];        /* thread-seconds the stages booked, per phase */
-	double busy[HB_STAGES];         /* thread-seconds inside each stage's callback */
+	double busy[HB_STAGES];         /* thread-seconds each stage's callbacks booked */
 	double excluded[HB_STAGES];     /* of which booked under the excluded phase */
 	double engine;                  /* wall without the excluded phase: hb_engine_wall() */
 	unsigned threads;               /* threads that ran */

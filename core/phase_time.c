@@ -44,19 +44,23 @@ double hb_stage_bound(const double busy[HB_STAGES], unsigned threads)
 	return bound;
 }
 
-/* Exact at both ends: a source that costs nothing leaves wall as it is; a
- * source read in parallel by every thread costs its seconds / threads; one
- * read in order costs its seconds less the work that overlapped it. */
+/* The bound without the excluded seconds, at the efficiency (wall / bound)
+ * the pipeline had with them: what the pipeline lost to waiting and to
+ * other processes is shared out, not charged to the engine alone.  A free
+ * source leaves wall as it is; a source read in parallel by every thread
+ * costs about its seconds / threads; one read in order costs what the work
+ * did not overlap. */
 double hb_engine_wall(double wall, const double busy[HB_STAGES],
 		      const double excluded[HB_STAGES], unsigned threads)
 {
-	double rest[HB_STAGES], cost;
+	double rest[HB_STAGES], all = hb_stage_bound(busy, threads);
 	unsigned s;
 
+	if (all <= 0.0)
+		return wall;
 	for (s = 0; s < HB_STAGES; s++)
 		rest[s] = busy[s] > excluded[s] ? busy[s] - excluded[s] : 0.0;
-	cost = hb_stage_bound(busy, threads) - hb_stage_bound(rest, threads);
-	return wall > cost ? wall - cost : 0.0;
+	return wall * hb_stage_bound(rest, threads) / all;
 }
 
 void hb_stats_times(struct hb_stats *st, double start, const double outside[HB_PHASES],

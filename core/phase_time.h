@@ -41,8 +41,8 @@ static inline void hb_lap(double seconds[HB_PHASES], enum hb_phase p, double *si
  * alone when it is longer. */
 double hb_stage_bound(const double busy[HB_STAGES], unsigned threads);
 
-/* wall, less what the excluded phase added to it: the bound with the
- * excluded seconds minus the bound without them. */
+/* wall without what the excluded phase added to it: wall x the bound
+ * without the excluded seconds / the bound with them. */
 double hb_engine_wall(double wall, const double busy[HB_STAGES],
 		      const double excluded[HB_STAGES], unsigned threads);
 

@@ -77,9 +77,10 @@ Test(phases, names)
 	cr_assert_str_eq(hb_phase_name(HB_PHASES), "?");
 }
 
-/* The model alone: a free source leaves the wall as it is; a source read by
- * every thread costs its seconds / threads; one read in order costs what the
- * work did not overlap. */
+/* The model alone: a free source leaves the wall as it is; otherwise the
+ * wall shrinks as the bound does without the source: by its seconds /
+ * threads when every thread reads, to what the work alone takes when the
+ * source was read in order and overlapped the work. */
 Test(phases, engine_wall_model)
 {
 	double none[HB_STAGES] = { 0, 0, 0 };
@@ -89,12 +90,14 @@ Test(phases, engine_wall_model)
 	cr_assert_float_eq(hb_stage_bound(busy, 2), 2.3, 1e-12);
 	cr_assert_float_eq(hb_stage_bound(serial, 2), 10.0, 1e-12);
 	cr_assert_float_eq(hb_engine_wall(2.5, busy, none, 2), 2.5, 1e-12);
-	cr_assert_float_eq(hb_engine_wall(2.5, busy, in_work, 2), 2.5 - 2.0 / 2, 1e-12);
-	/* 10.2 s of wall, the source 9.9 of it in order: without it the work
-	 * (4.6 thread-s on 2 threads) would bound the run */
-	cr_assert_float_eq(hb_engine_wall(10.2, serial, in_read, 2), 10.2 - (10.0 - 2.3), 1e-12);
-	/* never below zero */
-	cr_assert_float_eq(hb_engine_wall(1.0, serial, in_read, 2), 0.0, 1e-12);
+	cr_assert_float_eq(hb_engine_wall(2.3, busy, in_work, 2), 2.3 - 2.0 / 2, 1e-12);
+	/* at the efficiency measured: 10% more wall than the bound */
+	cr_assert_float_eq(hb_engine_wall(2.53, busy, in_work, 2), 1.1 * (2.3 - 2.0 / 2), 1e-12);
+	/* 10 s of wall, the source 9.9 of it in order: without it the work
+	 * (4.6 thread-s on 2 threads) bounds the run */
+	cr_assert_float_eq(hb_engine_wall(10.0, serial, in_read, 2), 2.3, 1e-12);
+	/* nothing booked: the wall as it is */
+	cr_assert_float_eq(hb_engine_wall(1.0, none, none, 2), 1.0, 1e-12);
 }
 
 /* ---- the pipeline with a source that sleeps --------------------------- */
@@ -197,7 +200,7 @@ Test(phases, slow_source_in_order_dominates, .timeout = 30)
 	cr_assert_lt(t.engine, t.wall / 2, "engine %f of wall %f", t.engine, t.wall);
 }
 
-/* Read in parallel by both threads: the source costs its seconds / 2. */
+/* Read in parallel by both threads: the source costs about its seconds / 2. */
 Test(phases, slow_source_in_parallel, .timeout = 30)
 {
 	struct slow c = { .parallel_source = true, .source_us = 4000, .work_us = 2000 };
@@ -206,7 +209,8 @@ Test(phases, slow_source_in_parallel, .timeout = 30)
 	run_slow(&c, &t);
 	cr_assert_gt(t.phase[HB_PHASE_SOURCE], 1.5 * t.phase[HB_PHASE_FILTERS]);
 	cr_assert_float_eq(t.excluded[HB_STAGE_WORK], t.phase[HB_PHASE_SOURCE], 1e-9);
-	cr_assert_float_eq(t.engine, t.wall - t.phase[HB_PHASE_SOURCE] / 2, 1e-9);
+	cr_assert_float_eq(t.engine, t.wall - t.phase[HB_PHASE_SOURCE] / 2, 0.1 * t.wall,
+			   "engine %f, wall %f, source %f", t.engine, t.wall, t.phase[HB_PHASE_SOURCE]);
 	cr_assert_leq(t.busy[HB_STAGE_READ] + t.busy[HB_STAGE_WORK] + t.busy[HB_STAGE_EMIT],
 		      2 * t.wall * 1.0001);
 }
@@ -219,5 +223,6 @@ Test(phases, free_source_leaves_the_wall, .timeout = 30)
 
 	run_slow(&c, &t);
 	cr_assert_lt(t.excluded[HB_STAGE_READ], 0.2 * t.wall);
-	cr_assert_geq(t.engine, t.wall - t.excluded[HB_STAGE_READ] - 1e-9);
+	cr_assert_geq(t.engine, 0.95 * t.wall, "engine %f, wall %f", t.engine, t.wall);
+	cr_assert_leq(t.engine, t.wall);
 }

@@ -70,6 +70,16 @@ void scn_result_label(const struct scn_results *rs, unsigned i, char *buf, size_
 		snprintf(buf, cap, "%s", rs->v[i].chain);
 }
 
+/* An engine MB/s cell: "-" where there is none (a guest run, or no cycle
+ * that succeeded). */
+static void rate_cell(FILE *f, double mbps)
+{
+	if (mbps > 0)
+		fprintf(f, "| %.1f ", mbps);
+	else
+		fputs("| - ", f);
+}
+
 static void cell(FILE *f, const char *s)
 {
 	fputs("| ", f);
@@ -165,9 +175,10 @@ int scn_write_summary(const char *path, const char *title, const struct scn_resu
 	fprintf(f, "# hiblab: %s\n\n%s on %s %s %s, %ld CPUs.  %u runs: %u as expected, %u not%s.\n\n",
 		title, when, u.sysname, u.release, u.machine, sysconf(_SC_NPROCESSORS_ONLN),
 		rs->count, rs->count - missed, missed, wrong ? ", some WRONG" : "");
-	fputs("| # | scenario | memory | disk | chain | fault | ratio | suspend MB/s | resume MB/s "
-	      "| peak RSS MiB | verdict | as expected |\n", f);
-	fputs("|---:|---|---|---|---|---|---:|---:|---:|---:|---|---|\n", f);
+	fputs("| # | scenario | memory | disk | chain | fault | ratio | suspend MB/s "
+	      "| suspend engine MB/s | resume MB/s | resume engine MB/s | peak RSS MiB | verdict "
+	      "| as expected |\n", f);
+	fputs("|---:|---|---|---|---|---|---:|---:|---:|---:|---:|---:|---|---|\n", f);
 	for (i = 0; i < rs->count; i++) {
 		const struct scn_result *r = &rs->v[i];
 		fprintf(f, "| %u ", r->index);
@@ -175,8 +186,11 @@ int scn_write_summary(const char *path, const char *title, const struct scn_resu
 			field_text(r, (enum field)k, text, sizeof(text));
 			cell(f, text);
 		}
-		fprintf(f, "| %.2f | %.1f | %.1f | %.1f ", r->ratio, r->suspend_mbps, r->resume_mbps,
-			(double)r->rss_kib / 1024.0);
+		fprintf(f, "| %.2f | %.1f ", r->ratio, r->suspend_mbps);
+		rate_cell(f, r->suspend_engine_mbps);
+		fprintf(f, "| %.1f ", r->resume_mbps);
+		rate_cell(f, r->resume_engine_mbps);
+		fprintf(f, "| %.1f ", (double)r->rss_kib / 1024.0);
 		scn_result_verdict_text(r, verdict, sizeof(verdict));
 		if (strlen(verdict) > 72)
 			strcpy(verdict + 69, "...");
@@ -197,7 +211,11 @@ int scn_write_summary(const char *path, const char *title, const struct scn_resu
 	fputs("\nSuspend: source pages generated or read, filters, writes to the (simulated) "
 	      "disk and the commit.  Resume: reads, record checks, filters undone, the digest, "
 	      "and with verify every page compared with its source.  MB/s = source bytes / "
-	      "seconds, mean over the cycles.  Peak RSS: the run's own process.\n", f);
+	      "seconds, mean over the cycles.  Engine MB/s: the same bytes over the seconds "
+	      "not spent producing the source pages (suspend) or handing pages to the sink, "
+	      "with verify comparing them with the source (resume): what the chain, the "
+	      "digest and the disk cost (docs/BENCHMARKS.md, \"Where the time went\").  "
+	      "Peak RSS: the run's own process.\n", f);
 	qemu_section(f, rs);
 	if (fclose(f) != 0)
 		return hb_fail(HB_EIO, "%s: %s", path, strerror(errno));

@@ -42,6 +42,24 @@ const struct scn_column scn_columns[] = {
 	COL("who", SCN_COL_WHO, kernel, 0),
 	COL("pages", SCN_COL_U64, pages, 0),
 	COL("restore_s", SCN_COL_REAL, restore_s, 6),
+	/* where the time went (docs/BENCHMARKS.md, docs/SCENARIOS.md) */
+	COL("threads", SCN_COL_UINT, threads, 0),
+	COL("suspend_source_s", SCN_COL_REAL, suspend_phase_s[HB_PHASE_SOURCE], 6),
+	COL("suspend_filters_s", SCN_COL_REAL, suspend_phase_s[HB_PHASE_FILTERS], 6),
+	COL("suspend_digest_s", SCN_COL_REAL, suspend_phase_s[HB_PHASE_DIGEST], 6),
+	COL("suspend_target_s", SCN_COL_REAL, suspend_phase_s[HB_PHASE_TARGET], 6),
+	COL("suspend_commit_s", SCN_COL_REAL, suspend_phase_s[HB_PHASE_COMMIT], 6),
+	COL("suspend_setup_s", SCN_COL_REAL, suspend_phase_s[HB_PHASE_SETUP], 6),
+	COL("suspend_engine_s", SCN_COL_REAL, suspend_engine_s, 6),
+	COL("suspend_engine_MBps", SCN_COL_REAL, suspend_engine_mbps, 2),
+	COL("resume_read_s", SCN_COL_REAL, resume_phase_s[HB_PHASE_TARGET], 6),
+	COL("resume_filters_s", SCN_COL_REAL, resume_phase_s[HB_PHASE_FILTERS], 6),
+	COL("resume_digest_s", SCN_COL_REAL, resume_phase_s[HB_PHASE_DIGEST], 6),
+	COL("resume_sink_s", SCN_COL_REAL, resume_phase_s[HB_PHASE_SINK], 6),
+	COL("resume_invalidate_s", SCN_COL_REAL, resume_phase_s[HB_PHASE_COMMIT], 6),
+	COL("resume_setup_s", SCN_COL_REAL, resume_phase_s[HB_PHASE_SETUP], 6),
+	COL("resume_engine_s", SCN_COL_REAL, resume_engine_s, 6),
+	COL("resume_engine_MBps", SCN_COL_REAL, resume_engine_mbps, 2),
 };
 
 const unsigned scn_column_count = sizeof(scn_columns) / sizeof(scn_columns[0]);

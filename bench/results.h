@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "core/engine.h"
+
 /* What came back from a run.  Names only at the edges: reports, and
  * results files read back (scn_verdict_name, scn_verdict_parse). */
 enum scn_verdict {
@@ -54,6 +56,12 @@ struct scn_result {
 	uint64_t pages;          /* pages in the image */
 	char accel[8];           /* kvm, tcg */
 	bool qemu, kernel;       /* a guest run; the kernel's own hibernation (who = kernel) */
+	/* where the time went (docs/BENCHMARKS.md): thread-seconds per phase and
+	 * engine seconds (without the source, or the sink), means over the cycles
+	 * that succeeded; engine MB/s = bytes_in / engine seconds */
+	double suspend_phase_s[HB_PHASES], suspend_engine_s, suspend_engine_mbps;
+	double resume_phase_s[HB_PHASES], resume_engine_s, resume_engine_mbps;
+	unsigned threads;        /* pipeline threads of the last cycle */
 };
 
 struct scn_results {

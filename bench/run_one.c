@@ -116,6 +116,28 @@ static int build_target(const struct scn_runner *rn, const struct scn_run *r, co
 	return 0;
 }
 
+/* One cycle's phase times and engine seconds, added to the run's sums. */
+static void add_times(double phase[HB_PHASES], double *engine, const struct hb_stats *st)
+{
+	unsigned p;
+
+	for (p = 0; p < HB_PHASES; p++)
+		phase[p] += st->phase_seconds[p];
+	*engine += st->engine_seconds;
+}
+
+/* The sums of n cycles made means, and the engine's MB/s of bytes. */
+static void mean_times(double phase[HB_PHASES], double *engine, double *mbps, unsigned n,
+		       uint64_t bytes)
+{
+	unsigned p;
+
+	for (p = 0; p < HB_PHASES; p++)
+		phase[p] /= n;
+	*engine /= n;
+	*mbps = *engine > 0 ? (double)bytes / *engine / 1e6 : 0;
+}
+
 static bool meets(enum scn_expect e, int err)
 {
 	switch (e) {
@@ -177,6 +199,8 @@ void scn_run_here(const struct scn_runner *rn, const struct scn_run *r, struct s
 			res->suspend_s += now_s() - t0;
 			res->bytes_in = st.bytes;
 			res->bytes_out = st.image_bytes;
+			res->threads = st.threads;
+			add_times(res->suspend_phase_s, &res->suspend_engine_s, &st);
 			ok_s++;
 		}
 		fired(name, &res->fired);
@@ -185,6 +209,7 @@ void scn_run_here(const struct scn_runner *rn, const struct scn_run *r, struct s
 		fired(name, &res->fired);
 		if (!err) {
 			res->resume_s += now_s() - t0;
+			add_times(res->resume_phase_s, &res->resume_engine_s, &st);
 			ok_r++;
 		}
 		if (decided)
@@ -200,10 +225,14 @@ void scn_run_here(const struct scn_runner *rn, const struct scn_run *r, struct s
 		res->suspend_s /= ok_s;
 		res->suspend_mbps = res->suspend_s > 0 ? (double)res->bytes_in / res->suspend_s / 1e6 : 0;
 		res->ratio = res->bytes_out ? (double)res->bytes_in / (double)res->bytes_out : 0;
+		mean_times(res->suspend_phase_s, &res->suspend_engine_s, &res->suspend_engine_mbps,
+			   ok_s, res->bytes_in);
 	}
 	if (ok_r) {
 		res->resume_s /= ok_r;
 		res->resume_mbps = res->resume_s > 0 ? (double)res->bytes_in / res->resume_s / 1e6 : 0;
+		mean_times(res->resume_phase_s, &res->resume_engine_s, &res->resume_engine_mbps,
+			   ok_r, res->bytes_in);
 	}
 	if (getrusage(RUSAGE_SELF, &ru) == 0)
 		res->rss_kib = (uint64_t)ru.ru_maxrss;  /* KiB on Linux and the BSDs */

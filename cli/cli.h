@@ -55,4 +55,9 @@ double cli_now(void);
 /* "612.3 MB/s" style throughput of bytes over seconds (MB = 10^6 bytes). */
 void cli_rate(uint64_t bytes, double seconds, char *buf, unsigned cap);
 
+/* "  time: source 61%, filters 30%, ... (1.02 thread-s, 2 threads); engine
+ * 1905.3 MB/s": a suspend's phases, or with sink_label ("verify", "sink") a
+ * resume's (cli/time_line.c). */
+void cli_print_times(const struct hb_stats *st, const char *sink_label);
+
 #endif

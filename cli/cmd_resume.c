@@ -111,6 +111,7 @@ int cmd_resume(int argc, char **argv)
 			printf("restored %llu pages to %s, digest verified (%s, %.2f s, %s)\n",
 			       (unsigned long long)st.pages, a.sink ? a.sink : "null", size, secs,
 			       rate);
+		cli_print_times(&st, a.verify ? "verify" : "sink");
 	}
 	return HB_EXIT_OK;
 }

@@ -133,6 +133,7 @@ int cmd_suspend(int argc, char **argv)
 		       (unsigned long long)st.pages, in, a.target, out,
 		       st.image_bytes ? (double)st.bytes / (double)st.image_bytes : 0.0,
 		       (unsigned long long)st.records, secs, rate);
+		cli_print_times(&st, NULL);
 	}
 	return HB_EXIT_OK;
 }

@@ -48,11 +48,41 @@ struct hb_resume_args {
 	void *progress_ctx;
 };
 
+/* Where the time of a suspend or resume went (docs/BENCHMARKS.md, "Where
+ * the time went").  Suspend: source, filters, digest, target (writes),
+ * commit.  Resume: target (reads), filters, digest, sink (handing pages on,
+ * or with --verify comparing them with the source), commit (spending the
+ * image).  setup: the rest of the call (parsing, opening the target,
+ * preparing the chain: a KDF runs there). */
+enum hb_phase {
+	HB_PHASE_SOURCE,   /* suspend: producing the source pages (open, read) */
+	HB_PHASE_FILTERS,  /* the chain encoding or decoding, the record crc */
+	HB_PHASE_DIGEST,   /* the end-to-end digest: each chunk's XXH3 (the fold of
+			    * 16 bytes a chunk, in order, is too small to time) */
+	HB_PHASE_TARGET,   /* the writer: write calls (suspend), read calls (resume) */
+	HB_PHASE_COMMIT,   /* suspend: header, writer commit, source committed;
+			    * resume: the invalidate before the first page */
+	HB_PHASE_SINK,     /* resume: the sink (open, write, commit) */
+	HB_PHASE_SETUP,
+	HB_PHASES
+};
+
+/* "source", "filters", "digest", "target", "commit", "sink", "setup" */
+const char *hb_phase_name(enum hb_phase p);
+
 struct hb_stats {
 	uint64_t pages;
 	uint64_t bytes;          /* original bytes (the source's exact length) */
 	uint64_t records;
 	uint64_t image_bytes;    /* bytes on the target: header area + records */
+	double seconds;          /* wall clock, the call up to its commit */
+	/* thread-seconds per phase, summed over the pipeline's threads: their
+	 * sum is at most threads x seconds */
+	double phase_seconds[HB_PHASES];
+	/* seconds less the wall time the source (suspend) or the sink (resume)
+	 * cost: bytes / engine_seconds is the engine's own MB/s */
+	double engine_seconds;
+	unsigned threads;        /* pipeline threads that ran */
 };
 
 int hb_suspend(const struct hb_suspend_args *a, struct hb_stats *st);

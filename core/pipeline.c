@@ -29,6 +29,12 @@ struct pipe {
 	uint64_t err_seq;    /* the chunk that failed: the earliest one wins */
 	char detail[512];
 	struct hb_turns turns;
+	double busy[HB_STAGES], excluded[HB_STAGES];  /* under lock */
+};
+
+/* One stage callback's time: the whole call, and its excluded share. */
+struct lap {
+	double busy, excluded;
 };
 
 unsigned hb_pipe_default_threads(void)
@@ -36,6 +42,38 @@ unsigned hb_pipe_default_threads(void)
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 
 	return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
+}
+
+/* The phases booked in s, all of them. */
+static double booked(const struct hb_slot *s)
+{
+	double sum = 0.0;
+	unsigned i;
+
+	for (i = 0; i < HB_PHASES; i++)
+		sum += s->phase[i];
+	return sum;
+}
+
+/* Run a stage's callback on s (lock not held).  Its time is what it booked
+ * in the slot's phases: the callbacks lap the clock at their phase
+ * boundaries, so the pipeline reads no clock of its own per chunk. */
+static int timed(const struct pipe *p, int (*fn)(void *, struct hb_slot *), struct hb_slot *s,
+		 struct lap *lap)
+{
+	double before = booked(s), excluded = s->phase[p->a->excluded];
+	int r = fn(p->a->ctx, s);
+
+	lap->busy = booked(s) - before;
+	lap->excluded = s->phase[p->a->excluded] - excluded;
+	return r;
+}
+
+/* Lock held. */
+static void book(struct pipe *p, enum hb_stage stage, const struct lap *lap)
+{
+	p->busy[stage] += lap->busy;
+	p->excluded[stage] += lap->excluded;
 }
 
 /* Called with the lock held.  Several workers may fail at once (two damaged
@@ -60,13 +98,15 @@ static void read_and_work(struct pipe *p)
 {
 	uint64_t k = p->next_read;
 	struct hb_slot *s = &p->slots[k % p->depth];
+	struct lap lap;
 	int r;
 
 	p->reading = true;
 	pthread_mutex_unlock(&p->lock);
 	s->seq = k;
-	r = p->a->ops->read(p->a->ctx, s);
+	r = timed(p, p->a->ops->read, s, &lap);
 	pthread_mutex_lock(&p->lock);
+	book(p, HB_STAGE_READ, &lap);
 	p->reading = false;
 	if (r == 1) {
 		p->input_done = true;
@@ -81,8 +121,9 @@ static void read_and_work(struct pipe *p)
 	p->state[k % p->depth] = SLOT_BUSY;
 	pthread_cond_broadcast(&p->cond);  /* another thread may read now */
 	pthread_mutex_unlock(&p->lock);
-	r = p->a->ops->work(p->a->ctx, s);
+	r = timed(p, p->a->ops->work, s, &lap);
 	pthread_mutex_lock(&p->lock);
+	book(p, HB_STAGE_WORK, &lap);
 	if (r < 0)
 		fail(p, r, k);
 	else
@@ -93,12 +134,14 @@ static void read_and_work(struct pipe *p)
 static void emit_next(struct pipe *p)
 {
 	unsigned i = (unsigned)(p->next_emit % p->depth);
+	struct lap lap;
 	int r;
 
 	p->emitting = true;
 	pthread_mutex_unlock(&p->lock);
-	r = p->a->ops->emit(p->a->ctx, &p->slots[i]);
+	r = timed(p, p->a->ops->emit, &p->slots[i], &lap);
 	pthread_mutex_lock(&p->lock);
+	book(p, HB_STAGE_EMIT, &lap);
 	p->emitting = false;
 	if (r < 0) {
 		fail(p, r, p->next_emit);
@@ -154,6 +197,23 @@ static int setup_slots(struct pipe *p)
 	return 0;
 }
 
+/* After the join: every slot's booked phases, and the stage totals. */
+static void report_times(const struct pipe *p, double wall, unsigned threads,
+			 struct hb_pipe_times *t)
+{
+	unsigned i, ph;
+
+	memset(t, 0, sizeof(*t));
+	t->wall = wall;
+	t->threads = threads;
+	for (i = 0; i < p->depth; i++)
+		for (ph = 0; ph < HB_PHASES; ph++)
+			t->phase[ph] += p->slots[i].phase[ph];
+	memcpy(t->busy, p->busy, sizeof(t->busy));
+	memcpy(t->excluded, p->excluded, sizeof(t->excluded));
+	t->engine = hb_engine_wall(wall, t->busy, t->excluded, threads);
+}
+
 static void free_slots(struct pipe *p)
 {
 	unsigned i;
@@ -173,6 +233,7 @@ int hb_pipe_run(const struct hb_pipe_args *a)
 	pthread_t *tids = NULL;
 	unsigned started = 0, i;
 	struct pipe p;
+	double t0;
 	int err;
 
 	memset(&p, 0, sizeof(p));
@@ -191,6 +252,7 @@ int hb_pipe_run(const struct hb_pipe_args *a)
 		goto out;
 	}
 	/* the calling thread is worker 0 */
+	t0 = hb_clock();
 	for (i = 1; i < threads; i++) {
 		if (pthread_create(&tids[i], NULL, run_thread, &p) != 0)
 			break;
@@ -199,6 +261,8 @@ int hb_pipe_run(const struct hb_pipe_args *a)
 	run_thread(&p);
 	for (i = 1; i <= started; i++)
 		pthread_join(tids[i], NULL);
+	if (a->times)
+		report_times(&p, hb_clock() - t0, started + 1, a->times);
 	if (p.failed) {
 		err = p.err;
 		hb_set_detail(p.detail);

@@ -12,6 +12,7 @@
 
 #include "chain.h"
 #include "hash.h"
+#include "phase_time.h"
 
 struct hb_slot {
 	uint64_t seq;
@@ -25,6 +26,8 @@ struct hb_slot {
 	uint8_t record[HB_RECORD_HDR]; /* the record header, on disk order */
 	uint8_t digest[HB_DIGEST_LEN];
 	struct hb_worker worker; /* filter state and buffers of this slot */
+	/* thread-seconds the callbacks booked for this slot's chunks (hb_lap) */
+	double phase[HB_PHASES];
 	void *user;              /* per-slot scratch for the callbacks */
 };
 
@@ -45,6 +48,10 @@ struct hb_pipe_args {
 	size_t in_cap;
 	const struct hb_chain *chain;
 	const struct hb_image_info *img;
+	/* optional: filled with what the run spent; excluded is the phase its
+	 * engine time leaves out (the source or the sink) */
+	struct hb_pipe_times *times;
+	enum hb_phase excluded;
 };
 
 /* Run to the end of input or the first error (whose detail line is handed

@@ -24,6 +24,8 @@ struct resume_job {
 	uint64_t read, pages_done;
 	const struct hb_resume_args *args;
 	struct hb_progress progress;
+	double outside[HB_PHASES];  /* phases booked outside the pipeline */
+	struct hb_pipe_times times;
 };
 
 static int open_sink(struct resume_job *j, const struct hb_resume_args *a)
@@ -110,6 +112,7 @@ static int check_sealing(struct resume_job *j, const struct hb_resume_args *a)
 static int setup(struct resume_job *j, const struct hb_resume_args *a)
 {
 	const struct hb_header *h;
+	double t;
 	int err = hb_target_load(&j->target, a->target);
 
 	if (err == HB_ECORRUPT && j->target.area)
@@ -150,11 +153,15 @@ static int setup(struct resume_job *j, const struct hb_resume_args *a)
 	j->digest = hb_digest_new();
 	if (!j->digest)
 		return hb_fail(HB_ENOMEM, "out of memory");
+	t = hb_clock();
 	err = open_sink(j, a);
+	hb_lap(j->outside, HB_PHASE_SINK, &t);
 	if (err)
 		return err;
 	/* one attempt: from here on, whatever happens, this image is spent */
-	return hb_target_invalidate(&j->target);
+	err = hb_target_invalidate(&j->target);
+	hb_lap(j->outside, HB_PHASE_COMMIT, &t);
+	return err;
 }
 
 static int read_failed(int err, uint64_t seq, uint64_t records)
@@ -173,6 +180,7 @@ static int read_record(void *ctx, struct hb_slot *s)
 	unsigned long long n = (unsigned long long)s->seq;
 	uint64_t first = s->seq * j->h->chunk_pages, left;
 	struct hb_record r;
+	double t;
 	int err;
 
 	if (s->seq == j->h->record_count)
@@ -184,6 +192,7 @@ static int read_record(void *ctx, struct hb_slot *s)
 	left = j->h->page_count - first;
 	s->first_page = first;
 	s->pages = left < j->h->chunk_pages ? (uint32_t)left : j->h->chunk_pages;
+	t = hb_clock();  /* the header and the payload: one lap */
 	err = w->read(j->target.inst.priv, s->record, HB_RECORD_HDR);
 	if (err)
 		return read_failed(err, s->seq, j->h->record_count);
@@ -199,6 +208,7 @@ static int read_record(void *ctx, struct hb_slot *s)
 		return hb_fail(HB_ECORRUPT, "record %llu: length %u exceeds the largest possible %zu",
 			       n, r.payload_len, j->payload_cap);
 	err = w->read(j->target.inst.priv, s->in, r.payload_len);
+	hb_lap(s->phase, HB_PHASE_TARGET, &t);
 	if (err)
 		return read_failed(err, s->seq, j->h->record_count);
 	s->in_len = r.payload_len;
@@ -206,13 +216,15 @@ static int read_record(void *ctx, struct hb_slot *s)
 	return 0;
 }
 
-/* In parallel: check the record, undo the chain, digest the pages. */
+/* In parallel: check the record, undo the chain (both booked under
+ * filters), digest the pages. */
 static int decode_record(void *ctx, struct hb_slot *s)
 {
 	struct resume_job *j = (struct resume_job *)ctx;
 	struct hb_chunk_ref ref = { .seq = s->seq, .first_page = s->first_page, .pages = s->pages };
 	size_t expect = (size_t)s->pages * j->h->page_size;
 	unsigned long long n = (unsigned long long)s->seq;
+	double t = hb_clock();
 	int err;
 
 	if (!hb_record_crc_ok(s->record, j->h->image_id, s->in, (uint32_t)s->in_len))
@@ -224,7 +236,9 @@ static int decode_record(void *ctx, struct hb_slot *s)
 	if (s->out_len != expect)
 		return hb_fail(HB_ECORRUPT, "record %llu: decodes to %zu bytes, expected %zu", n,
 			       s->out_len, expect);
+	hb_lap(s->phase, HB_PHASE_FILTERS, &t);
 	hb_chunk_digest(s->out, s->out_len, s->digest);
+	hb_lap(s->phase, HB_PHASE_DIGEST, &t);
 	return 0;
 }
 
@@ -233,10 +247,14 @@ static int emit_pages(void *ctx, struct hb_slot *s)
 {
 	struct resume_job *j = (struct resume_job *)ctx;
 	const struct hb_resume_args *a = j->args;
+	double t;
 	int err;
 
+	/* the fold (16 bytes a chunk) is too small to time */
 	hb_digest_add(j->digest, s->digest);
+	t = hb_clock();
 	err = j->sink->write(j->snk.priv, s->first_page, s->pages, s->out);
+	hb_lap(s->phase, HB_PHASE_SINK, &t);
 	if (err)
 		return err;
 	j->pages_done = s->first_page + s->pages;
@@ -258,6 +276,8 @@ static const struct hb_pipe_ops resume_ops = {
 static int finish(struct resume_job *j)
 {
 	uint8_t digest[HB_DIGEST_LEN];
+	double t;
+	int err;
 
 	hb_digest_final(j->digest, digest);
 	if (j->read != j->h->data_bytes)
@@ -266,7 +286,10 @@ static int finish(struct resume_job *j)
 	if (!hb_sum_equal(j->h->digest, digest, HB_DIGEST_LEN))
 		return hb_fail(HB_EDIGEST, "digest of the restored pages differs from the image's "
 					   "(a filter or the image is faulty)");
-	return j->sink->commit ? j->sink->commit(j->snk.priv) : 0;
+	t = hb_clock();
+	err = j->sink->commit ? j->sink->commit(j->snk.priv) : 0;
+	hb_lap(j->outside, HB_PHASE_SINK, &t);
+	return err;
 }
 
 static void teardown(struct resume_job *j)
@@ -282,6 +305,7 @@ static void teardown(struct resume_job *j)
 int hb_resume(const struct hb_resume_args *a, struct hb_stats *st)
 {
 	struct resume_job j;
+	double start = hb_clock();
 	int err;
 
 	memset(&j, 0, sizeof(j));
@@ -299,6 +323,8 @@ int hb_resume(const struct hb_resume_args *a, struct hb_stats *st)
 		.in_cap = j.payload_cap,
 		.chain = &j.chain,
 		.img = &j.img,
+		.times = &j.times,
+		.excluded = HB_PHASE_SINK,
 	});
 	if (err)
 		goto out;
@@ -310,6 +336,7 @@ int hb_resume(const struct hb_resume_args *a, struct hb_stats *st)
 	err = finish(&j);
 	if (err)
 		goto out;
+	hb_stats_times(st, start, j.outside, &j.times, HB_PHASE_SINK);
 	st->pages = j.h->page_count;
 	st->bytes = j.h->image_bytes;
 	st->records = j.h->record_count;

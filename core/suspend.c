@@ -29,6 +29,8 @@ struct suspend_job {
 	uint64_t written, records;
 	const struct hb_suspend_args *args;
 	struct hb_progress progress;
+	double outside[HB_PHASES];  /* phases booked outside the pipeline */
+	struct hb_pipe_times times;
 };
 
 /* Unique enough to tell images apart (it seeds record checksums so a stale
@@ -116,6 +118,7 @@ static int setup(struct suspend_job *j, const struct hb_suspend_args *a)
 {
 	struct hb_header *h;
 	uint32_t chunk_pages = a->chunk_pages ? a->chunk_pages : HB_DEFAULT_CHUNK_PAGES;
+	double t;
 	int err;
 
 	if (chunk_pages > HB_MAX_CHUNK_PAGES)
@@ -132,7 +135,9 @@ static int setup(struct suspend_job *j, const struct hb_suspend_args *a)
 	if (!a->target || !*a->target)
 		return hb_fail(HB_EUSAGE, "--target is required (for example --target file:/tmp/a.img)");
 	j->source_open = true;  /* close() after any open(), a failed one too */
+	t = hb_clock();
 	err = j->source->open(j->src.priv, j->src.conf, &j->info);
+	hb_lap(j->outside, HB_PHASE_SOURCE, &t);
 	if (err)
 		return err;
 	if (j->info.bytes == 0)
@@ -192,6 +197,8 @@ static int read_chunk(void *ctx, struct hb_slot *s)
 	struct suspend_job *j = (struct suspend_job *)ctx;
 	uint64_t first = s->seq * j->header->chunk_pages;
 	uint64_t left;
+	double t;
+	int err;
 
 	if (first >= j->header->page_count)
 		return 1;
@@ -201,29 +208,36 @@ static int read_chunk(void *ctx, struct hb_slot *s)
 	s->in_len = (size_t)s->pages * j->info.page_size;
 	if (j->source->parallel_read)
 		return 0;  /* encode_chunk reads, in parallel */
-	return j->source->read(j->src.priv, first, s->pages, s->in);
+	t = hb_clock();
+	err = j->source->read(j->src.priv, first, s->pages, s->in);
+	hb_lap(s->phase, HB_PHASE_SOURCE, &t);
+	return err;
 }
 
 /* In parallel: (read,) digest the original pages, run the chain, frame the
- * record. */
+ * record.  Framing is booked under filters. */
 static int encode_chunk(void *ctx, struct hb_slot *s)
 {
 	struct suspend_job *j = (struct suspend_job *)ctx;
 	struct hb_chunk_ref ref = { .seq = s->seq, .first_page = s->first_page, .pages = s->pages };
+	double t = hb_clock();
 	int err;
 
 	if (j->source->parallel_read) {
 		err = j->source->read(j->src.priv, s->first_page, s->pages, s->in);
+		hb_lap(s->phase, HB_PHASE_SOURCE, &t);
 		if (err)
 			return err;
 	}
 	hb_chunk_digest(s->in, s->in_len, s->digest);
+	hb_lap(s->phase, HB_PHASE_DIGEST, &t);
 	err = hb_worker_run(&s->worker, &ref, true, s->in, s->in_len, s->in_cap, &s->out,
 			    &s->out_len);
 	if (err)
 		return err;
 	hb_record_encode(s->record, j->img.image_id, s->seq, s->pages, s->out,
 			 (uint32_t)s->out_len);
+	hb_lap(s->phase, HB_PHASE_FILTERS, &t);
 	return 0;
 }
 
@@ -233,12 +247,16 @@ static int emit_record(void *ctx, struct hb_slot *s)
 	struct suspend_job *j = (struct suspend_job *)ctx;
 	const struct hb_writer *w = j->target.writer;
 	const struct hb_suspend_args *a = j->args;
+	double t;
 	int err;
 
+	/* the fold (16 bytes a chunk) is too small to time */
 	hb_digest_add(j->digest, s->digest);
+	t = hb_clock();
 	err = w->write(j->target.inst.priv, s->record, HB_RECORD_HDR);
 	if (!err)
 		err = w->write(j->target.inst.priv, s->out, s->out_len);
+	hb_lap(s->phase, HB_PHASE_TARGET, &t);
 	if (err)
 		return err;
 	j->written += HB_RECORD_HDR + s->out_len;
@@ -298,6 +316,7 @@ static void teardown(struct suspend_job *j, int err)
 int hb_suspend(const struct hb_suspend_args *a, struct hb_stats *st)
 {
 	struct suspend_job j;
+	double start = hb_clock(), t;
 	int err;
 
 	memset(&j, 0, sizeof(j));
@@ -315,12 +334,17 @@ int hb_suspend(const struct hb_suspend_args *a, struct hb_stats *st)
 		.in_cap = (size_t)j.header->page_size * j.header->chunk_pages,
 		.chain = &j.chain,
 		.img = &j.img,
+		.times = &j.times,
+		.excluded = HB_PHASE_SOURCE,
 	});
 	if (err)
 		goto out;
+	t = hb_clock();
 	err = commit(&j, j.records);
+	hb_lap(j.outside, HB_PHASE_COMMIT, &t);
 	if (err)
 		goto out;
+	hb_stats_times(st, start, j.outside, &j.times, HB_PHASE_SOURCE);
 	st->pages = j.header->page_count;
 	st->bytes = j.header->image_bytes;
 	st->records = j.records;

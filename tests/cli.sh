@@ -346,4 +346,22 @@ run 2 "proc:$sleeper: no process $sleeper" suspend --source "proc:$sleeper" --ta
 run 2 'PID 1 \(init\) is never stopped' suspend --source proc:1 --target "file:$TMP/proc.img"
 run 2 'what=some: ' suspend --source "proc:$$,what=some" --target "file:$TMP/proc.img"
 
+# where the time went: a second summary line with each phase's share and the
+# engine's own MB/s (docs/BENCHMARKS.md); --quiet still prints nothing
+timg=$TMP/time.img
+run 0 '^  time: source [0-9]+%, filters [0-9]+%, digest [0-9]+%, target [0-9]+%, commit [0-9]+%, setup [0-9]+% \([0-9.]+ thread-s, 2 threads\); engine [0-9.]+ MB/s$' \
+	suspend --source "$src" --filters zero,lz4,crc32c --target "file:$timg" --threads 2
+run 0 '^  time: read [0-9]+%, filters [0-9]+%, digest [0-9]+%, verify [0-9]+%, invalidate [0-9]+%, setup [0-9]+% \([0-9.]+ thread-s, 1 thread\); engine [0-9.]+ MB/s$' \
+	resume --target "file:$timg" --verify --threads 1
+for cmd in "suspend --source $src --target file:$timg" "resume --target file:$timg"; do
+	# shellcheck disable=SC2086 # the words of cmd are the arguments
+	"$HIBLAB" $cmd -q >"$TMP/out" 2>&1
+	got=$?
+	if [ "$got" -eq 0 ] && [ ! -s "$TMP/out" ]; then ok
+	else bad "$cmd -q: exit $got, printed: $(cat "$TMP/out")"; fi
+done
+run 0 'suspended' suspend --source "$src" --target "file:$timg"
+run 0 '^  time: read [0-9]+%, filters [0-9]+%, digest [0-9]+%, sink [0-9]+%, invalidate' \
+	resume --target "file:$timg"
+
 finish

@@ -94,6 +94,30 @@ sed 's/,restored,\(.*\),yes,/,refused,\1,no,/' "$TMP/smoke/runs.csv" >"$TMP/refu
 expect 1 compare "$TMP/smoke" "$TMP/refused.csv"
 expect 2 compare "$TMP/smoke"
 
+# where the time went: every restored run has its phase columns and engine
+# figures, numbers, and an engine MB/s no lower than the plain one (counted
+# from the end of the row, as above)
+if awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) at[$i] = NF - i; next }
+	$(NF - at["verdict"]) == "restored" {
+		n++
+		sm = $(NF - at["suspend_MBps"]); se = $(NF - at["suspend_engine_MBps"])
+		rm = $(NF - at["resume_MBps"]); re = $(NF - at["resume_engine_MBps"])
+		if ($(NF - at["threads"]) < 1 || $(NF - at["suspend_filters_s"]) <= 0 ||
+		    $(NF - at["resume_filters_s"]) <= 0 || $(NF - at["suspend_target_s"]) <= 0 ||
+		    sm <= 0 || se < sm || rm <= 0 || re < rm) { print "row " NR ": " $0; bad = 1 }
+	}
+	END { if (!n) print "no restored run"; exit bad || !n }' "$TMP/smoke/runs.csv" >"$TMP/out"
+then ok; else bad "runs.csv: phase columns: $(cat "$TMP/out")"; fi
+if grep -q '^| # .*| suspend engine MB/s |.*| resume engine MB/s |' "$TMP/smoke/summary.md"; then ok
+else bad "summary.md: no engine columns"; fi
+# a runs.csv of a hiblab before them (no threads column, nor the 17 after
+# it) still loads and compares
+awk -F, 'BEGIN { OFS = "," } NR == 1 { for (i = 1; i <= NF; i++) if ($i == "threads") d = NF - i + 1 }
+	{ NF -= d; print }' "$TMP/smoke/runs.csv" >"$TMP/old.csv"
+if head -n 1 "$TMP/old.csv" | grep -q 'restore_s$'; then ok; else bad "old.csv: $(head -n 1 "$TMP/old.csv")"; fi
+expect 0 compare "$TMP/old.csv" "$TMP/smoke"
+expect 0 merge --out "$TMP/old-merged" "$TMP/old.csv"
+
 # limits: a few lines asking for a billion runs are refused at once with
 # their count, before one run is built (it used to take gigabytes first)
 awk 'BEGIN {

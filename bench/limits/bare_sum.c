@@ -9,11 +9,11 @@
 #include "lim.h"
 
 #include "core/bytes.h"
+#include "core/xxhash_fast.h"
 
 #include <isa-l/crc.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xxhash.h>
 
 static void *sum_create(const struct lim_codec *c)
 {

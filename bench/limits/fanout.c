@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum fan_mode { FAN_STOP, FAN_ENCODE, FAN_DECODE };
+enum fan_mode { FAN_STOP, FAN_ENCODE, FAN_DECODE, FAN_RESUME };
 
 struct fan;
 
@@ -48,7 +48,9 @@ static void *fan_thread(void *arg)
 		pthread_mutex_unlock(&f->mu);
 		if (mode == FAN_STOP)
 			break;
-		w->err = mode == FAN_ENCODE ? lim_pass_encode(&w->pass) : lim_pass_decode(&w->pass);
+		w->err = mode == FAN_ENCODE   ? lim_pass_encode(&w->pass)
+			 : mode == FAN_DECODE ? lim_pass_decode(&w->pass)
+					      : lim_pass_resume(&w->pass);
 		pthread_mutex_lock(&f->mu);
 		if (--f->running == 0)
 			pthread_cond_signal(&f->idle);
@@ -86,7 +88,8 @@ static int fan_pass(void *arg)
 }
 
 int lim_fanout(const struct lim_codec *c, const struct lim_pages *p, const struct lim_store *s,
-	       unsigned n, const struct lim_timing *t, struct lim_fig *enc, struct lim_fig *dec)
+	       unsigned n, const struct lim_timing *t, struct lim_fig *enc, struct lim_fig *dec,
+	       struct lim_fig *resume)
 {
 	struct lim_job job = { .pass = fan_pass, .bytes = (double)p->bytes, .threads = n };
 	size_t bound = c->bound(p->chunk);
@@ -98,6 +101,7 @@ int lim_fanout(const struct lim_codec *c, const struct lim_pages *p, const struc
 
 	memset(enc, 0, sizeof(*enc));
 	memset(dec, 0, sizeof(*dec));
+	memset(resume, 0, sizeof(*resume));
 	f.w = (struct fan_worker *)calloc(n, sizeof(*f.w));
 	for (i = 0; f.w && i < n; i++) {
 		struct lim_pass *ps = &f.w[i].pass;
@@ -111,7 +115,9 @@ int lim_fanout(const struct lim_codec *c, const struct lim_pages *p, const struc
 		ps->end = p->nchunks * (i + 1) / n;
 		ps->cap = cap;
 		ps->buf = (uint8_t *)malloc(cap);
-		if (!ps->ctx || !ps->buf)
+		ps->rcap = cap + LIM_SPARE;
+		ps->rbuf = (uint8_t *)malloc(ps->rcap);
+		if (!ps->ctx || !ps->buf || !ps->rbuf)
 			goto out;
 	}
 	for (f.n = 0; f.w && f.n < n; f.n++) {
@@ -126,6 +132,10 @@ int lim_fanout(const struct lim_codec *c, const struct lim_pages *p, const struc
 	if (!err)
 		err = lim_measure(&job, 1, t);
 	*dec = job.best;
+	f.mode = FAN_RESUME;
+	if (!err)
+		err = lim_measure(&job, 1, t);
+	*resume = job.best;
 out:
 	if (f.n > 0) {
 		fan_start(&f, FAN_STOP);
@@ -136,6 +146,7 @@ out:
 		if (f.w[i].pass.ctx)
 			c->ops.destroy(f.w[i].pass.ctx);
 		free(f.w[i].pass.buf);
+		free(f.w[i].pass.rbuf);
 	}
 	free(f.w);
 	if (err)

@@ -145,11 +145,17 @@ struct lim_pass {
 	uint8_t *buf;                   /* scratch output, cap bytes */
 	size_t cap;
 	bool keep_data;                 /* encode gives a digest alone: store data + digest */
+	uint8_t *rbuf;                  /* lim_pass_resume: a record read in, rcap bytes */
+	size_t rcap;
 	uint64_t sink;                  /* keeps the outputs live */
 };
 
 int lim_pass_encode(void *arg);
 int lim_pass_decode(void *arg);
+/* What a resume does per record besides the plumbing, bare: copy the record
+ * in (its read into a slot), CRC-32C of it (the record check), decode, and
+ * XXH3-128 of the pages (the image digest's chunk digest). */
+int lim_pass_resume(void *arg);
 
 #define LIM_ALIGN 64  /* records start on a cache line */
 
@@ -174,9 +180,11 @@ size_t lim_plugin_bound(const void *ctx);
 /* ---- N threads ------------------------------------------------------------ */
 
 /* The bare codec on n threads over n disjoint slices of the pages (decoding
- * the slices of s); best MB/s of the whole set's bytes over wall time. */
+ * the slices of s): encode, decode and lim_pass_resume; best MB/s of the
+ * whole set's bytes over wall time. */
 int lim_fanout(const struct lim_codec *c, const struct lim_pages *p, const struct lim_store *s,
-	       unsigned n, const struct lim_timing *t, struct lim_fig *enc, struct lim_fig *dec);
+	       unsigned n, const struct lim_timing *t, struct lim_fig *enc, struct lim_fig *dec,
+	       struct lim_fig *resume);
 
 /* ---- generate ------------------------------------------------------------- */
 
@@ -200,6 +208,7 @@ struct lim_row {
 	struct lim_fig bare_enc, bare_dec;  /* mbps 0: not measured */
 	struct lim_fig plg_enc, plg_dec;
 	struct lim_fig thr_enc, thr_dec;
+	struct lim_fig thr_resume;          /* lim_pass_resume on N threads */
 	double bare_ratio, plg_ratio;       /* original / encoded bytes */
 	bool has_ovh;                       /* both paths measured */
 	double ovh_enc, ovh_dec;            /* lim_overhead, percent */

@@ -265,7 +265,8 @@ static int run_row(struct lim_row *r, const struct lim_pages *p, const struct li
 	lim_plugin_ops.destroy(plg.ctx);
 	plg.ctx = NULL;
 	lim_store_free(&ps);
-	err = lim_fanout(c, p, &bs, a->threads, &a->timing, &r->thr_enc, &r->thr_dec);
+	err = lim_fanout(c, p, &bs, a->threads, &a->timing, &r->thr_enc, &r->thr_dec,
+			 &r->thr_resume);
 out:
 	if (plg.ctx)
 		lim_plugin_ops.destroy(plg.ctx);

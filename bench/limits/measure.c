@@ -2,6 +2,8 @@
  * decode passes read. */
 #include "lim.h"
 
+#include "core/hash.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -122,6 +124,31 @@ int lim_pass_decode(void *arg)
 		if (err)
 			return err;
 		p->sink += n + (n ? out[n - 1] : 0);
+	}
+	return 0;
+}
+
+int lim_pass_resume(void *arg)
+{
+	struct lim_pass *p = (struct lim_pass *)arg;
+	const struct lim_store *s = p->store;
+	uint8_t digest[HB_DIGEST_LEN];
+	struct lim_chunk c;
+	const uint8_t *out;
+	size_t i, n;
+	int err;
+
+	for (i = p->first; i < p->end; i++) {
+		if (s->len[i] > p->rcap)
+			return -1;
+		lim_chunk_at(p->pages, i, &c);
+		memcpy(p->rbuf, s->buf + s->off[i], s->len[i]);
+		p->sink += hb_crc32c(0, p->rbuf, s->len[i]);
+		err = p->ops->decode(p->ctx, &c, p->rbuf, s->len[i], p->buf, p->cap, &out, &n);
+		if (err)
+			return err;
+		hb_chunk_digest(out, n, digest);
+		p->sink += digest[0];
 	}
 	return 0;
 }

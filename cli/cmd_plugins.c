@@ -19,7 +19,7 @@ static const char *type_hint(const struct hb_option *o)
 	case HB_OPT_CHOICE:
 		return o->choices;
 	case HB_OPT_STRING:
-		return "text";
+		return (o->flags & HB_OPT_OR_FILE) ? o->choices : "text";
 	}
 	return "?";
 }
@@ -34,6 +34,8 @@ static void print_option(const struct hb_option *o)
 		snprintf(head, sizeof(head), "%s=(required)", o->name);
 	if ((o->type == HB_OPT_INT) && (o->min || o->max))
 		snprintf(range, sizeof(range), " %lld..%lld", (long long)o->min, (long long)o->max);
+	if (o->flags & HB_OPT_OR_FILE)
+		snprintf(range, sizeof(range), "|FILE");
 	printf("      %-24s %s [%s%s]%s\n", head, o->help, type_hint(o), range,
 	       (o->flags & HB_OPT_POSITIONAL) ? " (also NAME:VALUE)" : "");
 }

@@ -25,6 +25,7 @@ static const struct {
 	{ "run", cmd_run, "run scenario files: every combination, verdicts and figures" },
 	{ "merge", cmd_merge, "join the results of shards of a run" },
 	{ "compare", cmd_compare, "hold results against a baseline; exit 1 on a regression" },
+	{ "learn", cmd_learn, "fit a .prof memory profile to real memory (a dump, a process)" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

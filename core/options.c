@@ -100,6 +100,11 @@ static int parse_bool(const char *v, bool *out)
 	return -1;
 }
 
+static int not_a_choice(const char *plugin, const struct hb_option *o, const char *v)
+{
+	return hb_fail(HB_EUSAGE, "%s: %s=%s: expected one of %s", plugin, o->name, v, o->choices);
+}
+
 static int out_of_range(const char *plugin, const struct hb_option *o, const char *v)
 {
 	if (o->type == HB_OPT_SIZE) {
@@ -150,13 +155,15 @@ static int set_value(const char *plugin, const struct hb_option *o, void *conf, 
 	case HB_OPT_CHOICE:
 		c = choice_index(o->choices, v);
 		if (c < 0)
-			return hb_fail(HB_EUSAGE, "%s: %s=%s: expected one of %s", plugin, o->name, v,
-				       o->choices);
+			return not_a_choice(plugin, o, v);
 		*(unsigned *)(void *)slot = (unsigned)c;
 		return 0;
 	case HB_OPT_STRING:
 		if (strlen(v) >= HB_STR_MAX)
 			return hb_fail(HB_EUSAGE, "%s: %s: value too long", plugin, o->name);
+		if ((o->flags & HB_OPT_OR_FILE) && choice_index(o->choices, v) < 0 &&
+		    !strpbrk(v, "/."))
+			return not_a_choice(plugin, o, v);
 		strcpy(slot, v);
 		return 0;
 	}

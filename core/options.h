@@ -21,6 +21,9 @@ enum hb_opt_type {
 };
 
 #define HB_OPT_POSITIONAL 1u  /* "plugin:VALUE" sets this option */
+/* STRING with choices: one of them, or a file name (a value with a '/' or a
+ * '.'); any other value is refused as a CHOICE would be */
+#define HB_OPT_OR_FILE 2u
 
 struct hb_option {
 	const char *name;

@@ -4,6 +4,7 @@
 #ifndef HB_SIM_MEMORY_H
 #define HB_SIM_MEMORY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -52,6 +53,10 @@ struct hb_profile {
 	const char *name;
 	const char *help;
 	unsigned nclasses;
+	/* runs take their class from an even sequence (golden-ratio steps), not a
+	 * hash: each share holds within a few runs at any size, as a learned
+	 * profile must at a quarter of its original (built-ins keep the hash) */
+	bool spread;
 	struct hb_class_share share[HB_PROFILE_CLASSES_MAX];
 };
 

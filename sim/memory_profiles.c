@@ -73,7 +73,15 @@ const struct hb_sim_class *hb_sim_class_of(const struct hb_profile *p, uint64_t 
 
 	for (c = 0; c < p->nclasses; c++)
 		total += p->share[c].weight;
-	pick = (unsigned)(h % total);
+	if (p->spread) {
+		/* run r at r * 2^64 / golden ratio, shifted by the seed: any stretch
+		 * of runs samples [0, 1) evenly (Weyl), so shares hold exactly */
+		uint64_t u = (page >> HB_SIM_RUN_SHIFT) * 0x9e3779b97f4a7c15ull + hb_mix64(seed);
+
+		pick = (unsigned)(((u >> 32) * total) >> 32);
+	} else {
+		pick = (unsigned)(h % total);
+	}
 	for (c = 0; c < p->nclasses; c++) {
 		if (pick < p->share[c].weight)
 			return p->share[c].cls;

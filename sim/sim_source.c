@@ -1,11 +1,15 @@
 /* sim: a simulated memory model as a page source. */
+#include "learned.h"
 #include "memory.h"
 
 #include "core/error.h"
 #include "core/plugin.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 struct sim_conf {
-	unsigned profile;
+	char profile[HB_STR_MAX];  /* a built-in name, or a .prof file */
 	uint64_t size;
 	int64_t seed;
 	uint64_t page_size;
@@ -13,18 +17,41 @@ struct sim_conf {
 
 struct sim_priv {
 	const struct sim_conf *conf;
-	struct hb_sim *pages;  /* the profile's pools, shared read-only by every reader */
+	struct hb_prof *learned;  /* a profile read from a file, or NULL */
+	struct hb_sim *pages;     /* the profile's pools, shared read-only by every reader */
 };
+
+/* The profile the spec names: a built-in, or (a value with '/' or '.', as
+ * the option accepts) a file read now; `resume --verify` reads it again
+ * from the path the image header records. */
+static int find_profile(struct sim_priv *s, const struct hb_profile **out)
+{
+	const char *name = s->conf->profile;
+	int err;
+
+	*out = hb_profile_find(name);
+	if (*out)
+		return 0;
+	s->learned = (struct hb_prof *)malloc(sizeof(*s->learned));
+	if (!s->learned)
+		return hb_fail(HB_ENOMEM, "sim: out of memory for %s", name);
+	err = hb_prof_load(name, s->learned);
+	if (err)
+		return err;
+	if (s->learned->page_size != s->conf->page_size)
+		return hb_fail(HB_EUSAGE, "sim: %s was learned with %u-byte pages: give page-size=%u",
+			       name, s->learned->page_size, s->learned->page_size);
+	*out = &s->learned->profile;
+	return 0;
+}
 
 static int sim_open(void *priv, const void *conf, struct hb_source_info *info)
 {
 	struct sim_priv *s = (struct sim_priv *)priv;
 	const struct hb_profile *profile;
+	int err;
 
 	s->conf = (const struct sim_conf *)conf;
-	profile = hb_profile_at(s->conf->profile);
-	if (!profile)
-		return hb_fail(HB_EINTERNAL, "sim: no profile %u", s->conf->profile);
 	if (s->conf->page_size & (s->conf->page_size - 1))
 		return hb_fail(HB_EUSAGE, "sim: page-size=%llu: not a power of two",
 			       (unsigned long long)s->conf->page_size);
@@ -32,6 +59,9 @@ static int sim_open(void *priv, const void *conf, struct hb_source_info *info)
 		return hb_fail(HB_EUSAGE, "sim: size=%llu: not a whole number of %llu-byte pages",
 			       (unsigned long long)s->conf->size,
 			       (unsigned long long)s->conf->page_size);
+	err = find_profile(s, &profile);
+	if (err)
+		return err;
 	s->pages = hb_sim_new(profile, (uint64_t)s->conf->seed, s->conf->page_size);
 	if (!s->pages)
 		return hb_fail(HB_ENOMEM, "sim: out of memory for the page pools");
@@ -54,11 +84,14 @@ static void sim_close(void *priv)
 
 	hb_sim_free(s->pages);
 	s->pages = NULL;
+	free(s->learned);
+	s->learned = NULL;
 }
 
 static const struct hb_option sim_options[] = {
-	{ .name = "profile", .type = HB_OPT_CHOICE, .def = "mixed", .flags = HB_OPT_POSITIONAL,
-	  .choices = HB_PROFILE_NAMES, .help = "memory profile (docs/SIMULATION.md)",
+	{ .name = "profile", .type = HB_OPT_STRING, .def = "mixed",
+	  .flags = HB_OPT_POSITIONAL | HB_OPT_OR_FILE, .choices = HB_PROFILE_NAMES,
+	  .help = "memory profile, or a learned FILE.prof (docs/SIMULATION.md)",
 	  .offset = offsetof(struct sim_conf, profile) },
 	{ .name = "size", .type = HB_OPT_SIZE, .def = "256MiB", .min = 0, .max = INT64_MAX,
 	  .help = "memory size (up to petabytes; costs no memory)",

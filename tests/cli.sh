@@ -364,4 +364,23 @@ run 0 'suspended' suspend --source "$src" --target "file:$timg"
 run 0 '^  time: read [0-9]+%, filters [0-9]+%, digest [0-9]+%, sink [0-9]+%, invalidate' \
 	resume --target "file:$timg"
 
+# learn: a profile from a dump, used as a source, resumed with --verify
+run 0 suspended suspend --source sim:database,size=8MiB,seed=4 --target "file:$TMP/db.img"
+run 0 restored resume --target "file:$TMP/db.img" --sink "file:$TMP/db.dump"
+run 0 "wrote $TMP/db.prof: [0-9]+ classes" learn --source "file:$TMP/db.dump" --out "$TMP/db.prof"
+check "learn prints the original and generated figures" grep -q "lz4 image ratio" "$TMP/out"
+check "the profile starts with its version" grep -qx "hiblab-profile 1" "$TMP/db.prof"
+run 0 suspended suspend --source "sim:$TMP/db.prof,size=4MiB,seed=2" --filters zero,lz4 \
+	--target "file:$TMP/learned.img"
+run 0 "source: +sim:profile=$TMP/db.prof" inspect "file:$TMP/learned.img"
+run 0 restored resume --target "file:$TMP/learned.img" --verify
+run 0 "usage: hiblab learn" learn --help
+run 2 "learn: --out is required" learn --source "file:$TMP/db.dump"
+printf 'hiblab-profile 1\npage-size 4096\nzero 2\n' >"$TMP/bad.prof"
+run 2 "^hiblab: $TMP/bad.prof:3: 2: out of range 0..1\$" suspend --source "sim:$TMP/bad.prof" \
+	--target "file:$TMP/bad.img"
+mkfifo "$TMP/fifo.prof"
+run 2 "fifo.prof: a FIFO, not a profile file" suspend --source "sim:$TMP/fifo.prof" \
+	--target "file:$TMP/bad.img"
+
 finish

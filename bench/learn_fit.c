@@ -1,0 +1,201 @@
+/* Fitting a profile to a scan: shares from the counts, and for each class
+ * the two knobs of its filler (match, entropy) that make the generated
+ * class pack as its original pages did under lz4 and zstd-1.  lz4 follows
+ * the match knob, zstd both, so a small 2-D search finds them: a coarse
+ * grid over [0, 1]^2, then three rounds of a 3 x 3 grid at half the step
+ * around the best point.  A class's candidate is judged on a sample
+ * generated exactly as the generator makes the class (stamped pool pages),
+ * measured through the same chains as the original.
+ *
+ * The duplicates' knobs are fitted last, in context: what a duplicate page
+ * costs depends on where its twins fall (in the same chunk a copy is nearly
+ * free), and the generator places them its own way (runs of pages, a few
+ * templates).  So their knobs are those that make a whole generated memory,
+ * the classes fitted already, pack as the original did. */
+#include "learn.h"
+
+#include "core/error.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define SAMPLE_CHUNKS 4u           /* a class candidate's sample: 4 chunks of pages */
+#define CLASS_GRID 9u
+#define WHOLE_GRID 5u
+#define ROUNDS 3u
+#define WHOLE_SAMPLE_PAGES 2048u   /* a duplicate candidate's whole memory: 8 MiB of 4 KiB pages */
+/* Templates: few enough that even a quarter of the original uses each one
+ * many times over (a template's first copy is not a duplicate), so the
+ * duplicate fraction holds at any size within 3 / TEMPLATE_DIVISOR. */
+#define TEMPLATE_DIVISOR 128u
+
+/* How far knobs (m, e) land from the targets; sets *err on an error. */
+typedef double try_fn(void *ctx, double m, double e, int *err);
+
+struct fit {
+	struct learn_chains *chains;
+	uint8_t *sample;
+	uint32_t page_size, pages, chunk_pages;
+	double target[2];  /* lz4, zstd-1 */
+	/* the whole memory, for the duplicates */
+	struct hb_prof *p;
+	struct learn_scan *scan;
+	uint64_t whole_bytes;
+};
+
+static double off_by(double got, double want)
+{
+	double r = got > want ? got / want - 1.0 : want / got - 1.0;
+
+	return r * r;
+}
+
+static double try_class(void *ctx, double m, double e, int *err)
+{
+	struct fit *f = (struct fit *)ctx;
+	struct hb_datagen *g = (struct hb_datagen *)malloc(sizeof(*g));
+	struct hb_sim_class c = { .mode = HB_MODE_STAMPED, .fill = hb_datagen_fill, .params = g };
+	struct learn_sizes z = { 0 };
+	uint32_t i;
+
+	if (!g) {
+		*err = hb_fail(HB_ENOMEM, "learn: out of memory");
+		return 0.0;
+	}
+	hb_datagen_init(g, m, e);
+	for (i = 0; i < f->pages; i++)
+		hb_datagen_fill(&c, hb_mix64(i), f->sample + (size_t)i * f->page_size, f->page_size);
+	free(g);
+	*err = learn_chains_measure(f->chains, f->sample, f->pages, &z);
+	return off_by((double)z.in / (double)z.out[LEARN_LZ4], f->target[0]) +
+	       off_by((double)z.in / (double)z.out[LEARN_ZSTD1], f->target[1]);
+}
+
+static double try_duplicates(void *ctx, double m, double e, int *err)
+{
+	struct fit *f = (struct fit *)ctx;
+	struct learn_opts o = { .chunk_pages = f->chunk_pages };
+	struct learn_figures fig;
+
+	hb_datagen_init(&f->p->gen[HB_PROFILE_CLASSES_MAX], m, e);
+	*err = learn_scan_profile(&f->p->profile, f->page_size, f->whole_bytes, &o, f->scan);
+	if (*err)
+		return 0.0;
+	learn_figures_of(f->scan, &fig);
+	return off_by(fig.ratio[LEARN_LZ4], f->target[0]) +
+	       off_by(fig.ratio[LEARN_ZSTD1], f->target[1]);
+}
+
+static double clamp01(double v)
+{
+	return v < 0.0 ? 0.0 : v > 1.0 ? 1.0 : v;
+}
+
+static int search(try_fn *attempt, void *ctx, unsigned grid, struct hb_datagen *out)
+{
+	double best = -1.0, bm = 0.0, be = 1.0, step = 1.0 / (grid - 1), cm = 0.0, ce = 0.0;
+	unsigned round, i, j, n = grid;
+	int err = 0;
+
+	for (round = 0; round <= ROUNDS && !err; round++) {
+		for (i = 0; i < n && !err; i++) {
+			for (j = 0; j < n && !err; j++) {
+				double m = clamp01(cm + i * step), e = clamp01(ce + j * step);
+				double d = attempt(ctx, m, e, &err);
+
+				if (!err && (best < 0.0 || d < best)) {
+					best = d;
+					bm = m;
+					be = e;
+				}
+			}
+		}
+		step /= 2;
+		cm = bm - step;
+		ce = be - step;
+		n = 3;
+	}
+	if (!err)
+		hb_datagen_init(out, bm, be);
+	return err;
+}
+
+static void ratios_of(const struct learn_sizes *z, struct hb_prof_measured *m)
+{
+	m->lz4 = (double)z->in / (double)z->out[LEARN_LZ4];
+	m->zstd1 = (double)z->in / (double)z->out[LEARN_ZSTD1];
+	m->lzo = (double)z->in / (double)z->out[LEARN_LZO];
+	m->set = true;
+}
+
+static void shares(const struct learn_scan *s, struct hb_prof *p)
+{
+	uint64_t dups = s->duplicate_pages, templates;
+	unsigned k;
+
+	p->page_size = s->page_size;
+	p->zero = (double)s->zero_pages / (double)s->pages;
+	if (dups) {
+		templates = dups / TEMPLATE_DIVISOR;
+		if (templates > s->duplicated_contents)
+			templates = s->duplicated_contents;
+		if (templates > HB_PROF_TEMPLATES_MAX)
+			templates = HB_PROF_TEMPLATES_MAX;
+		p->templates = templates < 1 ? 1 : (uint32_t)templates;
+		/* each template's first copy is not a duplicate: add them */
+		p->duplicate = (double)(dups + p->templates) / (double)s->pages;
+		if (p->zero + p->duplicate > 1.0)
+			p->duplicate = 1.0 - p->zero;
+	}
+	for (k = 0; k < LEARN_CLASSES; k++) {
+		if (!s->cls[k].pages)
+			continue;
+		/* written as fractions of the pages that are neither zero nor copies */
+		p->cls[p->nclasses].share = (double)s->cls[k].pages /
+					    (double)(s->pages - s->zero_pages - dups);
+		ratios_of(&s->cls[k].sizes, &p->cls[p->nclasses].measured);
+		p->nclasses++;
+	}
+}
+
+int learn_fit(const struct learn_scan *s, uint32_t chunk_pages, struct hb_prof *p)
+{
+	struct fit f = { .page_size = s->page_size, .p = p };
+	struct learn_figures fig;
+	uint64_t whole_pages = s->pages < WHOLE_SAMPLE_PAGES ? s->pages : WHOLE_SAMPLE_PAGES;
+	unsigned k;
+	int err;
+
+	memset(p, 0, sizeof(*p));
+	f.chunk_pages = chunk_pages ? chunk_pages : HB_DEFAULT_CHUNK_PAGES;
+	f.pages = SAMPLE_CHUNKS * f.chunk_pages;
+	f.whole_bytes = whole_pages * s->page_size;
+	err = learn_chains_new(s->page_size, f.chunk_pages, &f.chains);
+	f.sample = (uint8_t *)malloc((size_t)f.pages * s->page_size);
+	f.scan = (struct learn_scan *)malloc(sizeof(*f.scan));
+	if (!err && (!f.sample || !f.scan))
+		err = hb_fail(HB_ENOMEM, "learn: out of memory");
+	shares(s, p);
+	for (k = 0; !err && k < p->nclasses; k++) {
+		f.target[0] = p->cls[k].measured.lz4;
+		f.target[1] = p->cls[k].measured.zstd1;
+		err = search(try_class, &f, CLASS_GRID, &p->gen[k]);
+	}
+	learn_figures_of(s, &fig);
+	p->pages = s->pages;
+	p->zero_fraction = fig.zero;
+	p->duplicate_fraction = fig.duplicate;
+	p->measured = (struct hb_prof_measured){ .set = true, .lz4 = fig.ratio[LEARN_LZ4],
+						 .zstd1 = fig.ratio[LEARN_ZSTD1],
+						 .lzo = fig.ratio[LEARN_LZO] };
+	hb_prof_finish(p);
+	if (!err && p->duplicate > 0.0) {
+		f.target[0] = fig.ratio[LEARN_LZ4];
+		f.target[1] = fig.ratio[LEARN_ZSTD1];
+		err = search(try_duplicates, &f, WHOLE_GRID, &p->gen[HB_PROFILE_CLASSES_MAX]);
+	}
+	learn_chains_free(f.chains);
+	free(f.sample);
+	free(f.scan);
+	return err;
+}

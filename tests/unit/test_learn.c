@@ -78,8 +78,7 @@ static void within(const char *what, const char *size, double got, double want, 
 		  what, size, got, want, off * 100);
 }
 
-Test(learn, profile_reproduces_the_original_at_any_size, .init = setup, .fini = teardown,
-     .timeout = 120)
+Test(learn, profile_reproduces_the_original_at_any_size, .init = setup, .fini = teardown)
 {
 	static const struct { const char *name; uint64_t num, den; } scales[] = {
 		{ "1/4", 1, 4 }, { "1x", 1, 1 }, { "4x", 4, 1 },

@@ -49,6 +49,9 @@ hb_passphrase_fn *cli_passphrase_prompt(void);
 
 /* --threads N: 1..256 into *out (0 stays "online CPUs"); prints the error. */
 int cli_parse_threads(const char *cmd, const char *text, unsigned *out);
+/* A count option's value, 1..max; -1 after a usage line naming option. */
+int cli_parse_count(const char *cmd, const char *option, const char *text, unsigned max,
+		    unsigned *out);
 
 /* Monotonic seconds. */
 double cli_now(void);

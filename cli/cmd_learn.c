@@ -172,8 +172,7 @@ int cmd_learn(int argc, char **argv)
 	const char *source = NULL, *out = NULL;
 	uint32_t chunk_pages = 0;
 	bool quiet = false;
-	char *end;
-	unsigned long n;
+	unsigned n;
 	int c, err;
 
 	optind = 1;
@@ -187,10 +186,8 @@ int cmd_learn(int argc, char **argv)
 			out = optarg;
 			break;
 		case 'c':
-			n = strtoul(optarg, &end, 10);
-			if (*end || n == 0 || n > 4096)
-				return cli_usage_error("learn", "--chunk-pages %s: expected 1..4096",
-						       optarg);
+			if (cli_parse_count("learn", "--chunk-pages", optarg, HB_MAX_CHUNK_PAGES, &n))
+				return HB_EXIT_USAGE;
 			chunk_pages = (uint32_t)n;
 			break;
 		case 'q':

@@ -58,8 +58,7 @@ int cmd_suspend(int argc, char **argv)
 	bool quiet = false;
 	char in[32], out[32], rate[32];
 	double t0, secs;
-	char *end;
-	unsigned long n;
+	unsigned n;
 	int c, err;
 
 	optind = 1;
@@ -83,10 +82,8 @@ int cmd_suspend(int argc, char **argv)
 				return HB_EXIT_USAGE;
 			break;
 		case 'c':
-			n = strtoul(optarg, &end, 10);
-			if (*end || n == 0 || n > 4096)
-				return cli_usage_error("suspend", "--chunk-pages %s: expected 1..4096",
-						       optarg);
+			if (cli_parse_count("suspend", "--chunk-pages", optarg, HB_MAX_CHUNK_PAGES, &n))
+				return HB_EXIT_USAGE;
 			a.chunk_pages = (uint32_t)n;
 			break;
 		case 'q':

@@ -97,15 +97,21 @@ void cli_progress_done(struct cli_progress *p)
 	p->drawn = false;
 }
 
-int cli_parse_threads(const char *cmd, const char *text, unsigned *out)
+int cli_parse_count(const char *cmd, const char *option, const char *text, unsigned max,
+		    unsigned *out)
 {
 	char *end;
 	unsigned long n = strtoul(text, &end, 10);
 
-	if (*text < '0' || *text > '9' || *end || n < 1 || n > 256) {
-		cli_usage_error(cmd, "--threads %s: expected 1..256", text);
+	if (*text < '0' || *text > '9' || *end || n < 1 || n > max) {
+		cli_usage_error(cmd, "%s %s: expected 1..%u", option, text, max);
 		return -1;
 	}
 	*out = (unsigned)n;
 	return 0;
+}
+
+int cli_parse_threads(const char *cmd, const char *text, unsigned *out)
+{
+	return cli_parse_count(cmd, "--threads", text, 256, out);
 }

@@ -22,7 +22,10 @@
 
 #define SAMPLE_CHUNKS 4u           /* a class candidate's sample: 4 chunks of pages */
 #define CLASS_GRID 5u
+#define CLASS_STARTS 4u
 #define WHOLE_GRID 4u
+#define WHOLE_STARTS 1u
+#define STARTS_MAX 4u
 #define ROUNDS 3u
 #define WHOLE_SAMPLE_PAGES 2048u   /* a duplicate candidate's whole memory: 8 MiB of 4 KiB pages */
 /* Templates: few enough that even a quarter of the original uses each one
@@ -109,37 +112,75 @@ static double clamp01(double v)
 	return v < 0.0 ? 0.0 : v > 1.0 ? 1.0 : v;
 }
 
-/* The best knobs on a grid of `grid` points a side over [0, 1]^3, then
- * ROUNDS grids of 3 a side at half the step around the best so far. */
-static int search(try_fn *attempt, void *ctx, unsigned grid, struct hb_datagen *out)
+struct candidate {
+	double k[KNOBS];
+	double miss;  /* < 0: none yet */
+};
+
+/* Keep c among the `n` best in best[] (sorted, best first). */
+static void rank(struct candidate *best, unsigned n, const struct candidate *c)
 {
-	double best = -1.0, at[KNOBS] = { 0.0, 1.0, 0.0 }, corner[KNOBS] = { 0.0 };
-	double step = 1.0 / (grid - 1);
-	unsigned round, n = grid, cell, cells, i;
+	unsigned i = n;
+
+	while (i > 0 && (best[i - 1].miss < 0.0 || c->miss < best[i - 1].miss)) {
+		if (i < n)
+			best[i] = best[i - 1];
+		i--;
+	}
+	if (i < n)
+		best[i] = *c;
+}
+
+/* Try every point of a grid of n a side from corner, step apart (clamped to
+ * [0, 1]), ranking each among the `keep` best. */
+static int grid_try(try_fn *attempt, void *ctx, const double corner[KNOBS], unsigned n,
+		    double step, struct candidate *best, unsigned keep)
+{
+	unsigned cells = n * n * n, cell, i;
 	int err = 0;
 
-	for (round = 0; round <= ROUNDS && !err; round++) {
-		for (cells = 1, i = 0; i < KNOBS; i++)
-			cells *= n;
-		for (cell = 0; cell < cells && !err; cell++) {
-			double k[KNOBS], d;
-			unsigned rest = cell;
+	for (cell = 0; cell < cells && !err; cell++) {
+		struct candidate c;
+		unsigned rest = cell;
 
-			for (i = 0; i < KNOBS; i++, rest /= n)
-				k[i] = clamp01(corner[i] + (rest % n) * step);
-			d = attempt(ctx, k, &err);
-			if (!err && (best < 0.0 || d < best)) {
-				best = d;
-				memcpy(at, k, sizeof(at));
-			}
+		for (i = 0; i < KNOBS; i++, rest /= n)
+			c.k[i] = clamp01(corner[i] + (rest % n) * step);
+		c.miss = attempt(ctx, c.k, &err);
+		if (!err)
+			rank(best, keep, &c);
+	}
+	return err;
+}
+
+/* The best knobs: a grid of `grid` points a side over [0, 1]^3, then from
+ * each of its `starts` best points ROUNDS grids of 3 a side at half the
+ * step each time.  Several starts because the misses have more than one
+ * valley (a little dense and some match can pack like much dense and no
+ * match under lz4 and lzo, not under zstd), and the coarse grid's best
+ * point can sit in the wrong one. */
+static int search(try_fn *attempt, void *ctx, unsigned grid, unsigned starts,
+		  struct hb_datagen *out)
+{
+	struct candidate coarse[STARTS_MAX], best = { .miss = -1.0 };
+	double corner[KNOBS] = { 0.0 }, step;
+	unsigned s, round, i;
+	int err;
+
+	for (s = 0; s < STARTS_MAX; s++)
+		coarse[s].miss = -1.0;
+	err = grid_try(attempt, ctx, corner, grid, 1.0 / (grid - 1), coarse, starts);
+	for (s = 0; s < starts && !err && coarse[s].miss >= 0.0; s++) {
+		struct candidate here = coarse[s];
+
+		for (step = 0.5 / (grid - 1), round = 0; round < ROUNDS && !err; round++, step /= 2) {
+			for (i = 0; i < KNOBS; i++)
+				corner[i] = here.k[i] - step;
+			err = grid_try(attempt, ctx, corner, 3, step, &here, 1);
 		}
-		step /= 2;
-		for (i = 0; i < KNOBS; i++)
-			corner[i] = at[i] - step;
-		n = 3;
+		rank(&best, 1, &here);
 	}
 	if (!err)
-		hb_datagen_init(out, at[KNOB_MATCH], at[KNOB_ENTROPY], at[KNOB_DENSE]);
+		hb_datagen_init(out, best.k[KNOB_MATCH], best.k[KNOB_ENTROPY], best.k[KNOB_DENSE]);
 	return err;
 }
 
@@ -203,7 +244,7 @@ int learn_fit(const struct learn_scan *s, uint32_t chunk_pages, struct hb_prof *
 		f.target[LEARN_LZ4] = p->cls[k].measured.lz4;
 		f.target[LEARN_ZSTD1] = p->cls[k].measured.zstd1;
 		f.target[LEARN_LZO] = p->cls[k].measured.lzo;
-		err = search(try_class, &f, CLASS_GRID, &p->gen[k]);
+		err = search(try_class, &f, CLASS_GRID, CLASS_STARTS, &p->gen[k]);
 	}
 	learn_figures_of(s, &fig);
 	p->pages = s->pages;
@@ -215,7 +256,8 @@ int learn_fit(const struct learn_scan *s, uint32_t chunk_pages, struct hb_prof *
 	hb_prof_finish(p);
 	if (!err && p->duplicate > 0.0) {
 		memcpy(f.target, fig.ratio, sizeof(f.target));
-		err = search(try_duplicates, &f, WHOLE_GRID, &p->gen[HB_PROFILE_CLASSES_MAX]);
+		err = search(try_duplicates, &f, WHOLE_GRID, WHOLE_STARTS,
+			     &p->gen[HB_PROFILE_CLASSES_MAX]);
 	}
 	learn_chains_free(f.chains);
 	free(f.sample);

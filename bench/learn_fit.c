@@ -26,6 +26,8 @@
 #define WHOLE_GRID 4u
 #define WHOLE_STARTS 1u
 #define STARTS_MAX 4u
+#define CONTEXT_GOOD 0.02   /* the whole within 2% under every compressor: leave it */
+#define CONTEXT_STEP 0.0625 /* the refit's first step: the knobs move little */
 #define ROUNDS 3u
 #define WHOLE_SAMPLE_PAGES 2048u   /* a duplicate candidate's whole memory: 8 MiB of 4 KiB pages */
 /* Templates: few enough that even a quarter of the original uses each one
@@ -184,6 +186,62 @@ static int search(try_fn *attempt, void *ctx, unsigned grid, unsigned starts,
 	return err;
 }
 
+/* Refine knobs g from where they are: ROUNDS grids of 3 a side, from step. */
+static int refine(try_fn *attempt, void *ctx, double step, struct hb_datagen *g)
+{
+	struct candidate here = { .k = { g->match, g->entropy, g->dense }, .miss = -1.0 };
+	double corner[KNOBS];
+	unsigned round, i;
+	int err = 0;
+
+	for (round = 0; round < ROUNDS && !err; round++, step /= 2) {
+		for (i = 0; i < KNOBS; i++)
+			corner[i] = here.k[i] - step;
+		err = grid_try(attempt, ctx, corner, 3, step, &here, 1);
+	}
+	if (!err)
+		hb_datagen_init(g, here.k[KNOB_MATCH], here.k[KNOB_ENTROPY], here.k[KNOB_DENSE]);
+	return err;
+}
+
+/* The classes were fitted page by page, but the original's chunks also
+ * hold matches across pages (a B-tree's neighbours, a compiler's arrays),
+ * which the whole image counts and no class does.  So generate the whole
+ * memory, see how far each compressor's ratio lands, and refit the classes
+ * to targets moved by that much (then the duplicates again, in context). */
+static int in_context(struct fit *f, const struct learn_figures *orig)
+{
+	struct learn_opts o = { .chunk_pages = f->chunk_pages };
+	struct learn_figures gen;
+	double off[LEARN_COMPRESSORS], worst = 0.0;
+	unsigned c, k;
+	int err = learn_scan_profile(&f->p->profile, f->page_size, f->whole_bytes, &o, f->scan);
+
+	if (err)
+		return err;
+	learn_figures_of(f->scan, &gen);
+	for (c = 0; c < LEARN_COMPRESSORS; c++) {
+		off[c] = gen.ratio[c] / orig->ratio[c];
+		if (off_by(gen.ratio[c], orig->ratio[c]) > worst)
+			worst = off_by(gen.ratio[c], orig->ratio[c]);
+	}
+	if (worst < CONTEXT_GOOD * CONTEXT_GOOD)
+		return 0;
+	for (k = 0; !err && k < f->p->nclasses; k++) {
+		const struct hb_prof_measured *m = &f->p->cls[k].measured;
+
+		f->target[LEARN_LZ4] = m->lz4 / off[LEARN_LZ4];
+		f->target[LEARN_ZSTD1] = m->zstd1 / off[LEARN_ZSTD1];
+		f->target[LEARN_LZO] = m->lzo / off[LEARN_LZO];
+		err = refine(try_class, f, CONTEXT_STEP, &f->p->gen[k]);
+	}
+	if (!err && f->p->duplicate > 0.0) {
+		memcpy(f->target, orig->ratio, sizeof(f->target));
+		err = refine(try_duplicates, f, CONTEXT_STEP, &f->p->gen[HB_PROFILE_CLASSES_MAX]);
+	}
+	return err;
+}
+
 static void ratios_of(const struct learn_sizes *z, struct hb_prof_measured *m)
 {
 	m->lz4 = (double)z->in / (double)z->out[LEARN_LZ4];
@@ -259,6 +317,8 @@ int learn_fit(const struct learn_scan *s, uint32_t chunk_pages, struct hb_prof *
 		err = search(try_duplicates, &f, WHOLE_GRID, WHOLE_STARTS,
 			     &p->gen[HB_PROFILE_CLASSES_MAX]);
 	}
+	if (!err)
+		err = in_context(&f, &fig);
 	learn_chains_free(f.chains);
 	free(f.sample);
 	free(f.scan);

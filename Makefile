@@ -8,6 +8,8 @@ BINDIR := $(PREFIX)/bin
 LIBDIR := $(PREFIX)/lib
 INCDIR := $(PREFIX)/include/hiblab
 MANDIR := $(PREFIX)/share/man
+# learned memory profiles (sim/profiles/*.prof): sim:$(PROFDIR)/NAME.prof
+PROFDIR := $(PREFIX)/share/hiblab/profiles
 PCDIR := $(LIBDIR)/pkgconfig
 VERSION := 0.1
 
@@ -240,7 +242,7 @@ PUBLIC_HEADERS := core/engine.h core/error.h core/format.h core/hash.h core/opti
 
 install: $(BIN) $(LIB)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PCDIR) $(DESTDIR)$(INCDIR) \
-		$(DESTDIR)$(MANDIR)/man1
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(PROFDIR)
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/hiblab
 	install -m 0644 $(LIB) $(DESTDIR)$(LIBDIR)/libhiblab.a
 	@# the pkg-config file names the libraries a program linking libhiblab.a needs
@@ -248,11 +250,13 @@ install: $(BIN) $(LIB)
 		hiblab.pc.in > $(DESTDIR)$(PCDIR)/hiblab.pc
 	install -m 0644 $(PUBLIC_HEADERS) $(DESTDIR)$(INCDIR)/
 	install -m 0644 docs/hiblab.1 $(DESTDIR)$(MANDIR)/man1/hiblab.1
+	install -m 0644 sim/profiles/*.prof $(DESTDIR)$(PROFDIR)/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/hiblab $(DESTDIR)$(LIBDIR)/libhiblab.a $(DESTDIR)$(PCDIR)/hiblab.pc \
 		$(DESTDIR)$(MANDIR)/man1/hiblab.1
-	rm -rf $(DESTDIR)$(INCDIR)
+	rm -rf $(DESTDIR)$(INCDIR) $(DESTDIR)$(PROFDIR)
+	-rmdir $(DESTDIR)$(PREFIX)/share/hiblab 2>/dev/null
 
 clean:
 	rm -rf build

@@ -95,15 +95,16 @@ static int pairs(const struct line *l, unsigned from, const char *const *keys, u
 	return 0;
 }
 
-enum { K_MATCH, K_ENTROPY, K_LZ4, K_ZSTD1, K_LZO, K_TEMPLATES, K_PAGES, K_ZERO, K_DUP, K_NKEYS };
+enum { K_MATCH, K_ENTROPY, K_DENSE, K_LZ4, K_ZSTD1, K_LZO, K_TEMPLATES, K_PAGES, K_ZERO, K_DUP, K_NKEYS };
 
 static const char *const key_names[K_NKEYS] = {
-	"match", "entropy", "lz4", "zstd-1", "lzo", "templates", "pages", "zero", "duplicate"
+	"match", "entropy", "dense", "lz4", "zstd-1", "lzo", "templates", "pages", "zero", "duplicate"
 };
-static const double key_min[K_NKEYS] = { 0, 0, 1e-3, 1e-3, 1e-3, 1, 1, 0, 0 };
-static const double key_max[K_NKEYS] = { 1, 1, 1e6, 1e6, 1e6, HB_PROF_TEMPLATES_MAX, 1e15, 1, 1 };
+static const double key_min[K_NKEYS] = { 0, 0, 0, 1e-3, 1e-3, 1e-3, 1, 1, 0, 0 };
+static const double key_max[K_NKEYS] = { 1, 1, 1, 1e6, 1e6, 1e6, HB_PROF_TEMPLATES_MAX, 1e15, 1, 1 };
 
-/* A class line's knobs (both required) and measured ratios (optional). */
+/* A class line's knobs (match and entropy required; dense, new in version
+ * 2, 0 when absent) and measured ratios (optional). */
 static int class_knobs(const struct line *l, unsigned from, struct hb_datagen *g,
 		       struct hb_prof_measured *m, bool templates, uint32_t *ntemplates)
 {
@@ -115,8 +116,8 @@ static int class_knobs(const struct line *l, unsigned from, struct hb_datagen *g
 	if (err)
 		return err;
 	if (!seen[K_MATCH] || !seen[K_ENTROPY])
-		return bad(l, templates ? "expected: duplicate SHARE templates N match M entropy E"
-				       : "expected: class SHARE match M entropy E [lz4 R zstd-1 R lzo R]",
+		return bad(l, templates ? "expected: duplicate SHARE templates N match M entropy E [dense D]"
+				       : "expected: class SHARE match M entropy E [dense D] [lz4 R zstd-1 R lzo R]",
 			   NULL);
 	if (templates && !seen[K_TEMPLATES])
 		return bad(l, "duplicate: templates N is required", NULL);
@@ -124,7 +125,7 @@ static int class_knobs(const struct line *l, unsigned from, struct hb_datagen *g
 		return bad(l, "templates: not a whole number", l->word[from + 1]);
 	if (ntemplates)
 		*ntemplates = (uint32_t)v[K_TEMPLATES];
-	hb_datagen_init(g, v[K_MATCH], v[K_ENTROPY]);
+	hb_datagen_init(g, v[K_MATCH], v[K_ENTROPY], v[K_DENSE]);
 	m->set = seen[K_LZ4] && seen[K_ZSTD1] && seen[K_LZO];
 	if (!m->set && (seen[K_LZ4] || seen[K_ZSTD1] || seen[K_LZO]))
 		return bad(l, "give all three of lz4, zstd-1 and lzo, or none", NULL);
@@ -223,7 +224,7 @@ static int keyword(struct line *l, struct hb_prof *p, struct seen_at *at)
 		if ((err = once(l, &at->duplicate)) != 0)
 			return err;
 		if (l->nwords < 2)
-			return bad(l, "expected: duplicate SHARE templates N match M entropy E", NULL);
+			return bad(l, "expected: duplicate SHARE templates N match M entropy E [dense D]", NULL);
 		err = number(l, l->word[1], 0, 1, &p->duplicate);
 		if (!err)
 			err = class_knobs(l, 2, &p->gen[HB_PROFILE_CLASSES_MAX], &unused, true,
@@ -234,7 +235,7 @@ static int keyword(struct line *l, struct hb_prof *p, struct seen_at *at)
 		if (p->nclasses == HB_PROFILE_CLASSES_MAX)
 			return bad(l, "more than 16 classes", NULL);
 		if (l->nwords < 2)
-			return bad(l, "expected: class SHARE match M entropy E [lz4 R zstd-1 R lzo R]",
+			return bad(l, "expected: class SHARE match M entropy E [dense D] [lz4 R zstd-1 R lzo R]",
 				   NULL);
 		err = number(l, l->word[1], 0, 1e9, &p->cls[p->nclasses].share);
 		if (!err)
@@ -303,12 +304,12 @@ int hb_prof_parse(const char *name, const char *text, size_t len, struct hb_prof
 
 			if (sscanf(s, "hiblab-profile %u%c", &version, &tail) != 1 && strcmp(s, "") != 0)
 				err = bad(&l, "not a hiblab profile: the first line must be "
-					      "'hiblab-profile 1'", NULL);
+					      "'hiblab-profile 2'", NULL);
 			else if (strcmp(s, "") == 0)
-				err = bad(&l, "empty first line: expected 'hiblab-profile 1'", NULL);
-			else if (version != HB_PROF_VERSION)
+				err = bad(&l, "empty first line: expected 'hiblab-profile 2'", NULL);
+			else if (version < 1 || version > HB_PROF_VERSION)
 				err = bad(&l, "profile format version not supported by this build "
-					      "(it reads version 1)", NULL);
+					      "(it reads versions 1 and 2)", NULL);
 			continue;
 		}
 		hash = strchr(s, '#');
@@ -432,11 +433,12 @@ int hb_prof_write(const struct hb_prof *p, const char *comment, FILE *out)
 		failed |= fprintf(out, "# %s\n", comment) < 0;
 	failed |= fprintf(out, "page-size %" PRIu32 "\nzero %.6f\n", p->page_size, p->zero) < 0;
 	if (p->duplicate > 0.0)
-		failed |= fprintf(out, "duplicate %.6f templates %" PRIu32 " match %.4f entropy %.4f\n",
-				  p->duplicate, p->templates, d->match, d->entropy) < 0;
+		failed |= fprintf(out, "duplicate %.6f templates %" PRIu32 " match %.4f entropy %.4f "
+				       "dense %.4f\n",
+				  p->duplicate, p->templates, d->match, d->entropy, d->dense) < 0;
 	for (i = 0; i < p->nclasses; i++) {
-		failed |= fprintf(out, "class %.6f match %.4f entropy %.4f", p->cls[i].share,
-				  p->gen[i].match, p->gen[i].entropy) < 0;
+		failed |= fprintf(out, "class %.6f match %.4f entropy %.4f dense %.4f", p->cls[i].share,
+				  p->gen[i].match, p->gen[i].entropy, p->gen[i].dense) < 0;
 		failed |= write_measured(&p->cls[i].measured, out) != 0;
 		failed |= fputc('\n', out) == EOF;
 	}

@@ -369,7 +369,7 @@ run 0 suspended suspend --source sim:database,size=8MiB,seed=4 --target "file:$T
 run 0 restored resume --target "file:$TMP/db.img" --sink "file:$TMP/db.dump"
 run 0 "wrote $TMP/db.prof: [0-9]+ classes" learn --source "file:$TMP/db.dump" --out "$TMP/db.prof"
 check "learn prints the original and generated figures" grep -q "lz4 image ratio" "$TMP/out"
-check "the profile starts with its version" grep -qx "hiblab-profile 1" "$TMP/db.prof"
+check "the profile starts with its version" grep -qx "hiblab-profile 2" "$TMP/db.prof"
 run 0 suspended suspend --source "sim:$TMP/db.prof,size=4MiB,seed=2" --filters zero,lz4 \
 	--target "file:$TMP/learned.img"
 run 0 "source: +sim:profile=$TMP/db.prof" inspect "file:$TMP/learned.img"

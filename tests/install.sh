@@ -19,6 +19,13 @@ check "libhiblab.a holds the engine and its plugins" \
 	sh -c "ar t '$PREFIX/lib/libhiblab.a' | grep -qx suspend.o && ar t '$PREFIX/lib/libhiblab.a' | grep -qx zstd.o"
 check_not "libhiblab.a holds no harness code (bench/)" \
 	sh -c "ar t '$PREFIX/lib/libhiblab.a' | grep -qx -e results.o -e runner.o -e scn_parse.o"
+# the learned profiles, where docs/SIMULATION.md says, usable as they lie
+profiles=$(cd "$(dirname "$0")/../sim/profiles" && printf '%s ' *.prof)
+check "the learned profiles are installed in share/hiblab/profiles" \
+	test "$(cd "$PREFIX/share/hiblab/profiles" && printf '%s ' *.prof)" = "$profiles"
+check "an installed profile generates memory" \
+	"$PREFIX/bin/hiblab" suspend -q --source "sim:$PREFIX/share/hiblab/profiles/sqlite.prof,size=1MiB" \
+	--filters zero,lz4 --target "file:$TMP/p.img"
 
 cat >"$TMP/use.c" <<'PROG'
 #include <hiblab/engine.h>

@@ -31,18 +31,21 @@ static void bad(const char *text, const char *detail)
 
 Test(prof, each_mistake_is_one_line_with_file_and_line)
 {
-	bad("hiblab-profile 2\n", "t.prof:1: profile format version not supported by this build "
-				  "(it reads version 1)");
+	bad("hiblab-profile 3\n", "t.prof:1: profile format version not supported by this build "
+				  "(it reads versions 1 and 2)");
+	bad("hiblab-profile 0\n", "t.prof:1: profile format version not supported by this build "
+				  "(it reads versions 1 and 2)");
 	bad("zero 0.5\n", "t.prof:1: not a hiblab profile: the first line must be "
-			  "'hiblab-profile 1'");
-	bad("", "t.prof:1: empty first line: expected 'hiblab-profile 1'");
+			  "'hiblab-profile 2'");
+	bad("", "t.prof:1: empty first line: expected 'hiblab-profile 2'");
 	bad(HEAD "zero 0.5\nsparkle 3\n", "t.prof:4: sparkle: unknown keyword");
 	bad(HEAD "zero half\n", "t.prof:3: half: not a number");
 	bad(HEAD "zero 1.5\n", "t.prof:3: 1.5: out of range 0..1");
 	bad(HEAD "class 1 match 1.2 entropy 0.5\n", "t.prof:3: 1.2: out of range 0..1");
 	bad(HEAD "class 1 match 0.5 entropy -0.1\n", "t.prof:3: -0.1: out of range 0..1");
 	bad(HEAD "class 1 match 0.5\n",
-	    "t.prof:3: expected: class SHARE match M entropy E [lz4 R zstd-1 R lzo R]");
+	    "t.prof:3: expected: class SHARE match M entropy E [dense D] [lz4 R zstd-1 R lzo R]");
+	bad(HEAD "class 1 match 0.5 entropy 0.5 dense 1.5\n", "t.prof:3: 1.5: out of range 0..1");
 	bad(HEAD "class 1 match 0.5 entropy 0.5 colour 3\n", "t.prof:3: colour: unknown keyword");
 	bad(HEAD "class 0 match 0.5 entropy 0.5\n",
 	    "t.prof:3: shares do not sum to a positive total: the classes leave the pages "
@@ -100,6 +103,36 @@ Test(prof, a_good_profile_and_its_written_text_read_back)
 	for (i = 0; i < p->profile.nclasses; i++)
 		cr_expect_eq(q->profile.share[i].weight, p->profile.share[i].weight);
 	cr_expect(q->measured.set && q->cls[0].measured.set && !q->cls[1].measured.set);
+	free(p);
+	free(q);
+}
+
+/* Version 2 adds the dense knob; a version-1 file (HEAD) reads as dense 0,
+ * and what is written carries the knob and reads back with it. */
+Test(prof, version_2_dense_knob_and_version_1_still_read)
+{
+	static const char v2[] = "hiblab-profile 2\npage-size 4096\n"
+				 "duplicate 0.1 templates 5 match 0.2 entropy 0.9 dense 0.25\n"
+				 "class 1 match 0.3 entropy 0.7 dense 0.75\n";
+	static const char v1[] = HEAD "class 1 match 0.3 entropy 0.7\n";
+	struct hb_prof *p = (struct hb_prof *)malloc(sizeof(*p)), *q = (struct hb_prof *)malloc(sizeof(*q));
+	char buf[4096];
+	FILE *f = fmemopen(buf, sizeof(buf), "w");
+
+	cr_assert(p && q && f);
+	cr_assert_eq(hb_prof_parse("t.prof", v1, strlen(v1), q), 0, "%s", hb_detail(HB_EUSAGE));
+	cr_expect_eq(q->gen[0].dense, 0.0);
+	cr_expect_eq(q->gen[0].dense_below, 0u);
+	cr_assert_eq(hb_prof_parse("t.prof", v2, strlen(v2), p), 0, "%s", hb_detail(HB_EUSAGE));
+	cr_expect_eq(p->gen[0].dense, 0.75);
+	cr_expect_eq(p->gen[HB_PROFILE_CLASSES_MAX].dense, 0.25);
+	cr_assert_eq(hb_prof_write(p, NULL, f), 0);
+	fclose(f);
+	cr_expect(strncmp(buf, "hiblab-profile 2\n", 17) == 0, "%s", buf);
+	cr_assert_eq(hb_prof_parse("w.prof", buf, strlen(buf), q), 0, "%s\n%s",
+		     hb_detail(HB_EUSAGE), buf);
+	cr_expect_eq(q->gen[0].dense, 0.75);
+	cr_expect_eq(q->gen[HB_PROFILE_CLASSES_MAX].dense, 0.25);
 	free(p);
 	free(q);
 }

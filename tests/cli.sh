@@ -337,6 +337,12 @@ run 0 'restored [0-9]+ pages' resume --target "file:$TMP/proc.img" --sink "file:
 run 2 'its directory does not exist' suspend --source "proc:$sleeper" --target "file:$TMP/nodir/x.img"
 check "the process runs again after a failed suspend" [ "$(state_of "$sleeper")" != T ]
 kill -STOP "$sleeper"
+# the stop is asynchronous: hiblab must find it stopped before, not stop it itself
+tries=0
+while [ "$(state_of "$sleeper")" != T ] && [ "$tries" -lt 50 ]; do
+	sleep 0.1
+	tries=$((tries + 1))
+done
 run 0 'suspended' suspend --source "proc:$sleeper,what=anon" --target "file:$TMP/proc.img"
 check "a process stopped before stays stopped" [ "$(state_of "$sleeper")" = T ]
 kill -CONT "$sleeper"

@@ -8,7 +8,7 @@
 #
 #   scripts/capture-profiles.sh [WHAT...]       (from the repository root)
 #
-# WHAT: sqlite, gcc (default: both).
+# WHAT: sqlite, gcc, xz (default: all three).
 #   sqlite  sqlite3 building an in-memory database (SQLITE_ROWS rows, two
 #           indexes, a 2 GiB page cache), then running aggregate, join and
 #           range queries; learned once the queries are done, the process
@@ -17,10 +17,15 @@
 #           (~65 lines each); the compile is run twice: the first to
 #           measure cc1's peak VmRSS, the second to learn when cc1's VmRSS
 #           reaches 97% of it.
+#   xz      xz -9 (one thread) compressing XZ_LINES generated log lines
+#           (~90 bytes each): its 64 MiB dictionary of text and the
+#           binary-tree match finder's pointer-rich tables; learned when
+#           VmRSS reaches XZ_LEARN_MIB.
 # Environment: HIBLAB (default build/hiblab), OUT (default sim/profiles),
-# SQLITE_ROWS (default 2000000), GCC_FUNCS (default 1000), WORK (a scratch
+# SQLITE_ROWS (default 2000000), GCC_FUNCS (default 1000), XZ_LINES
+# (default 2000000), XZ_LEARN_MIB (default 128), WORK (a scratch
 # directory; default a new one under ${TMPDIR:-/tmp}, removed at the end).
-# Needs sqlite3 and gcc (Debian: apt-get install sqlite3 gcc), and the right
+# Needs sqlite3, gcc and xz (Debian: apt-get install sqlite3 gcc xz-utils), and the right
 # to read /proc/PID/mem of one's own children (the default ptrace scope).
 set -eu
 
@@ -28,6 +33,8 @@ HIBLAB=${HIBLAB:-build/hiblab}
 OUT=${OUT:-sim/profiles}
 SQLITE_ROWS=${SQLITE_ROWS:-2000000}
 GCC_FUNCS=${GCC_FUNCS:-1000}
+XZ_LINES=${XZ_LINES:-2000000}
+XZ_LEARN_MIB=${XZ_LEARN_MIB:-128}
 own_work=
 if [ -z "${WORK:-}" ]; then
 	WORK=$(mktemp -d "${TMPDIR:-/tmp}/capture.XXXXXX")
@@ -190,11 +197,36 @@ capture_gcc() {
 	child=
 }
 
-[ $# -gt 0 ] || set -- sqlite gcc
+capture_xz() {
+	command -v xz >/dev/null || die "xz not found (apt-get install xz-utils)"
+	awk -v n="$XZ_LINES" 'BEGIN {
+		srand(7)
+		for (i = 0; i < n; i++)
+			printf "%d host%02d sshd[%d]: Accepted publickey for user%d from 10.%d.%d.%d port %d\n",
+				1700000000 + i, i % 17, 1000 + i % 997, int(rand() * 500),
+				int(rand() * 256), int(rand() * 256), int(rand() * 256),
+				1024 + int(rand() * 60000)
+	}' >"$WORK/log.txt"
+	echo "capture-profiles: xz -9 on $(wc -c <"$WORK/log.txt") bytes of log lines"
+	xz -9 -T1 -c "$WORK/log.txt" >/dev/null &
+	child=$!
+	want=$((XZ_LEARN_MIB * 1024))
+	while [ "$(rss_of "$child")" -lt "$want" ]; do
+		kill -0 "$child" 2>/dev/null || die "xz ended below $XZ_LEARN_MIB MiB"
+		sleep 0.05
+	done
+	learn xz "$child" "xz -9 -T1 compressing $XZ_LINES generated sshd log lines, learned at VmRSS $XZ_LEARN_MIB MiB (its dictionary and match-finder tables); learned from proc:PID"
+	kill "$child" 2>/dev/null || true
+	wait "$child" 2>/dev/null || true
+	child=
+}
+
+[ $# -gt 0 ] || set -- sqlite gcc xz
 for what in "$@"; do
 	case $what in
 	sqlite) capture_sqlite ;;
 	gcc) capture_gcc ;;
-	*) die "unknown capture '$what' (sqlite, gcc)" ;;
+	xz) capture_xz ;;
+	*) die "unknown capture '$what' (sqlite, gcc, xz)" ;;
 	esac
 done

@@ -28,7 +28,9 @@ static void help(void)
 	       "memory of the original size from the written profile and print both side by\n"
 	       "side.\n\n"
 	       "  -s, --source SPEC      the memory: file:DUMP, proc:PID, sim:PROFILE,...\n"
-	       "  -o, --out FILE.prof    the profile to write (docs/SIMULATION.md has the format)\n"
+	       "  -o, --out FILE.prof    the profile to write (docs/SIMULATION.md has the format):\n"
+	       "                         created, or an old profile replaced; never another\n"
+	       "                         file, a symbolic link or a FIFO\n"
 	       "      --chunk-pages N    pages per record the ratios are measured in\n"
 	       "                         (default %u, as suspend)\n"
 	       "  -q, --quiet            no progress line, no table\n"
@@ -37,36 +39,53 @@ static void help(void)
 	       HB_DEFAULT_CHUNK_PAGES);
 }
 
-/* The profile file, created or truncated; never a FIFO, a device or a
- * directory (opening does not wait for a reader). */
-static int open_out(const char *path, FILE **out)
+/* The profile file, opened before the long read so that a bad --out fails
+ * at once.  Never a FIFO, a device, a directory or a symbolic link (opening
+ * does not wait for a reader), and never a file that is not a profile
+ * already (the dump being learned from, say): it is emptied only when the
+ * profile is written.  *created: made here (removed if learning fails). */
+static int open_out(const char *path, int *fd_out, bool *created)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, 0644);
+	static const char magic[] = "hiblab-profile ";
+	int flags = O_RDWR | O_CREAT | O_NONBLOCK | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW;
+	char head[sizeof(magic) - 1];
+	int fd = open(path, flags | O_EXCL, 0644);
 	struct stat st;
+	int err = 0;
 
-	*out = NULL;
+	*created = fd >= 0;
+	if (fd < 0 && errno == EEXIST)
+		fd = open(path, flags, 0644);
 	if (fd < 0)
-		return hb_fail(HB_EIO, "--out %s: %s", path, strerror(errno));
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		return hb_fail(errno == ELOOP ? HB_EUSAGE : HB_EIO, "--out %s: %s", path,
+			       errno == ELOOP ? "a symbolic link" : strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+		err = hb_fail(HB_EUSAGE, "--out %s: not a regular file", path);
+	else if (st.st_size > 0 && (pread(fd, head, sizeof(head), 0) != (ssize_t)sizeof(head) ||
+				    memcmp(head, magic, sizeof(head)) != 0))
+		err = hb_fail(HB_EUSAGE, "--out %s: holds something that is not a hiblab profile; "
+					 "remove it first", path);
+	if (err) {
 		close(fd);
-		return hb_fail(HB_EUSAGE, "--out %s: not a regular file", path);
+		return err;
 	}
-	*out = fdopen(fd, "w");
-	if (!*out) {
-		close(fd);
-		return hb_fail(HB_ENOMEM, "--out %s: %s", path, strerror(errno));
-	}
+	*fd_out = fd;
 	return 0;
 }
 
-static int write_profile(const char *path, const char *source, const struct hb_prof *p)
+/* Empties the profile file, writes the profile, and closes fd in any case. */
+static int write_profile(int fd, const char *path, const char *source, const struct hb_prof *p)
 {
 	char comment[HB_STR_MAX + 64];
 	FILE *f;
-	int err = open_out(path, &f);
+	int err;
 
-	if (err)
+	f = ftruncate(fd, 0) == 0 ? fdopen(fd, "w") : NULL;
+	if (!f) {
+		err = hb_fail(HB_EIO, "--out %s: %s", path, strerror(errno));
+		close(fd);
 		return err;
+	}
 	snprintf(comment, sizeof(comment), "learned by hiblab learn from %s", source);
 	err = hb_prof_write(p, comment, f);
 	if (fclose(f) != 0 && !err)
@@ -124,12 +143,16 @@ static int learn(const char *source, const char *out, uint32_t chunk_pages, bool
 	struct learn_scan *s = (struct learn_scan *)malloc(sizeof(*s));
 	struct hb_prof *p = (struct hb_prof *)malloc(sizeof(*p));
 	char spec[3 * HB_STR_MAX];
-	int err = 0;
+	bool created = false;
+	int err = 0, fd = -1;
 
 	if (!s || !p) {
 		err = hb_fail(HB_ENOMEM, "learn: out of memory");
 		goto out;
 	}
+	err = open_out(out, &fd, &created);
+	if (err)
+		goto out;
 	cli_progress_init(&prog, quiet);
 	err = learn_scan_source(source, &o, s);
 	cli_progress_done(&prog);
@@ -138,8 +161,10 @@ static int learn(const char *source, const char *out, uint32_t chunk_pages, bool
 				"copies of the later ones were not counted as duplicates\n");
 	if (!err)
 		err = learn_fit(s, chunk_pages, p);
-	if (!err)
-		err = write_profile(out, source, p);
+	if (!err) {
+		err = write_profile(fd, out, source, p);
+		fd = -1;  /* closed by the write, whatever happened */
+	}
 	if (err)
 		goto out;
 	learn_figures_of(s, &orig);
@@ -155,6 +180,10 @@ static int learn(const char *source, const char *out, uint32_t chunk_pages, bool
 	if (!quiet)
 		report(&orig, &gen, p, out);
 out:
+	if (fd >= 0)
+		close(fd);
+	if (err && created)
+		unlink(out);
 	free(s);
 	free(p);
 	return err;

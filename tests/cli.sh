@@ -382,6 +382,18 @@ run 0 "source: +sim:profile=$TMP/db.prof" inspect "file:$TMP/learned.img"
 run 0 restored resume --target "file:$TMP/learned.img" --verify
 run 0 "usage: hiblab learn" learn --help
 run 2 "learn: --out is required" learn --source "file:$TMP/db.dump"
+# --out is checked before the read, and never clobbers what is not a
+# profile: the dump itself, a foreign file, a symlink, a FIFO
+cp "$TMP/db.dump" "$TMP/db.copy"
+run 2 "holds something that is not a hiblab profile" learn --source "file:$TMP/db.dump" \
+	--out "$TMP/db.dump"
+check "the dump given as --out is intact" cmp -s "$TMP/db.dump" "$TMP/db.copy"
+ln -s "$TMP/db.copy" "$TMP/prof.link"
+run 2 "prof.link: a symbolic link" learn --source "file:$TMP/db.dump" --out "$TMP/prof.link"
+mkfifo "$TMP/prof.fifo"
+run 2 "prof.fifo: not a regular file" learn --source "file:$TMP/db.dump" --out "$TMP/prof.fifo"
+run 1 "No such file or directory" learn --source "file:$TMP/db.dump" --out "$TMP/nodir/x.prof"
+run 0 "wrote $TMP/db.prof" learn --source "file:$TMP/db.dump" --out "$TMP/db.prof"
 printf 'hiblab-profile 1\npage-size 4096\nzero 2\n' >"$TMP/bad.prof"
 run 2 "^hiblab: $TMP/bad.prof:3: 2: out of range 0..1\$" suspend --source "sim:$TMP/bad.prof" \
 	--target "file:$TMP/bad.img"

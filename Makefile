@@ -64,13 +64,13 @@ BENCH_LIB := $(BUILD)/libhiblab-bench.a
 BIN := $(BUILD)/hiblab
 UNIT := $(BUILD)/unit-tests
 
-.PHONY: all deps test unit cli-test valgrind san-test scenario-test vectors-test threads-test layers-test install-test check bench faults big install uninstall clean help guest qemu-matrix qemu-test libvirt-test fuzz fuzz-smoke fuzz-bins
+.PHONY: all deps test unit cli-test valgrind san-test scenario-test vectors-test threads-test layers-test install-test check bench faults big install uninstall clean help guest guest-kernel qemu-kernels qemu-matrix qemu-test libvirt-test fuzz fuzz-smoke fuzz-bins
 .DEFAULT_GOAL := all
 
 all: $(BIN) $(LIB)
 
 help:
-	@echo "targets: all test check valgrind vectors-test layers-test install-test bench faults big fuzz fuzz-smoke guest qemu-test libvirt-test qemu-matrix install uninstall clean deps"
+	@echo "targets: all test check valgrind vectors-test layers-test install-test bench faults big fuzz fuzz-smoke guest guest-kernel qemu-kernels qemu-test libvirt-test qemu-matrix install uninstall clean deps"
 	@echo "vars: V=1 CC=clang SAN=1 FUZZ_SECONDS=60 PREFIX=$(PREFIX) DESTDIR="
 
 deps:
@@ -119,6 +119,18 @@ $(WORKLOAD): $(BUILD)/obj/guest/workload.o $(LIB)
 # kernel, modules and initramfs into $(GUEST); downloads are cached there
 guest: $(BIN) $(WORKLOAD)
 	$(Q)sh guest/build.sh $(BUILD) $(GUEST)
+
+# a guest for a scenario's kernel = value: make guest-kernel KERNEL=debian-6.12
+# (or debian-6.1, or PATH/bzImage:MODULES_DIR), into $(GUEST)/kernels/
+guest-kernel: $(BIN) $(WORKLOAD)
+	$(Q)sh guest/build.sh $(BUILD) $(GUEST) "$(KERNEL)"
+
+# Debian 12's and Debian 13's kernels, each hibernating by itself (LZO, LZ4) and
+# through hiblab (docs/QEMU.md)
+qemu-kernels: $(BIN) $(WORKLOAD)
+	$(Q)sh guest/build.sh $(BUILD) $(GUEST) debian-6.1
+	$(Q)sh guest/build.sh $(BUILD) $(GUEST) debian-6.12
+	$(Q)HIBLAB_GUEST=$(GUEST) $(BIN) run scenarios/qemu-kernels.scn
 
 # every compressor x encryption x swap/block, with the kernel baseline
 qemu-matrix: guest

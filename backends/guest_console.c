@@ -12,6 +12,7 @@ static const char *const mark_text[HB_QM_COUNT] = {
 	[HB_QM_SUSPEND_START] = "HIBLAB-SUSPEND-START",
 	[HB_QM_RESTORE_START] = "HIBLAB-RESTORE-START",
 	[HB_QM_RESUME_FAILED] = "HIBLAB-RESUME-FAILED", [HB_QM_SWAPON] = "HIBLAB-SWAPON",
+	[HB_QM_UNSUPPORTED] = "HIBLAB-UNSUPPORTED",
 	[HB_QM_RESUMED] = "HIBLAB-RESUMED", [HB_QM_VERIFY] = "HIBLAB-VERIFY",
 	[HB_QM_DONE] = "HIBLAB-DONE", [HB_QM_POWEROFF] = "HIBLAB-POWEROFF",
 };
@@ -22,6 +23,7 @@ static const char *const phase_after[HB_QM_COUNT] = {
 	[HB_QM_SUSPEND_START] = "suspend (until power-off)",
 	[HB_QM_RESTORE_START] = "restore",
 	[HB_QM_RESUME_FAILED] = "boot after a refused resume", [HB_QM_SWAPON] = "power-off",
+	[HB_QM_UNSUPPORTED] = "power-off",
 	[HB_QM_RESUMED] = "workload verify", [HB_QM_VERIFY] = "power-off",
 	[HB_QM_DONE] = "power-off", [HB_QM_POWEROFF] = "power-off",
 };
@@ -60,8 +62,10 @@ static void on_line(struct hb_console *c, double t)
 	}
 	if ((p = strstr(c->line, "hiblab: ")) != NULL)
 		snprintf(b->error, sizeof(b->error), "%s", p + 8);
-	if (strstr(c->line, "Linux version"))
+	if ((p = strstr(c->line, "Linux version ")) != NULL) {
 		c->kernel = true;
+		sscanf(p + 14, "%79s", b->kernel_release);
+	}
 	if ((p = strstr(c->line, "Image created (")) != NULL)
 		b->kernel_pages = strtoull(p + 15, NULL, 10);
 	/* the kernel's last word, whoever powered it off: hiblab's reboot() or

@@ -95,7 +95,7 @@ int hb_libvirt_xml(const struct hb_qemu_machine *m, const char *name, const char
 		   char *xml, size_t cap)
 {
 	struct text t = { .p = xml, .cap = cap };
-	char cmdline[1024];
+	char cmdline[2048];
 
 	snprintf(cmdline, sizeof(cmdline), "console=ttyS0 panic=-1 edd=off %s",
 		 m->append ? m->append : "");
@@ -117,7 +117,11 @@ int hb_libvirt_xml(const struct hb_qemu_machine *m, const char *name, const char
 	put(&t, "    <disk type='file' device='disk'>\n      <driver name='qemu' type='raw'/>\n"
 		"      <source file='");
 	put_escaped(&t, m->disk);
-	put(&t, "'/>\n      <target dev='vda' bus='virtio'/>\n    </disk>\n"
+	put(&t, "'/>\n      <target dev='vda' bus='virtio'/>\n");
+	if (m->disk_bps)
+		put(&t, "      <iotune><total_bytes_sec>%llu</total_bytes_sec></iotune>\n",
+		    (unsigned long long)m->disk_bps);
+	put(&t, "    </disk>\n"
 		"    <serial type='file'>\n      <source path='");
 	put_escaped(&t, serial);
 	put(&t, "'/>\n      <target port='0'/>\n    </serial>\n"

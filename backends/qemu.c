@@ -103,7 +103,11 @@ int hb_qemu_argv(const struct hb_qemu_machine *m, char **argv, char *store, size
 	arg(&b, "-append");
 	arg(&b, "console=ttyS0 panic=-1 edd=off %s", m->append ? m->append : "");
 	arg(&b, "-drive");
-	arg(&b, "file=%s,format=raw,if=virtio", m->disk);
+	if (m->disk_bps)  /* QEMU's own block throttling: a slower disk, reads and writes */
+		arg(&b, "file=%s,format=raw,if=virtio,throttling.bps-total=%llu", m->disk,
+		    (unsigned long long)m->disk_bps);
+	else
+		arg(&b, "file=%s,format=raw,if=virtio", m->disk);
 	if (b.full)
 		return hb_fail(HB_EUSAGE, "qemu: command line too long");
 	return 0;

@@ -16,6 +16,7 @@ enum hb_qemu_mark {
 	HB_QM_SUSPEND_START,  /* hiblab suspend / echo disk > /sys/power/state */
 	HB_QM_RESTORE_START,  /* hiblab resume / echo DEV > /sys/power/resume */
 	HB_QM_RESUME_FAILED,  /* no restore: the guest carries on booting */
+	HB_QM_UNSUPPORTED,    /* the guest kernel lacks what the run asks for */
 	HB_QM_SWAPON,         /* after a failed resume: swapon of the area */
 	HB_QM_RESUMED,        /* back in the hibernated system (or thawed) */
 	HB_QM_VERIFY,         /* the workload checked every byte */
@@ -36,6 +37,7 @@ struct hb_qemu_machine {
 	const char *append;      /* hb_* words for the guest's /init */
 	const char *console;     /* the console log, appended to */
 	unsigned timeout_s;      /* per phase */
+	uint64_t disk_bps;       /* the disk throttled to this many bytes/s; 0: not */
 };
 
 struct hb_qemu_boot {
@@ -44,6 +46,7 @@ struct hb_qemu_boot {
 	char text[HB_QM_COUNT][160];   /* the mark's line */
 	char error[256];               /* the last "hiblab: ..." line the guest printed */
 	uint64_t kernel_pages;         /* "Image created (N pages copied)" */
+	char kernel_release[80];       /* "Linux version RELEASE ...": the banner */
 	double powered_off;            /* "reboot: Power down" came, 0: never */
 	bool kvm_failed;               /* KVM cannot run this guest: try TCG */
 	bool timed_out;

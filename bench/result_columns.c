@@ -60,6 +60,9 @@ const struct scn_column scn_columns[] = {
 	COL("resume_setup_s", SCN_COL_REAL, resume_phase_s[HB_PHASE_SETUP], 6),
 	COL("resume_engine_s", SCN_COL_REAL, resume_engine_s, 6),
 	COL("resume_engine_MBps", SCN_COL_REAL, resume_engine_mbps, 2),
+	/* guest runs: which kernel (docs/QEMU.md) */
+	COL("guest_kernel", SCN_COL_TEXT, guest_kernel, 0),
+	COL("kernel_release", SCN_COL_TEXT, kernel_release, 0),
 };
 
 const unsigned scn_column_count = sizeof(scn_columns) / sizeof(scn_columns[0]);

@@ -9,7 +9,7 @@
 static const char *const verdict_names[SCN_VERDICTS] = {
 	[SCN_VERDICT_NONE] = "", [SCN_VERDICT_RESTORED] = "restored",
 	[SCN_VERDICT_REFUSED] = "refused", [SCN_VERDICT_WRONG] = "WRONG",
-	[SCN_VERDICT_CRASH] = "CRASH",
+	[SCN_VERDICT_CRASH] = "CRASH", [SCN_VERDICT_SKIPPED] = "skipped",
 };
 
 const char *scn_verdict_name(enum scn_verdict v)
@@ -94,9 +94,12 @@ int scn_results_merge(struct scn_results *all, const struct scn_results *more, u
 
 void scn_result_key(const struct scn_result *r, char *buf, size_t cap)
 {
-	snprintf(buf, cap, "%s%s%s: memory=%s disk=%s chain=%s fault=%s chunk=%u", r->scenario,
-		 r->part[0] ? "/" : "", r->part, r->memory, r->disk, r->chain, r->fault,
-		 r->chunk_pages);
+	/* the guest kernel only where a run names one: older results keep their keys */
+	bool k = r->guest_kernel[0] && strcmp(r->guest_kernel, "default") != 0;
+
+	snprintf(buf, cap, "%s%s%s: %s%s%smemory=%s disk=%s chain=%s fault=%s chunk=%u", r->scenario,
+		 r->part[0] ? "/" : "", r->part, k ? "kernel=" : "", k ? r->guest_kernel : "",
+		 k ? " " : "", r->memory, r->disk, r->chain, r->fault, r->chunk_pages);
 }
 
 void scn_result_verdict_text(const struct scn_result *r, char *buf, size_t cap)

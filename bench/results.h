@@ -19,10 +19,11 @@ enum scn_verdict {
 	SCN_VERDICT_REFUSED,   /* no image restored, with the reason */
 	SCN_VERDICT_WRONG,     /* memory came back different: never acceptable */
 	SCN_VERDICT_CRASH,     /* the run's process or the guest died */
+	SCN_VERDICT_SKIPPED,   /* not run: the guest kernel lacks what the run needs */
 	SCN_VERDICTS
 };
 
-/* "", "restored", "refused", "WRONG", "CRASH" */
+/* "", "restored", "refused", "WRONG", "CRASH", "skipped" */
 const char *scn_verdict_name(enum scn_verdict v);
 /* The verdict called name; HB_EUSAGE (no detail line) for a name no hiblab writes. */
 int scn_verdict_parse(const char *name, enum scn_verdict *v);
@@ -62,6 +63,10 @@ struct scn_result {
 	double suspend_phase_s[HB_PHASES], suspend_engine_s, suspend_engine_mbps;
 	double resume_phase_s[HB_PHASES], resume_engine_s, resume_engine_mbps;
 	unsigned threads;        /* pipeline threads of the last cycle */
+	/* guest runs: the kernel axis as written ("default" for the default guest),
+	 * and the release the guest kernel printed */
+	char guest_kernel[256];
+	char kernel_release[80];
 };
 
 struct scn_results {

@@ -4,6 +4,7 @@
  * and lets the workload verify every byte.  docs/QEMU.md. */
 #include "reports.h"
 #include "runner.h"
+#include "scn_specs.h"
 
 #include "backends/libvirt.h"
 #include "backends/qemu.h"
@@ -26,7 +27,7 @@ struct qrun {
 	const struct scn_runner *rn;
 	const struct scn_run *r;
 	struct hb_qemu_machine m;
-	char disk[700], console[800], accel_file[700], append[HB_STR_MAX * 2];
+	char disk[700], console[800], accel_file[700], append[HB_STR_MAX * 3];
 	char kernel[600], initrd[600], accel[8];
 	unsigned timeout;
 	unsigned restored;  /* cycles that came back verified */
@@ -65,11 +66,14 @@ static int boot(struct qrun *q, const char *what, struct hb_qemu_boot *b)
 
 	snprintf(q->append, sizeof(q->append),
 		 "hb_boot=%s hb_role=%s hb_target=%.16s:/dev/vda hb_filters=%.400s hb_mib=%llu "
-		 "hb_profile=%s hb_seed=%llu%s hb_threads=%u", what, q->r->kernel ? "kernel" : "hiblab",
+		 "hb_profile=%s hb_seed=%llu%s hb_threads=%u hb_kcomp=%s hb_kthreads=%u%s%.400s", what,
+		 q->r->kernel ? "kernel" : "hiblab",
 		 q->r->kernel ? "swap" : q->r->disk, q->r->chain[0] ? q->r->chain : "none",
 		 (unsigned long long)q->r->workload.mib, q->r->workload.profile,
 		 (unsigned long long)q->r->workload.seed,
-		 q->r->swapon && !q->r->kernel ? " hb_swapon=1" : "", q->r->threads);
+		 q->r->swapon && !q->r->kernel ? " hb_swapon=1" : "", q->r->threads,
+		 q->r->kernel ? q->r->kernel_comp : "none", q->r->kernel_threads,
+		 q->r->kernel_args[0] ? " " : "", q->r->kernel_args);
 	q->m.accel = q->accel;
 	err = machine_boot(q, b);
 	if (!err && b->kvm_failed && strcmp(q->accel, "kvm") == 0) {
@@ -163,7 +167,8 @@ static void cycle_row(const struct qrun *q, unsigned c, const struct scn_result 
 		return;
 	if (ftell(f) == 0)
 		fputs("index,scenario,machine,accel,who,disk,chain,fault,cycle,verdict,reason,pages,"
-		      "bytes_out,suspend_s,suspend_MBps,resume_s,resume_MBps,restore_s\n", f);
+		      "bytes_out,suspend_s,suspend_MBps,resume_s,resume_MBps,restore_s,guest_kernel,"
+		      "kernel_release\n", f);
 	fprintf(f, "%u,", res->index);
 	scn_csv_field(f, res->scenario);
 	fprintf(f, ",%s,%s,%s,%s,", res->machine, q->accel, res->kernel ? "kernel" : "hiblab",
@@ -173,10 +178,15 @@ static void cycle_row(const struct qrun *q, unsigned c, const struct scn_result 
 	scn_csv_field(f, res->fault);
 	fprintf(f, ",%u,%s,", c + 1, scn_verdict_name(res->verdict));
 	scn_csv_field(f, res->reason);
-	fprintf(f, ",%llu,%llu,%.6f,%.2f,%.6f,%.2f,%.6f\n", (unsigned long long)res->pages,
+	fprintf(f, ",%llu,%llu,%.6f,%.2f,%.6f,%.2f,%.6f", (unsigned long long)res->pages,
 		(unsigned long long)res->bytes_out, fig->suspend_s,
 		fig->suspend_s > 0 ? mb / fig->suspend_s : 0.0, fig->resume_s,
 		fig->resume_s > 0 ? mb / fig->resume_s : 0.0, fig->restore_s);
+	fputc(',', f);
+	scn_csv_field(f, res->guest_kernel);
+	fputc(',', f);
+	scn_csv_field(f, res->kernel_release);
+	fputc('\n', f);
 	fclose(f);
 }
 
@@ -196,6 +206,16 @@ static int cycle(struct qrun *q, unsigned c, struct scn_result *res, struct qcyc
 	err = fresh_disk(q);
 	if (!err)
 		err = boot(q, "suspend", &b1);
+	if (!err && b1.kernel_release[0])
+		snprintf(res->kernel_release, sizeof(res->kernel_release), "%s", b1.kernel_release);
+	if (!err && b1.seen[HB_QM_UNSUPPORTED] > 0) {
+		const char *what = b1.text[HB_QM_UNSUPPORTED] + strlen("HIBLAB-UNSUPPORTED");
+		set_verdict(res, SCN_VERDICT_SKIPPED, "not supported by ",
+			    res->kernel_release[0] ? res->kernel_release : "this kernel", "");
+		snprintf(res->reason + strlen(res->reason), sizeof(res->reason) - strlen(res->reason),
+			 ":%.300s", what);
+		return 0;
+	}
 	if (err)
 		return err;
 	if (b1.seen[HB_QM_SUSPEND_START] <= 0)
@@ -279,6 +299,8 @@ static bool meets(const struct qrun *q, const struct scn_result *res)
 {
 	bool refused = res->verdict == SCN_VERDICT_REFUSED;
 
+	if (res->verdict == SCN_VERDICT_SKIPPED)
+		return true;  /* the reason says what the kernel lacks */
 	switch (q->r->expect) {
 	case SCN_EXPECT_RESTORED:
 		return res->verdict == SCN_VERDICT_RESTORED;
@@ -292,19 +314,34 @@ static bool meets(const struct qrun *q, const struct scn_result *res)
 	return false;
 }
 
+/* The guest's directory: the default one, or kernels/NAME in it for a run
+ * that names its kernel (guest/build.sh makes both). */
+static void guest_dir(const struct scn_run *r, const char *guest, char *buf, size_t cap)
+{
+	char name[HB_STR_MAX];
+
+	if (!r->guest_kernel[0]) {
+		snprintf(buf, cap, "%s", guest);
+		return;
+	}
+	scn_guest_kernel_dir(r->guest_kernel, name, sizeof(name));
+	snprintf(buf, cap, "%.200s/kernels/%.200s", guest, name);
+}
+
 void scn_run_qemu(const struct scn_runner *rn, const struct scn_run *r, struct scn_result *res)
 {
 	const char *guest = getenv("HIBLAB_GUEST"), *tmo = getenv("HIBLAB_QEMU_TIMEOUT");
 	struct qrun q = { .rn = rn, .r = r };
 	double sus = 0, rsm = 0, rst = 0;
 	unsigned c, ok;
-	char dir[700];
+	char dir[700], gdir[500];
 	FILE *f;
 	int err = 0;
 
 	guest = guest && *guest ? guest : "build/guest";
-	snprintf(q.kernel, sizeof(q.kernel), "%s/vmlinuz", guest);
-	snprintf(q.initrd, sizeof(q.initrd), "%s/initrd.img", guest);
+	guest_dir(r, guest, gdir, sizeof(gdir));
+	snprintf(q.kernel, sizeof(q.kernel), "%s/vmlinuz", gdir);
+	snprintf(q.initrd, sizeof(q.initrd), "%s/initrd.img", gdir);
 	snprintf(q.disk, sizeof(q.disk), "%s/run-%u.disk", rn->scratch, r->index);
 	snprintf(q.accel_file, sizeof(q.accel_file), "%s/accel", rn->scratch);
 	snprintf(dir, sizeof(dir), "%s/console", rn->outdir);
@@ -319,9 +356,12 @@ void scn_run_qemu(const struct scn_runner *rn, const struct scn_run *r, struct s
 	q.m = (struct hb_qemu_machine){
 		.kernel = q.kernel, .initrd = q.initrd, .disk = q.disk,
 		.mem_mib = r->guest_mem >> 20, .vcpus = r->vcpus, .cpu = r->cpu, .append = q.append,
-		.console = q.console, .timeout_s = q.timeout,
+		.console = q.console, .timeout_s = q.timeout, .disk_bps = r->guest_disk_bps,
 	};
-	if (access(q.kernel, R_OK) != 0 || access(q.initrd, R_OK) != 0)
+	if ((access(q.kernel, R_OK) != 0 || access(q.initrd, R_OK) != 0) && r->guest_kernel[0])
+		err = hb_fail(HB_EUSAGE, "qemu: no guest for kernel %s in %s (run make guest-kernel "
+					 "KERNEL=%s)", r->guest_kernel, gdir, r->guest_kernel);
+	else if (access(q.kernel, R_OK) != 0 || access(q.initrd, R_OK) != 0)
 		err = hb_fail(HB_EUSAGE, "qemu: no guest in %s (run make guest)", guest);
 	else if (scn_mkdirs(dir) != 0)
 		err = hb_fail(HB_EIO, "qemu: cannot make %s", dir);
@@ -335,6 +375,8 @@ void scn_run_qemu(const struct scn_runner *rn, const struct scn_run *r, struct s
 		}
 		if (!err)
 			cycle_row(&q, c, res, &fig);
+		if (!err && res->verdict == SCN_VERDICT_SKIPPED)
+			break;
 		if (!err && !meets(&q, res))
 			break;
 	}

@@ -102,6 +102,9 @@ static void describe(struct scn_result *res, const struct scn_run *r)
 	res->cycles = r->cycles;
 	res->qemu = r->qemu;
 	res->kernel = r->kernel;
+	if (r->qemu)
+		snprintf(res->guest_kernel, sizeof(res->guest_kernel), "%.255s",
+			 r->guest_kernel[0] ? r->guest_kernel : "default");
 	snprintf(res->machine, sizeof(res->machine), "%s",
 		 !r->qemu ? "sim" : r->libvirt ? "libvirt" : "qemu");
 }

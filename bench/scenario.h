@@ -11,6 +11,7 @@
 
 /* Keys that take a list and so make a matrix axis, outermost first. */
 enum scn_axis {
+	SCN_AX_KERNEL,      /* guest runs: the guest kernel (debian-6.1, debian-6.12, a bzImage) */
 	SCN_AX_MEMORY,
 	SCN_AX_DISK,
 	SCN_AX_PAGES,
@@ -39,6 +40,9 @@ enum scn_single {
 	SCN_KEY_CPU,           /* qemu, libvirt: the guest CPU model */
 	SCN_KEY_SWAPON,        /* qemu, libvirt: hiblab's swap area is active swap */
 	SCN_KEY_THREADS,       /* qemu, libvirt: hiblab --threads in the guest */
+	SCN_KEY_KERNEL_ARGS,   /* qemu, libvirt: words appended to the guest command line */
+	SCN_KEY_KERNEL_THREADS, /* kernel runs: /sys/power/hibernate_compression_threads */
+	SCN_KEY_GUEST_DISK,    /* qemu, libvirt: the guest disk throttled to RATE (200MB/s) */
 	SCN_SINGLES
 };
 
@@ -141,7 +145,12 @@ struct scn_run {
 	bool qemu;
 	bool libvirt;                /* booted through libvirt at uri */
 	char uri[256];
-	bool kernel;                 /* the baseline: the kernel's own hibernation */
+	bool kernel;                 /* the kernel's own hibernation (chain kernel:X, baseline) */
+	char kernel_comp[8];         /* and its compressor: lzo, lz4 */
+	unsigned kernel_threads;     /* kernel-threads; 0: the kernel's default */
+	char guest_kernel[HB_STR_MAX]; /* the kernel axis: "" the default guest */
+	char kernel_args[SCN_ITEM_MAX + 1]; /* kernel-args, "" none */
+	uint64_t guest_disk_bps;     /* guest-disk in bytes/s; 0: not throttled */
 	uint64_t guest_mem;          /* bytes */
 	unsigned vcpus;
 	char cpu[64];                /* "" : QEMU's default model */

@@ -56,6 +56,21 @@ static bool one_of(const char *v, const char *const *set)
 	return false;
 }
 
+/* chain = kernel:lzo | kernel:lz4: the kernel hibernates by itself (guest runs
+ * only).  1 for such a chain, 0 for any other, -1 with msg for a bad one. */
+static int kernel_chain(const char *item, const char *guest, char *msg, size_t mcap)
+{
+	char comp[8];
+	int k = scn_kernel_chain(item, comp, sizeof(comp));
+
+	if (k < 0)
+		snprintf(msg, mcap, "chain: '%s': the kernel compresses with lzo or lz4 "
+			 "(kernel:lzo, kernel:lz4)", item);
+	else if (k > 0 && !guest)
+		snprintf(msg, mcap, "chain: '%s': only with machine = qemu or libvirt", item);
+	return k > 0 && !guest ? -1 : k;
+}
+
 static void check_axis(const struct scn_file *f, enum scn_axis a, const struct scn_list *l,
 		       const char *guest, struct scn_diag *d)
 {
@@ -67,6 +82,12 @@ static void check_axis(const struct scn_file *f, enum scn_axis a, const struct s
 	for (i = 0; i < l->count; i++) {
 		const char *item = l->items[i];
 		switch (a) {
+		case SCN_AX_KERNEL:
+			bad = guest ? scn_guest_kernel_check(item, msg, sizeof(msg)) : -1;
+			if (!guest)
+				snprintf(msg, sizeof(msg), "kernel: only with machine = qemu or "
+					 "libvirt");
+			break;
 		case SCN_AX_MEMORY:
 			bad = scn_memory_spec(item, f->dir, spec, sizeof(spec), msg, sizeof(msg));
 			break;
@@ -88,7 +109,11 @@ static void check_axis(const struct scn_file *f, enum scn_axis a, const struct s
 					       sizeof(msg));
 			break;
 		case SCN_AX_CHAIN:
-			bad = scn_chain_spec(item, spec, sizeof(spec), msg, sizeof(msg));
+			bad = kernel_chain(item, guest, msg, sizeof(msg));
+			if (bad > 0)
+				bad = 0;
+			else if (bad == 0)
+				bad = scn_chain_spec(item, spec, sizeof(spec), msg, sizeof(msg));
 			break;
 		case SCN_AX_FAULT:
 			if (guest) {
@@ -119,6 +144,7 @@ static void check_single(const struct scn_file *f, enum scn_single k, const stru
 	const char *v;
 	unsigned e;
 	uint64_t size;
+	char msg[512];
 
 	if (!l->count)
 		return;
@@ -186,6 +212,18 @@ static void check_single(const struct scn_file *f, enum scn_single k, const stru
 			add(d, f, l->line, "uri: '%s': expected a libvirt URI like qemu:///session "
 			    "or qemu+ssh://user@host/session", v);
 		return;
+	case SCN_KEY_KERNEL_ARGS:
+		if (scn_kernel_args_check(v, msg, sizeof(msg)))
+			add(d, f, l->line, "%s", msg);
+		return;
+	case SCN_KEY_KERNEL_THREADS:
+		if (!whole_number(v, 1, 64, NULL))
+			add(d, f, l->line, "kernel-threads: '%s': expected 1..64", v);
+		return;
+	case SCN_KEY_GUEST_DISK:
+		if (scn_rate_parse(v, &size, msg, sizeof(msg)))
+			add(d, f, l->line, "%s", msg);
+		return;
 	case SCN_KEY_DESCRIPTION:
 	case SCN_SINGLES:
 		return;
@@ -222,13 +260,41 @@ static void swapon_faults(const struct scn_file *f, const struct scn_section *s,
 	}
 }
 
+/* The kernel hibernates only to swap: a kernel:X chain with disk = block would
+ * be a run that cannot be made. */
+static void kernel_chain_disk(const struct scn_file *f, const struct scn_section *s,
+			      struct scn_diag *d)
+{
+	const struct scn_list *chains = s->axis[SCN_AX_CHAIN].count ? &s->axis[SCN_AX_CHAIN]
+								    : &f->top.axis[SCN_AX_CHAIN];
+	const struct scn_list *disks = s->axis[SCN_AX_DISK].count ? &s->axis[SCN_AX_DISK]
+								   : &f->top.axis[SCN_AX_DISK];
+	char comp[8];
+	unsigned i, j;
+
+	for (i = 0; i < chains->count; i++) {
+		if (scn_kernel_chain(chains->items[i], comp, sizeof(comp)) <= 0)
+			continue;
+		for (j = 0; j < disks->count; j++) {
+			if (strcmp(disks->items[j], "block") == 0) {
+				add(d, f, chains->lines[i], "chain: '%s': the kernel hibernates "
+				    "to swap only; not with disk = block (line %d)",
+				    chains->items[i], disks->lines[j]);
+				return;
+			}
+		}
+	}
+}
+
 static void check_section(const struct scn_file *f, const struct scn_section *s,
 			  struct scn_diag *d)
 {
 	static const enum scn_axis filter_axes[] = { SCN_AX_PAGES, SCN_AX_COMPRESS,
 						     SCN_AX_ENCRYPT, SCN_AX_CHECKSUM };
-	static const enum scn_single guest_keys[] = { SCN_KEY_CPU, SCN_KEY_SWAPON,
-						      SCN_KEY_THREADS };
+	static const enum scn_single guest_keys[] = {
+		SCN_KEY_CPU, SCN_KEY_SWAPON, SCN_KEY_THREADS, SCN_KEY_KERNEL_ARGS,
+		SCN_KEY_KERNEL_THREADS, SCN_KEY_GUEST_DISK,
+	};
 	const struct scn_list *mach = in_effect(f, s, SCN_KEY_MACHINE);
 	const char *machine = mach->count ? mach->items[0] : "sim";
 	const char *guest = strcmp(machine, "qemu") == 0 || strcmp(machine, "libvirt") == 0 ?
@@ -238,6 +304,7 @@ static void check_section(const struct scn_file *f, const struct scn_section *s,
 	for (i = 0; i < SCN_AXES; i++)
 		check_axis(f, (enum scn_axis)i, &s->axis[i], guest, d);
 	swapon_faults(f, s, d);
+	kernel_chain_disk(f, s, d);
 	for (i = 0; i < sizeof(guest_keys) / sizeof(guest_keys[0]) && !guest; i++) {
 		const struct scn_list *l = &s->single[guest_keys[i]];
 		if (l->count)

@@ -13,6 +13,7 @@
 
 /* Values of keys a scenario leaves out. */
 static const char *const axis_default[SCN_AXES] = {
+	[SCN_AX_KERNEL] = "default",
 	[SCN_AX_MEMORY] = "mixed size=64MiB seed=1", [SCN_AX_DISK] = "instant",
 	[SCN_AX_PAGES] = "none", [SCN_AX_COMPRESS] = "none", [SCN_AX_ENCRYPT] = "none",
 	[SCN_AX_CHECKSUM] = "none", [SCN_AX_CHAIN] = "none", [SCN_AX_FAULT] = "none",
@@ -107,7 +108,9 @@ static int make_run(const struct scn_file *f, const struct scn_section *s,
 	    (!qemu && scn_disk_spec(pick[SCN_AX_DISK], r->disk, sizeof(r->disk), &r->disk_file,
 			  &r->disk_file_backing, msg, sizeof(msg))))
 		return hb_fail(HB_EUSAGE, "%s: %s", f->path, msg);
-	for (a = SCN_AX_PAGES; a <= SCN_AX_CHAIN; a++) {
+	if (qemu && scn_kernel_chain(pick[SCN_AX_CHAIN], r->kernel_comp, sizeof(r->kernel_comp)) > 0)
+		r->kernel = true;  /* checked: alone, with disk = swap */
+	for (a = SCN_AX_PAGES; a <= SCN_AX_CHAIN && !r->kernel; a++) {
 		int bad = a == SCN_AX_CHAIN ?
 			scn_chain_spec(pick[a], spec, sizeof(spec), msg, sizeof(msg)) :
 			scn_filters_spec(scn_axis_key((enum scn_axis)a), pick[a], spec,
@@ -144,6 +147,15 @@ static int make_run(const struct scn_file *f, const struct scn_section *s,
 			r->cpu[0] = '\0';
 		r->swapon = strcmp(single(f, s, SCN_KEY_SWAPON, "no"), "yes") == 0;
 		r->threads = (unsigned)strtoul(single(f, s, SCN_KEY_THREADS, "0"), NULL, 10);
+		snprintf(r->guest_kernel, sizeof(r->guest_kernel), "%s",
+			 strcmp(pick[SCN_AX_KERNEL], "default") == 0 ? "" : pick[SCN_AX_KERNEL]);
+		snprintf(r->kernel_args, sizeof(r->kernel_args), "%s",
+			 single(f, s, SCN_KEY_KERNEL_ARGS, ""));
+		r->kernel_threads =
+			(unsigned)strtoul(single(f, s, SCN_KEY_KERNEL_THREADS, "0"), NULL, 10);
+		if (scn_rate_parse(single(f, s, SCN_KEY_GUEST_DISK, "none"), &r->guest_disk_bps, msg,
+				   sizeof(msg)))
+			r->guest_disk_bps = 0;
 		r->libvirt = strcmp(single(f, s, SCN_KEY_MACHINE, "sim"), "libvirt") == 0;
 		snprintf(r->uri, sizeof(r->uri), "%s", single(f, s, SCN_KEY_URI, "qemu:///session"));
 		err = scn_workload_of(r->memory, &r->workload);
@@ -154,30 +166,39 @@ static int make_run(const struct scn_file *f, const struct scn_section *s,
 	}
 	snprintf(r->memory_label, sizeof(r->memory_label), "%s", pick[SCN_AX_MEMORY]);
 	snprintf(r->disk_label, sizeof(r->disk_label), "%.200s", qemu ? r->disk : pick[SCN_AX_DISK]);
-	snprintf(r->chain_label, sizeof(r->chain_label), "%s", r->chain[0] ? r->chain : "none");
-	snprintf(r->combo, sizeof(r->combo), "memory=%.200s disk=%.200s chain=%.500s fault=%.200s chunk=%u",
-		 r->memory_label, r->disk_label, r->chain_label, r->fault, r->chunk_pages);
+	if (r->kernel)
+		snprintf(r->chain_label, sizeof(r->chain_label), "kernel:%s", r->kernel_comp);
+	else
+		snprintf(r->chain_label, sizeof(r->chain_label), "%s", r->chain[0] ? r->chain : "none");
+	snprintf(r->combo, sizeof(r->combo), "%s%.200s%smemory=%.200s disk=%.200s chain=%.500s "
+		 "fault=%.200s chunk=%u", qemu ? "kernel=" : "", qemu ? pick[SCN_AX_KERNEL] : "",
+		 qemu ? " " : "", r->memory_label, r->disk_label, r->chain_label, r->fault,
+		 r->chunk_pages);
 	return 0;
 }
 
-/* baseline = kernel (machine = qemu or libvirt): per workload, one more run in which the
- * kernel hibernates by itself to the swap disk: no filters, no fault. */
+/* baseline = kernel (machine = qemu or libvirt): per kernel and workload, one
+ * more run in which the kernel hibernates by itself to the swap disk with its
+ * default compressor: chain = kernel:lzo, no fault. */
 static int expand_baseline(const struct scn_file *f, const struct scn_section *s,
-			   const struct scn_list *mem, struct scn_runs *runs)
+			   const struct scn_list *kern, const struct scn_list *mem,
+			   struct scn_runs *runs)
 {
 	const char *pick[SCN_AXES];
-	unsigned a, i, n = mem ? mem->count : 1;
+	unsigned a, i, n = mem ? mem->count : 1, nk = kern ? kern->count : 1;
 	int err;
 
 	if (!guest_machine(f, s) ||
 	    strcmp(single(f, s, SCN_KEY_BASELINE, "none"), "kernel") != 0)
 		return 0;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n * nk; i++) {
 		struct scn_run *r;
 		for (a = 0; a < SCN_AXES; a++)
 			pick[a] = axis_default[a];
-		pick[SCN_AX_MEMORY] = mem ? mem->items[i] : axis_default[SCN_AX_MEMORY];
+		pick[SCN_AX_KERNEL] = kern ? kern->items[i / n] : axis_default[SCN_AX_KERNEL];
+		pick[SCN_AX_MEMORY] = mem ? mem->items[i % n] : axis_default[SCN_AX_MEMORY];
 		pick[SCN_AX_DISK] = "swap";
+		pick[SCN_AX_CHAIN] = "kernel:lzo";
 		err = reserve(runs, 0);
 		if (err)
 			return err;
@@ -185,11 +206,7 @@ static int expand_baseline(const struct scn_file *f, const struct scn_section *s
 		err = make_run(f, s, pick, r);
 		if (err)
 			return err;
-		r->kernel = true;
 		r->expect = SCN_EXPECT_RESTORED;
-		snprintf(r->chain_label, sizeof(r->chain_label), "kernel");
-		snprintf(r->combo, sizeof(r->combo), "memory=%.200s disk=swap chain=kernel fault=none",
-			 r->memory_label);
 		r->index = runs->count++;
 	}
 	return 0;
@@ -224,7 +241,7 @@ static int expand_section(const struct scn_file *f, const struct scn_section *s,
 		if (a == (unsigned)-1)
 			break;
 	}
-	return expand_baseline(f, s, l[SCN_AX_MEMORY], runs);
+	return expand_baseline(f, s, l[SCN_AX_KERNEL], l[SCN_AX_MEMORY], runs);
 }
 
 /* a * b, or UINT64_MAX when it does not fit (a count that large is refused
@@ -253,8 +270,9 @@ static uint64_t section_runs(const struct scn_file *f, const struct scn_section 
 			n = mul_sat(n, l->count);
 	}
 	if (guest_machine(f, s) && strcmp(single(f, s, SCN_KEY_BASELINE, "none"), "kernel") == 0) {
+		const struct scn_list *k = effective(f, s, SCN_AX_KERNEL);
 		l = effective(f, s, SCN_AX_MEMORY);
-		n = add_sat(n, l ? l->count : 1);
+		n = add_sat(n, mul_sat(l ? l->count : 1, k ? k->count : 1));
 	}
 	return n;
 }

@@ -4,7 +4,8 @@
 #include "scenario.h"
 
 static const char *const axis_keys[SCN_AXES] = {
-	[SCN_AX_MEMORY] = "memory", [SCN_AX_DISK] = "disk", [SCN_AX_PAGES] = "pages",
+	[SCN_AX_KERNEL] = "kernel", [SCN_AX_MEMORY] = "memory", [SCN_AX_DISK] = "disk",
+	[SCN_AX_PAGES] = "pages",
 	[SCN_AX_COMPRESS] = "compress", [SCN_AX_ENCRYPT] = "encrypt",
 	[SCN_AX_CHECKSUM] = "checksum", [SCN_AX_CHAIN] = "chain", [SCN_AX_FAULT] = "fault",
 	[SCN_AX_CHUNK] = "chunk-pages",
@@ -17,6 +18,8 @@ static const char *const single_keys[SCN_SINGLES] = {
 	[SCN_KEY_GUEST_MEMORY] = "guest-memory", [SCN_KEY_VCPUS] = "vcpus",
 	[SCN_KEY_BASELINE] = "baseline", [SCN_KEY_URI] = "uri", [SCN_KEY_CPU] = "cpu",
 	[SCN_KEY_SWAPON] = "swapon", [SCN_KEY_THREADS] = "threads",
+	[SCN_KEY_KERNEL_ARGS] = "kernel-args", [SCN_KEY_KERNEL_THREADS] = "kernel-threads",
+	[SCN_KEY_GUEST_DISK] = "guest-disk",
 };
 
 static const char *const expect_names[] = {

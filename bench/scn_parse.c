@@ -218,7 +218,9 @@ static void parse_line(struct parser *p, char *s, int line, struct scn_list **co
 		return;
 	}
 	if (!is_axis) {
-		if (strcmp(key, "description") != 0 && strchr(value, ','))
+		/* words for a command line may hold commas (console=ttyS0,115200) */
+		if (strcmp(key, "description") != 0 && strcmp(key, "kernel-args") != 0 &&
+		    strchr(value, ','))
 			diag(p, line, "%s: takes one value, not a list", key);
 		else if (strcmp(key, "description") != 0 && strlen(value) > SCN_ITEM_MAX)
 			diag(p, line, "%s: a value longer than %d bytes", key, SCN_ITEM_MAX);

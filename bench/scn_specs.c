@@ -13,13 +13,7 @@
 
 #define WORDS_MAX 24
 
-static int fail(char *msg, size_t mcap, const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 3, 4)))
-#endif
-	;
-
-static int fail(char *msg, size_t mcap, const char *fmt, ...)
+int scn_say(char *msg, size_t mcap, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -48,7 +42,7 @@ static int append(char *spec, size_t cap, const char *sep, const char *word, cha
 	int n = snprintf(spec + used, cap - used, "%s%s", used ? sep : "", word);
 
 	if (n < 0 || (size_t)n >= cap - used)
-		return fail(msg, mcap, "value too long");
+		return scn_say(msg, mcap, "value too long");
 	return 0;
 }
 
@@ -60,7 +54,7 @@ static int append_options(const char *key, char **words, unsigned n, char *spec,
 
 	for (i = 1; i < n; i++) {
 		if (!strchr(words[i], '=') || words[i][0] == '=')
-			return fail(msg, mcap, "%s: '%s': expected key=value", key, words[i]);
+			return scn_say(msg, mcap, "%s: '%s': expected key=value", key, words[i]);
 		if (append(spec, cap, ",", words[i], msg, mcap))
 			return -1;
 	}
@@ -76,13 +70,13 @@ static int check_plugin(enum hb_kind kind, const char *key, const char *spec, ch
 	int err = hb_spec_parse(spec, key, &s);
 
 	if (err)
-		return fail(msg, mcap, "%s", hb_detail(err));
+		return scn_say(msg, mcap, "%s", hb_detail(err));
 	if (!hb_find_plugin(kind, s.name))
-		return fail(msg, mcap, "%s: unknown %s '%s' (see: hiblab plugins)", key,
+		return scn_say(msg, mcap, "%s: unknown %s '%s' (see: hiblab plugins)", key,
 			    hb_kind_name(kind), s.name);
 	err = hb_instance_init(&in, kind, &s, key);
 	if (err)
-		return fail(msg, mcap, "%s", hb_detail(err));
+		return scn_say(msg, mcap, "%s", hb_detail(err));
 	if (keep)
 		*keep = in;
 	else
@@ -103,7 +97,7 @@ int scn_memory_spec(const char *item, const char *dir, char *spec, size_t cap, c
 
 	spec[0] = '\0';
 	if (n == 0)
-		return fail(msg, mcap, "memory: empty value");
+		return scn_say(msg, mcap, "memory: empty value");
 	/* the directory is a path, the rest is spec text as the user wrote it */
 	hb_spec_escape(dir, edir, sizeof(edir));
 	if (strncmp(w[0], "file:", 5) == 0 && w[0][5] != '/' && dir[0])
@@ -113,9 +107,9 @@ int scn_memory_spec(const char *item, const char *dir, char *spec, size_t cap, c
 	else
 		len = snprintf(spec, cap, "sim:%s", w[0]);
 	if (len < 0 || (size_t)len >= cap)
-		return fail(msg, mcap, "memory: '%.40s...': too long", w[0]);
+		return scn_say(msg, mcap, "memory: '%.40s...': too long", w[0]);
 	if (strchr(w[0], '=') && !strchr(w[0], ':'))
-		return fail(msg, mcap, "memory: '%s': start with a profile (mixed, text, ...) or "
+		return scn_say(msg, mcap, "memory: '%s': start with a profile (mixed, text, ...) or "
 				       "file:PATH", w[0]);
 	if (append_options("memory", w, n, spec, cap, msg, mcap))
 		return -1;
@@ -128,7 +122,7 @@ int scn_memory_spec(const char *item, const char *dir, char *spec, size_t cap, c
 		src->close(in.priv);
 	hb_instance_free(&in);
 	if (err)
-		return fail(msg, mcap, "memory: %s", hb_detail(err));
+		return scn_say(msg, mcap, "memory: %s", hb_detail(err));
 	return 0;
 }
 
@@ -142,7 +136,7 @@ int scn_disk_spec(const char *item, char *spec, size_t cap, bool *is_file, bool 
 	*is_file = *file_backing = false;
 	spec[0] = '\0';
 	if (n == 0)
-		return fail(msg, mcap, "disk: empty value");
+		return scn_say(msg, mcap, "disk: empty value");
 	if (strcmp(w[0], "file") == 0) {
 		*is_file = true;
 		snprintf(spec, cap, "file");
@@ -155,9 +149,9 @@ int scn_disk_spec(const char *item, char *spec, size_t cap, bool *is_file, bool 
 			continue;
 		}
 		if (strncmp(w[i], "fault=", 6) == 0 && hb_fault_parse(w[i] + 6, &faults))
-			return fail(msg, mcap, "disk: %s", hb_detail(HB_EUSAGE));
+			return scn_say(msg, mcap, "disk: %s", hb_detail(HB_EUSAGE));
 		if (!strchr(w[i], '=') || w[i][0] == '=')
-			return fail(msg, mcap, "disk: '%s': expected key=value", w[i]);
+			return scn_say(msg, mcap, "disk: '%s': expected key=value", w[i]);
 		if (append(spec, cap, ",", w[i], msg, mcap))
 			return -1;
 	}
@@ -176,9 +170,9 @@ static int one_filter(const char *key, const char *text, char *spec, size_t cap,
 	unsigned n = split_words(text, buf, sizeof(buf), w);
 
 	if (n == 0)
-		return fail(msg, mcap, "%s: empty filter in '+'", key);
+		return scn_say(msg, mcap, "%s: empty filter in '+'", key);
 	if (strcmp(w[0], "none") == 0)
-		return fail(msg, mcap, "%s: 'none' cannot be joined with other filters", key);
+		return scn_say(msg, mcap, "%s: 'none' cannot be joined with other filters", key);
 	snprintf(one, sizeof(one), "%s", w[0]);
 	if (append_options(key, w, n, one, sizeof(one), msg, mcap))
 		return -1;
@@ -197,7 +191,7 @@ int scn_filters_spec(const char *key, const char *item, char *spec, size_t cap, 
 	if (strcmp(item, "none") == 0)
 		return 0;
 	if (item[0] == '+' || (len && item[len - 1] == '+') || strstr(item, "++"))
-		return fail(msg, mcap, "%s: '%s': empty filter in '+'", key, item);
+		return scn_say(msg, mcap, "%s: '%s': empty filter in '+'", key, item);
 	snprintf(buf, sizeof(buf), "%s", item);
 	for (part = strtok_r(buf, "+", &save); part; part = strtok_r(NULL, "+", &save)) {
 		if (one_filter(key, part, spec, cap, msg, mcap))
@@ -217,22 +211,22 @@ int scn_chain_spec(const char *item, char *spec, size_t cap, char *msg, size_t m
 	if (strcmp(item, "none") == 0)
 		return 0;
 	if (strchr(item, ' ') || strchr(item, '\t'))
-		return fail(msg, mcap, "chain: '%s': a chain is a --filters list, no blanks "
+		return scn_say(msg, mcap, "chain: '%s': a chain is a --filters list, no blanks "
 				       "(zero,zstd:level=3,crc32c)", item);
 	err = hb_spec_parse_list(item, "chain", specs, 16, &n);
 	if (err)
-		return fail(msg, mcap, "%s", hb_detail(err));
+		return scn_say(msg, mcap, "%s", hb_detail(err));
 	for (i = 0; i < n; i++) {
 		if (!hb_find_plugin(HB_KIND_FILTER, specs[i].name))
-			return fail(msg, mcap, "chain: unknown filter '%s' (see: hiblab plugins)",
+			return scn_say(msg, mcap, "chain: unknown filter '%s' (see: hiblab plugins)",
 				    specs[i].name);
 		err = hb_instance_init(&in, HB_KIND_FILTER, &specs[i], "chain");
 		if (err)
-			return fail(msg, mcap, "%s", hb_detail(err));
+			return scn_say(msg, mcap, "%s", hb_detail(err));
 		hb_instance_free(&in);
 	}
 	if (strlen(item) >= cap)
-		return fail(msg, mcap, "chain: too long");
+		return scn_say(msg, mcap, "chain: too long");
 	strcpy(spec, item);
 	return 0;
 }
@@ -280,6 +274,6 @@ int scn_fault_check(const char *item, char *msg, size_t mcap)
 	struct hb_fault_set set;
 
 	if (hb_fault_parse(item, &set))
-		return fail(msg, mcap, "fault: %s", hb_detail(HB_EUSAGE));
+		return scn_say(msg, mcap, "fault: %s", hb_detail(HB_EUSAGE));
 	return 0;
 }

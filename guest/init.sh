@@ -11,6 +11,9 @@
 #   hb_swapon=1      hiblab's swap area is in use (swapon) while it hibernates:
 #                    the kernel may swap pages out first, as for its own
 #                    hibernation, and hiblab takes its slots from the kernel
+#   hb_kcomp=lzo|lz4 hb_kthreads=N   the kernel's own hibernation: its
+#                    compressor and threads where the kernel has the knob;
+#                    where not, one HIBLAB-UNSUPPORTED line and power-off
 /bin/busybox --install -s /bin
 export PATH=/bin:/sbin
 
@@ -22,7 +25,7 @@ say() { echo "HIBLAB-$*"; }
 off() { say "POWEROFF $*"; sync; poweroff -f; }
 
 boot=none role=hiblab target=swap:/dev/vda filters=none mib=64 profile=mixed seed=1
-threads="" dev=/dev/vda swap_on=0
+threads="" dev=/dev/vda swap_on=0 kcomp=none kthreads=""
 read -r cmdline </proc/cmdline
 for w in $cmdline; do
 	v=${w#*=}
@@ -37,6 +40,8 @@ for w in $cmdline; do
 	hb_threads=*) threads=${v#0} ;;
 	hb_dev=*) dev=$v ;;
 	hb_swapon=*) swap_on=$v ;;
+	hb_kcomp=*) kcomp=$v ;;
+	hb_kthreads=*) kthreads=${v#0} ;;
 	*) ;;
 	esac
 done
@@ -51,6 +56,25 @@ say "BOOTED boot=$boot role=$role"
 
 key=""
 case "$filters" in *aes*|*chacha*) key="--key keyfile=/etc/hiblab.key" ;; *) ;; esac
+
+unsupported() { say "UNSUPPORTED $*"; off unsupported; }
+
+# The kernel's own hibernation: its compressor (6.9+ has the knob; before,
+# LZO only) and its compression threads (6.19+).  The lz4 crypto module is
+# loaded at boot with the others, where the kernel has it as a module.
+kernel_knobs() {
+	p=/sys/module/hibernate/parameters/compressor
+	if [ -e "$p" ]; then
+		echo "$kcomp" >"$p" 2>/dev/null || unsupported "compressor $kcomp (the kernel refused it in $p)"
+	elif [ "$kcomp" != lzo ]; then
+		unsupported "compressor $kcomp (no $p: this kernel compresses with LZO only)"
+	fi
+	if [ -n "$kthreads" ]; then
+		t=/sys/power/hibernate_compression_threads
+		[ -e "$t" ] || unsupported "kernel-threads (no $t)"
+		echo "$kthreads" >"$t" 2>/dev/null || unsupported "kernel-threads $kthreads (refused by $t)"
+	fi
+}
 
 # After a failed resume the machine boots normally: the area is swap again.
 carry_on() {
@@ -87,7 +111,10 @@ swap:*)
 	fi ;;
 *) ;;
 esac
-[ "$role" = kernel ] && echo shutdown >/sys/power/disk
+if [ "$role" = kernel ]; then
+	kernel_knobs
+	echo shutdown >/sys/power/disk
+fi
 
 rm -f /tmp/filled
 hiblab-workload --mib "$mib" --profile "$profile" --seed "$seed" --ready /tmp/filled &

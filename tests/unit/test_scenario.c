@@ -1,6 +1,7 @@
 /* The scenario parser: every bad input gives its exact "file:line: message"
  * and no runs; good files expand into the expected matrix. */
 #include "bench/scenario.h"
+#include "bench/scn_specs.h"
 #include "core/error.h"
 #include "testutil.h"
 
@@ -349,4 +350,104 @@ Test(scenario, only_regular_files, .timeout = 10)
 		 "hold", path);
 	cr_assert_str_eq(d.msg[0], want);
 	tu_rmdir(dir);
+}
+
+/* The kernel as a contender (issue 12): the guest kernel is an axis, the
+ * kernel's own hibernation a chain, and each mistake is named. */
+Test(scenario, guest_kernel_keys_refused_where_wrong)
+{
+	bad("kernel = debian-6.12\n", "t.scn:1: kernel: only with machine = qemu or libvirt");
+	bad("machine = qemu\nkernel = debian-5.10\n",
+	    "t.scn:2: kernel: 'debian-5.10': expected default, debian-6.1, debian-6.12 or "
+	    "PATH/bzImage[:MODULES_DIR] (a path holds a '/'; letters, digits and ._-/+=,@ only)");
+	bad("machine = qemu\nkernel = /boot/vmlinuz'x\n",
+	    "t.scn:2: kernel: '/boot/vmlinuz'x': expected default, debian-6.1, debian-6.12 or "
+	    "PATH/bzImage[:MODULES_DIR] (a path holds a '/'; letters, digits and ._-/+=,@ only)");
+	bad("chain = kernel:lzo\n", "t.scn:1: chain: 'kernel:lzo': only with machine = qemu or libvirt");
+	bad("machine = qemu\nchain = kernel:zstd\n",
+	    "t.scn:2: chain: 'kernel:zstd': the kernel compresses with lzo or lz4 (kernel:lzo, "
+	    "kernel:lz4)");
+	bad("machine = qemu\ndisk = swap, block\nchain = kernel:lz4 | lz4\n",
+	    "t.scn:3: chain: 'kernel:lz4': the kernel hibernates to swap only; not with disk = "
+	    "block (line 2)");
+	bad("machine = qemu\nguest-disk = 200MB\n",
+	    "t.scn:2: guest-disk: '200MB': expected a rate like 200MB/s, 50MiB/s or none");
+	bad("machine = qemu\nguest-disk = 0MB/s\n", "t.scn:2: guest-disk: '0MB/s': a rate above 0");
+	bad("guest-disk = 50MB/s\n",
+	    "t.scn:1: guest-disk: only with machine = qemu or libvirt (this is machine = sim)");
+	bad("machine = qemu\nkernel-args = hb_boot=resume\n",
+	    "t.scn:2: kernel-args: hb_* words are the runner's own");
+	bad("machine = qemu\nkernel-args = quiet <x>\n",
+	    "t.scn:2: kernel-args: '<' is not allowed (words of letters, digits and ._-/+:=,@ only)");
+	bad("machine = qemu\nkernel-threads = 0\n", "t.scn:2: kernel-threads: '0': expected 1..64");
+}
+
+Test(scenario, guest_kernel_axis_and_kernel_chains_expand)
+{
+	struct scn_runs runs = { .v = NULL };
+	const char *text = "machine = qemu\nkernel = debian-6.1, debian-6.12\nbaseline = kernel\n"
+			   "chain = kernel:lz4 | lz4,crc32c\nkernel-args = loglevel=4 console=ttyS0,115200\n"
+			   "kernel-threads = 2\nguest-disk = 50MB/s\n";
+	const struct scn_run *r;
+
+	cr_assert_eq(scn_parse_text("k.scn", text, &f, &d), 0, "%s", d.msg[0]);
+	/* 2 kernels x 2 chains, and a baseline per kernel */
+	cr_assert_eq(scn_count_runs(&f), 6);
+	cr_assert_eq(scn_expand(&f, &runs), 0);
+	cr_assert_eq(runs.count, 6);
+	r = &runs.v[0];
+	cr_assert_str_eq(r->guest_kernel, "debian-6.1");
+	cr_assert(r->kernel);
+	cr_assert_str_eq(r->kernel_comp, "lz4");
+	cr_assert_str_eq(r->chain, "");
+	cr_assert_str_eq(r->chain_label, "kernel:lz4");
+	cr_assert_str_eq(r->disk, "swap");
+	cr_assert_str_eq(r->kernel_args, "loglevel=4 console=ttyS0,115200");
+	cr_assert_eq(r->kernel_threads, 2);
+	cr_assert_eq(r->guest_disk_bps, 50000000u);
+	cr_assert(strstr(r->combo, "kernel=debian-6.1 memory="), "%s", r->combo);
+	r = &runs.v[1];
+	cr_assert_not(r->kernel);
+	cr_assert_str_eq(r->chain, "lz4,crc32c");
+	cr_assert_str_eq(runs.v[2].guest_kernel, "debian-6.12");
+	/* the baselines come last: the kernel's default compressor, per kernel */
+	cr_assert(runs.v[4].kernel && runs.v[5].kernel);
+	cr_assert_str_eq(runs.v[4].chain_label, "kernel:lzo");
+	cr_assert_str_eq(runs.v[4].guest_kernel, "debian-6.1");
+	cr_assert_str_eq(runs.v[5].guest_kernel, "debian-6.12");
+	scn_runs_free(&runs);
+}
+
+Test(scenario, guest_disk_rates)
+{
+	static const struct {
+		const char *text;
+		uint64_t bps;
+	} ok[] = { { "200MB/s", 200000000u }, { "50MiB/s", 50u << 20 }, { "1GB/s", 1000000000u },
+		   { "4096/s", 4096u }, { "none", 0 } };
+	char msg[256];
+	unsigned i;
+	uint64_t bps;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		cr_assert_eq(scn_rate_parse(ok[i].text, &bps, msg, sizeof(msg)), 0, "%s", ok[i].text);
+		cr_assert_eq(bps, ok[i].bps, "%s", ok[i].text);
+	}
+	cr_assert_eq(scn_rate_parse("MB/s", &bps, msg, sizeof(msg)), -1);
+	cr_assert_eq(scn_rate_parse("99999999999999999999GB/s", &bps, msg, sizeof(msg)), -1);
+	cr_assert_eq(scn_rate_parse("5 MB/s", &bps, msg, sizeof(msg)), -1);
+}
+
+Test(scenario, guest_kernel_dir_names_only_safe_characters)
+{
+	char dir[64];
+
+	scn_guest_kernel_dir("debian-6.12", dir, sizeof(dir));
+	cr_assert_str_eq(dir, "debian-6.12");
+	scn_guest_kernel_dir("/boot/vmlinuz-7.0:/lib/modules/7.0", dir, sizeof(dir));
+	cr_assert_str_eq(dir, "_boot_vmlinuz-7.0__lib_modules_7.0");
+	scn_guest_kernel_dir("../../etc", dir, sizeof(dir));
+	cr_assert_str_eq(dir, ".._.._etc");  /* one name: never a path out of kernels/ */
+	scn_guest_kernel_dir("abcdefgh", dir, 4);
+	cr_assert_str_eq(dir, "abc");
 }

@@ -3,9 +3,10 @@
 # next to its limit on the same data and target in the same run:
 #   1. lz4 / lzo / zstd-1, N threads, pages from a file in the page cache,
 #      to an instant disk (tmpfs), against the same work bare on N threads
-#      over disjoint slices of the same pages: suspend (engine MB/s) >= 90%
-#      of the compressor; resume >= 90% of hiblab-bench's resume pass and
-#      >= 75% of decoding alone;
+#      over disjoint slices of the same pages, each side the best of 3 runs
+#      (hiblab-bench's own rule): suspend (engine MB/s) >= 90% of the
+#      compressor; resume >= 90% of hiblab-bench's resume pass and >= 75%
+#      of decoding alone;
 #   2. crc32c only, to a real file with O_DIRECT: >= 90% of fio's sequential
 #      write and read at the same block size and depth;
 #   3. an all-zero 16 GiB simulated image with zero,crc32c: >= 5 GB/s;
@@ -14,13 +15,13 @@
 # Prints a table and writes results/bench/targets-<UTC>.csv.
 #
 # Environment: HIBLAB, HIBLAB_BENCH (the binaries), TARGETS_SIZE (page set,
-# default 512MiB), BENCH_DIR (a directory on a real disk, default /tmp),
+# default 1GiB), BENCH_DIR (a directory on a real disk, default /tmp),
 # FAST_DIR (an instant disk, default /dev/shm).
 set -eu
 
 HIBLAB=${HIBLAB:-build/hiblab}
 HIBLAB_BENCH=${HIBLAB_BENCH:-build/hiblab-bench}
-SIZE=${TARGETS_SIZE:-512MiB}
+SIZE=${TARGETS_SIZE:-1GiB}
 DIR=$(mktemp -d "${BENCH_DIR:-/tmp}/hiblab-targets-XXXXXX")
 FAST=$(mktemp -d "${FAST_DIR:-/dev/shm}/hiblab-targets-XXXXXX" 2>/dev/null ||
 	mktemp -d "${TMPDIR:-/tmp}/hiblab-fast-XXXXXX")
@@ -31,11 +32,14 @@ mkdir -p results/bench
 CSV=results/bench/targets-$STAMP.csv
 echo "target,what,hiblab,limit,unit,ratio,goal,verdict" >"$CSV"
 head -c 32 /dev/urandom >"$DIR/key"
+chmod 600 "$DIR/key"
 
 # mbps FILE: the MB/s of a hiblab summary line
 mbps() { sed -nE 's|.*, ([0-9.]+) MB/s\).*|\1|p; s|.*, ([0-9.]+) MB/s$|\1|p' "$1" | head -n 1; }
 # engine FILE: the engine MB/s of a hiblab summary's time line
 engine() { sed -nE 's|.*; engine ([0-9.]+) MB/s$|\1|p' "$1" | head -n 1; }
+# best A B: the larger of two figures (a missing one counts as 0)
+best() { awk -v a="$1" -v b="$2" 'BEGIN { print (b + 0 > a + 0 ? b + 0 : a + 0) }'; }
 # secs FILE: the seconds of a hiblab summary line
 secs() { sed -nE 's|.*, ([0-9.]+) s, [0-9.]+ MB/s.*|\1|p' "$1" | head -n 1; }
 # limit ROW COLUMN: a figure of hiblab-bench's CSV
@@ -59,7 +63,7 @@ row() {
 
 echo "hiblab targets: $N threads, $(uname -r), pages $SIZE of sim:mixed; real disk $DIR; instant disk $FAST"
 echo
-"$HIBLAB_BENCH" --size "$SIZE" --write-pages "$DIR/pages.raw" --csv "$DIR/limits.csv"
+"$HIBLAB_BENCH" --only lz4,lzo,zstd-1 --size "$SIZE" --write-pages "$DIR/pages.raw" --csv "$DIR/limits.csv"
 cat "$DIR/pages.raw" >/dev/null  # into the page cache: target 1 reads from it
 pages=file:$DIR/pages.raw
 echo
@@ -73,14 +77,19 @@ printf '%-2s %-44s %10s %10s %-5s %6s %6s  %s\n' "#" target hiblab limit unit ra
 #    decoding alone.
 for c in lz4 lzo zstd-1; do
 	case $c in zstd-1) f=zstd:level=1 ;; *) f=$c ;; esac
-	"$HIBLAB" suspend --source "$pages" --filters "$f" --target "file:$FAST/c.img" \
-		--threads "$N" >"$DIR/s.out" 2>/dev/null
-	"$HIBLAB" resume --target "file:$FAST/c.img" --threads "$N" >"$DIR/r.out" 2>/dev/null
-	row 1 "$f suspend (engine) vs bare $c x$N encode" "$(engine "$DIR/s.out")" \
+	best_s=0 best_r=0
+	for _ in 1 2 3; do
+		"$HIBLAB" suspend --source "$pages" --filters "$f" --target "file:$FAST/c.img" \
+			--threads "$N" >"$DIR/s.out" 2>/dev/null
+		"$HIBLAB" resume --target "file:$FAST/c.img" --threads "$N" >"$DIR/r.out" 2>/dev/null
+		best_s=$(best "$best_s" "$(engine "$DIR/s.out")")
+		best_r=$(best "$best_r" "$(mbps "$DIR/r.out")")
+	done
+	row 1 "$f suspend (engine) vs bare $c x$N encode" "$best_s" \
 		"$(limit "$c" threads_enc_MBps)" MB/s ">=0.90"
-	row 1 "$f resume vs bare $c x$N resume work" "$(mbps "$DIR/r.out")" \
+	row 1 "$f resume vs bare $c x$N resume work" "$best_r" \
 		"$(limit "$c" threads_resume_MBps)" MB/s ">=0.90"
-	row 1 "$f resume vs bare $c x$N decode" "$(mbps "$DIR/r.out")" \
+	row 1 "$f resume vs bare $c x$N decode" "$best_r" \
 		"$(limit "$c" threads_dec_MBps)" MB/s ">=0.75"
 done
 

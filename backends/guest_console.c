@@ -17,6 +17,24 @@ static const char *const mark_text[HB_QM_COUNT] = {
 	[HB_QM_DONE] = "HIBLAB-DONE", [HB_QM_POWEROFF] = "HIBLAB-POWEROFF",
 };
 
+/* The console lines that bound phases; the first of each counts. */
+static const struct {
+	const char *text;
+	enum hb_qemu_event ev;
+} event_text[] = {
+	{ "PM: hibernation: Preallocating image memory", HB_QE_PREALLOC },
+	{ "PM: Compressing and saving image data", HB_QE_K_WRITE },
+	{ "PM: Saving image data pages", HB_QE_K_WRITE },
+	{ "PM: Image saving done", HB_QE_K_SAVED },
+	{ "PM: S|", HB_QE_K_SIGNED },
+	{ "HIBLAB-PHASE write", HB_QE_H_WRITE },
+	{ "HIBLAB-PHASE commit", HB_QE_H_COMMIT },
+	{ "HIBLAB-PHASE poweroff", HB_QE_H_POWEROFF },
+	{ "HIBLAB-PHASE restore", HB_QE_H_RESTORE },
+	{ "PM: Image loading done", HB_QE_K_LOADED },
+	{ "OOM killer enabled", HB_QE_THAW },
+};
+
 /* The phase a boot is in once mark m was the last seen: named in timeouts. */
 static const char *const phase_after[HB_QM_COUNT] = {
 	[HB_QM_BOOTED] = "workload fill", [HB_QM_FILLED] = "suspend trigger",
@@ -59,6 +77,10 @@ static void on_line(struct hb_console *c, double t)
 		snprintf(b->text[i], sizeof(b->text[i]), "%s", p);
 		c->last = (int)i;
 		c->last_t = t;
+	}
+	for (i = 0; i < sizeof(event_text) / sizeof(event_text[0]); i++) {
+		if (b->event[event_text[i].ev] <= 0 && strstr(c->line, event_text[i].text))
+			b->event[event_text[i].ev] = t;
 	}
 	if ((p = strstr(c->line, "hiblab: ")) != NULL)
 		snprintf(b->error, sizeof(b->error), "%s", p + 8);
@@ -116,4 +138,43 @@ void hb_console_end(struct hb_console *c)
 		b->timed_out ? ", timed out in phase " : "", b->timed_out ? b->phase : "");
 	fclose(c->log);
 	c->log = NULL;
+}
+
+static const char *const guest_phase_names[HB_GP_COUNT] = {
+	[HB_GP_FREEZE] = "freeze", [HB_GP_SNAPSHOT] = "snapshot", [HB_GP_WRITE] = "write",
+	[HB_GP_COMMIT] = "commit", [HB_GP_POWEROFF] = "poweroff", [HB_GP_BOOT] = "boot",
+	[HB_GP_READ] = "read", [HB_GP_RESTORE] = "restore", [HB_GP_THAW] = "thaw",
+	[HB_GP_VERIFY] = "verify",
+};
+
+const char *hb_guest_phase_name(enum hb_guest_phase p)
+{
+	return (unsigned)p < HB_GP_COUNT ? guest_phase_names[p] : "?";
+}
+
+/* b - a when both came, in order; else -1 */
+static double span(double a, double b)
+{
+	return a > 0 && b >= a ? b - a : -1.0;
+}
+
+void hb_guest_phases(const struct hb_qemu_boot *sus, const struct hb_qemu_boot *res, bool kernel,
+		     double out[HB_GP_COUNT])
+{
+	/* where the two sides print their own boundaries */
+	double write = sus->event[kernel ? HB_QE_K_WRITE : HB_QE_H_WRITE];
+	double commit = sus->event[kernel ? HB_QE_K_SAVED : HB_QE_H_COMMIT];
+	double off = sus->event[kernel ? HB_QE_K_SIGNED : HB_QE_H_POWEROFF];
+	double loaded = res->event[kernel ? HB_QE_K_LOADED : HB_QE_H_RESTORE];
+
+	out[HB_GP_FREEZE] = span(sus->seen[HB_QM_SUSPEND_START], sus->event[HB_QE_PREALLOC]);
+	out[HB_GP_SNAPSHOT] = span(sus->event[HB_QE_PREALLOC], write);
+	out[HB_GP_WRITE] = span(write, commit);
+	out[HB_GP_COMMIT] = span(commit, off);
+	out[HB_GP_POWEROFF] = span(off, sus->powered_off);
+	out[HB_GP_BOOT] = span(res->start, res->seen[HB_QM_RESTORE_START]);
+	out[HB_GP_READ] = span(res->seen[HB_QM_RESTORE_START], loaded);
+	out[HB_GP_RESTORE] = span(loaded, res->event[HB_QE_THAW]);
+	out[HB_GP_THAW] = span(res->event[HB_QE_THAW], res->seen[HB_QM_RESUMED]);
+	out[HB_GP_VERIFY] = span(res->seen[HB_QM_RESUMED], res->seen[HB_QM_VERIFY]);
 }

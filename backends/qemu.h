@@ -25,6 +25,23 @@ enum hb_qemu_mark {
 	HB_QM_COUNT
 };
 
+/* Phase boundaries on the console (docs/QEMU.md, "Where the seconds go"):
+ * the kernel's own lines and hiblab's "HIBLAB-PHASE name" lines. */
+enum hb_qemu_event {
+	HB_QE_PREALLOC,    /* "PM: hibernation: Preallocating image memory": the snapshot */
+	HB_QE_K_WRITE,     /* the kernel writes its image: "PM: Compressing and saving image
+			    * data" or "PM: Saving image data pages" */
+	HB_QE_K_SAVED,     /* "PM: Image saving done": its header next */
+	HB_QE_K_SIGNED,    /* "PM: S|": the signature is on the disk */
+	HB_QE_H_WRITE,     /* HIBLAB-PHASE write: the image exists, hiblab writes it */
+	HB_QE_H_COMMIT,    /* HIBLAB-PHASE commit: the last record is out */
+	HB_QE_H_POWEROFF,  /* HIBLAB-PHASE poweroff: committed */
+	HB_QE_H_RESTORE,   /* HIBLAB-PHASE restore: every page in, SNAPSHOT_ATOMIC_RESTORE */
+	HB_QE_K_LOADED,    /* "PM: Image loading done": the kernel read its image */
+	HB_QE_THAW,        /* "OOM killer enabled.": back in the image, thawing */
+	HB_QE_COUNT
+};
+
 struct hb_qemu_machine {
 	const char *qemu;        /* NULL: qemu-system-x86_64 */
 	const char *kernel;      /* bzImage */
@@ -48,6 +65,7 @@ struct hb_qemu_boot {
 	uint64_t kernel_pages;         /* "Image created (N pages copied)" */
 	char kernel_release[80];       /* "Linux version RELEASE ...": the banner */
 	double powered_off;            /* "reboot: Power down" came, 0: never */
+	double event[HB_QE_COUNT];     /* when each came first, 0: never */
 	bool kvm_failed;               /* KVM cannot run this guest: try TCG */
 	bool timed_out;
 	char phase[32];                /* where it timed out */
@@ -58,6 +76,29 @@ struct hb_qemu_boot {
  * into store (cap bytes).  0, or HB_EUSAGE when it does not fit. */
 #define HB_QEMU_ARGV 40
 int hb_qemu_argv(const struct hb_qemu_machine *m, char **argv, char *store, size_t cap);
+
+/* A cycle's phases, suspend then resume (docs/QEMU.md, "Where the seconds go"). */
+enum hb_guest_phase {
+	HB_GP_FREEZE,    /* the trigger to the snapshot: sync, freeze */
+	HB_GP_SNAPSHOT,  /* preallocate, copy the image, devices back for the write */
+	HB_GP_WRITE,     /* compress (or hiblab's chain) and write */
+	HB_GP_COMMIT,    /* the header or signature, the last sync */
+	HB_GP_POWEROFF,  /* to the kernel's "reboot: Power down" */
+	HB_GP_BOOT,      /* the machine started to the restore's start in /init */
+	HB_GP_READ,      /* read (and decompress) the image */
+	HB_GP_RESTORE,   /* the jump back into the image, devices resumed */
+	HB_GP_THAW,      /* tasks thawed, the hibernating command returns */
+	HB_GP_VERIFY,    /* the workload checks every byte */
+	HB_GP_COUNT
+};
+
+/* "freeze", "snapshot" ... */
+const char *hb_guest_phase_name(enum hb_guest_phase p);
+
+/* The phases of one cycle from its two boots: seconds, or -1 where a
+ * boundary did not come (an older kernel, a boot that failed). */
+void hb_guest_phases(const struct hb_qemu_boot *sus, const struct hb_qemu_boot *res, bool kernel,
+		     double out[HB_GP_COUNT]);
 
 /* Boot m until qemu exits (the guest powers off) or a phase times out.
  * 0 when qemu ran (whatever the guest did: see b), HB_EIO when it could not

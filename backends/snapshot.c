@@ -14,6 +14,7 @@
  * ATOMIC_RESTORE, which does not return when it works. */
 #include "backends/snapshot_session.h"
 #include "core/error.h"
+#include "core/phase_time.h"
 #include "core/plugin.h"
 
 #include <errno.h>
@@ -203,6 +204,7 @@ static int sink_commit(void *priv)
 	if (k->written != k->pages)
 		return hb_fail(HB_EINTERNAL, "snapshot: %llu of %llu pages written at the commit",
 			       (unsigned long long)k->written, (unsigned long long)k->pages);
+	hb_phase_mark("restore");
 	e = sink_ioctl(k, SNAPSHOT_ATOMIC_RESTORE, NULL);
 	if (e)
 		return hb_snap_fail(hb_snap_code(e), "SNAPSHOT_ATOMIC_RESTORE", e, SPENT);

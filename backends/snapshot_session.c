@@ -12,6 +12,7 @@
  * while the kernel holds an image), so it carries on as if nothing happened. */
 #include "backends/snapshot_session.h"
 #include "core/error.h"
+#include "core/phase_time.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -196,6 +197,7 @@ int hb_snap_session_committed(struct hb_snap_session *s)
 
 	s->committed = true;
 	/* the platform's S4 where asked for; if that returns, a plain power-off */
+	hb_phase_mark("poweroff");
 	if (s->after == HB_SNAP_PLATFORM)
 		xioctl(s, SNAPSHOT_POWER_OFF, NULL);
 	if (sys->reboot(how) == 0)
@@ -317,6 +319,7 @@ int hb_snap_session_open(struct hb_snap_session *s, const char *device, unsigned
 				       "%u-byte pages; %s", (long long)size, s->page_size, THAWED);
 	}
 	s->pages = (uint64_t)size / s->page_size;
+	hb_phase_mark("write");  /* the image exists: writing it begins */
 	return 0;
 }
 

@@ -162,6 +162,24 @@ static void qemu_section(FILE *f, const struct scn_results *rs)
 	      "qemu or libvirt, and the accelerator (kvm, tcg).\n", f);
 }
 
+/* The guest cycles' phases, from cycles.csv beside the summary at path. */
+static void phases_of_dir(FILE *f, const char *path)
+{
+	struct scn_cycle_rows rows;
+	char dir[1200];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		snprintf(dir, sizeof(dir), ".");
+	if (scn_cycle_rows_load(dir, &rows) == 0)
+		scn_phase_section(f, &rows);
+	scn_cycle_rows_free(&rows);
+}
+
 int scn_write_summary(const char *path, const char *title, const struct scn_results *rs)
 {
 	FILE *f = fopen(path, "w");
@@ -224,6 +242,7 @@ int scn_write_summary(const char *path, const char *title, const struct scn_resu
 	      "digest and the disk cost (docs/BENCHMARKS.md, \"Where the time went\").  "
 	      "Peak RSS: the run's own process.\n", f);
 	qemu_section(f, rs);
+	phases_of_dir(f, path);
 	if (fclose(f) != 0)
 		return hb_fail(HB_EIO, "%s: %s", path, strerror(errno));
 	return 0;

@@ -31,7 +31,30 @@ static int write_data(const char *dir, const struct scn_results *rs)
 	return fclose(f) == 0 ? 0 : hb_fail(HB_EIO, "%s: %s", path, strerror(errno));
 }
 
-static int write_script(const char *dir, unsigned n)
+/* The timeline: one bar per guest cycle, a segment per phase, suspend then
+ * resume, so every cycle of hiblab and of the kernel reads side by side. */
+static void timeline_script(FILE *f, unsigned cycles)
+{
+	unsigned height = 160 + 22 * cycles;
+
+	fprintf(f, "set output 'timeline.svg'\n"
+		   "set terminal svg size 1100,%u dynamic font 'sans,10' background '#ffffff'\n"
+		   "set title 'guest cycles: where the seconds go (suspend, then resume)'\n"
+		   "set style data lines\nset xtics auto norotate\n"
+		   "set ytics noenhanced font 'sans,9'\nset yrange [%u:-1]\n"
+		   "unset ylabel\nset xlabel 'seconds'\nset xrange [0:*]\n"
+		   "set grid xtics\nset bmargin 4\nset key outside right top noenhanced\n"
+		   "set style fill solid 0.9 border -1\n"
+		   "names = 'freeze snapshot write commit poweroff boot read restore thaw verify'\n"
+		   "colors = '#8064a2 #4bacc6 #1f77b4 #ff7f0e #7f7f7f #c7c7c7 #d62728 #2ca02c "
+		   "#bcbd22 #17becf'\n"
+		   "plot for [i=1:10] 'timeline.dat' using (i == 1 ? 0 : column(i + 1)):1:"
+		   "(i == 1 ? 0 : column(i + 1)):(column(i + 2)):($1 - 0.35):($1 + 0.35):ytic(2) "
+		   "with boxxyerror lc rgb word(colors, i) title word(names, i)\n",
+		height > 8000 ? 8000 : height, cycles);
+}
+
+static int write_script(const char *dir, unsigned n, unsigned cycles)
 {
 	char path[1200];
 	unsigned width = 400 + 36 * n;
@@ -53,16 +76,24 @@ static int write_script(const char *dir, unsigned n)
 		   "set output 'ratio.svg'\nset title 'compression ratio (source / image)'\n"
 		   "set ylabel 'ratio'\nplot 'charts.dat' using 5:xtic(2) title 'ratio'\n",
 		width > 6000 ? 6000 : width);
+	if (cycles)
+		timeline_script(f, cycles);
 	return fclose(f) == 0 ? 0 : hb_fail(HB_EIO, "%s: %s", path, strerror(errno));
 }
 
 int scn_write_charts(const char *dir, const struct scn_results *rs, FILE *log)
 {
 	int status = 0, err = write_data(dir, rs);
+	struct scn_cycle_rows rows = { .v = NULL };
 	pid_t pid;
 
 	if (!err)
-		err = write_script(dir, rs->count);
+		err = scn_cycle_rows_load(dir, &rows);
+	if (!err && rows.count)
+		err = scn_timeline_data(dir, &rows);
+	if (!err)
+		err = write_script(dir, rs->count, rows.count);
+	scn_cycle_rows_free(&rows);
 	if (err)
 		return err;
 	pid = fork();

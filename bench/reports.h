@@ -6,6 +6,8 @@
 
 #include "results.h"
 
+#include "backends/qemu.h"
+
 #include <stddef.h>
 #include <stdio.h>
 
@@ -30,5 +32,34 @@ void scn_result_label(const struct scn_results *rs, unsigned i, char *buf, size_
 
 /* mkdir -p: a results directory and what goes under it. */
 int scn_mkdirs(const char *path);
+
+/* ---- guest cycles' phases (bench/report_phases.c) ---- */
+
+/* One row of cycles.csv, its phases in seconds (-1: not seen). */
+struct scn_cycle_row {
+	unsigned index, cycle;
+	bool kernel;             /* who = kernel */
+	char chain[256];
+	char release[96];        /* kernel_release, else guest_kernel */
+	double phase[HB_GP_COUNT];
+};
+
+struct scn_cycle_rows {
+	struct scn_cycle_row *v;
+	unsigned count, cap;
+};
+
+/* dir/cycles.csv's rows; none (and 0) without the file or its phase columns. */
+int scn_cycle_rows_load(const char *dir, struct scn_cycle_rows *rows);
+void scn_cycle_rows_free(struct scn_cycle_rows *rows);
+
+/* Sort v[0..n) (n >= 1) and give its nearest-rank median, p95 and max. */
+void scn_quantiles(double *v, unsigned n, double *p50, double *p95, double *max);
+
+/* summary.md's "Where the seconds go" table. */
+void scn_phase_section(FILE *f, const struct scn_cycle_rows *rows);
+
+/* dir/timeline.dat: one row per cycle, the end of each phase. */
+int scn_timeline_data(const char *dir, const struct scn_cycle_rows *rows);
 
 #endif

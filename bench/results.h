@@ -125,6 +125,10 @@ int scn_column_set(const struct scn_column *c, struct scn_result *r, const char 
 
 /* ---- loading ------------------------------------------------------------- */
 
+/* One CSV record (RFC 4180; quotes may span lines) split into at most max
+ * fields held in buf (cap bytes).  The number of fields, 0 at the end. */
+unsigned scn_csv_record(FILE *f, char *buf, size_t cap, char **fields, unsigned max);
+
 /* Read runs.csv into rs (appending). */
 int scn_read_csv(const char *path, struct scn_results *rs);
 

@@ -18,7 +18,7 @@
 
 /* Split one record (which may span lines inside quotes) into fields held
  * in buf.  Returns the number of fields, 0 at the end of the file. */
-static unsigned read_record(FILE *f, char *buf, size_t cap, char **fields, unsigned max)
+unsigned scn_csv_record(FILE *f, char *buf, size_t cap, char **fields, unsigned max)
 {
 	size_t used = 0;
 	unsigned n = 0;
@@ -108,7 +108,7 @@ int scn_read_csv(const char *path, struct scn_results *rs)
 			close(fd);
 		return hb_fail(HB_ENOMEM, "%s: out of memory", path);
 	}
-	n = read_record(f, buf, RECORD_MAX, v, FIELDS_MAX);
+	n = scn_csv_record(f, buf, RECORD_MAX, v, FIELDS_MAX);
 	for (c = 0; c < scn_column_count; c++) {
 		at[c] = -1;
 		for (i = 0; i < n; i++) {
@@ -121,7 +121,7 @@ int scn_read_csv(const char *path, struct scn_results *rs)
 	    at[scn_column_find("verdict") - scn_columns] < 0)
 		err = hb_fail(HB_EUSAGE, "%s: not a hiblab runs.csv (no index, scenario, verdict)",
 			      path);
-	while (!err && (n = read_record(f, buf, RECORD_MAX, v, FIELDS_MAX)) != 0) {
+	while (!err && (n = scn_csv_record(f, buf, RECORD_MAX, v, FIELDS_MAX)) != 0) {
 		struct scn_result r;
 		const char *bad = "";
 		row++;

@@ -149,6 +149,7 @@ static void set_verdict(struct scn_result *res, enum scn_verdict verdict, const 
 /* What one cycle measured; resume_s > 0 once the workload verified. */
 struct qcycle {
 	double suspend_s, resume_s, restore_s;
+	double phase[HB_GP_COUNT];  /* seconds, -1: not seen (hb_guest_phases) */
 };
 
 /* One row of cycles.csv (beside runs.csv): every cycle of every guest run,
@@ -160,15 +161,20 @@ static void cycle_row(const struct qrun *q, unsigned c, const struct scn_result 
 	char path[800];
 	FILE *f;
 	double mb = (double)res->bytes_in / 1e6;
+	unsigned i;
 
 	snprintf(path, sizeof(path), "%.700s/cycles.csv", q->rn->outdir);
 	f = fopen(path, "a");
 	if (!f)
 		return;
-	if (ftell(f) == 0)
+	if (ftell(f) == 0) {
 		fputs("index,scenario,machine,accel,who,disk,chain,fault,cycle,verdict,reason,pages,"
 		      "bytes_out,suspend_s,suspend_MBps,resume_s,resume_MBps,restore_s,guest_kernel,"
-		      "kernel_release\n", f);
+		      "kernel_release", f);
+		for (i = 0; i < HB_GP_COUNT; i++)
+			fprintf(f, ",phase_%s_s", hb_guest_phase_name((enum hb_guest_phase)i));
+		fputc('\n', f);
+	}
 	fprintf(f, "%u,", res->index);
 	scn_csv_field(f, res->scenario);
 	fprintf(f, ",%s,%s,%s,%s,", res->machine, q->accel, res->kernel ? "kernel" : "hiblab",
@@ -186,6 +192,13 @@ static void cycle_row(const struct qrun *q, unsigned c, const struct scn_result 
 	scn_csv_field(f, res->guest_kernel);
 	fputc(',', f);
 	scn_csv_field(f, res->kernel_release);
+	/* a phase whose boundary did not come stays empty */
+	for (i = 0; i < HB_GP_COUNT; i++) {
+		if (fig->phase[i] >= 0)
+			fprintf(f, ",%.6f", fig->phase[i]);
+		else
+			fputc(',', f);
+	}
 	fputc('\n', f);
 	fclose(f);
 }
@@ -276,6 +289,7 @@ static int cycle(struct qrun *q, unsigned c, struct scn_result *res, struct qcyc
 	}
 	fig->resume_s = b2.seen[HB_QM_VERIFY] - b2.start;
 	fig->restore_s = b2.seen[HB_QM_RESUMED] - b2.seen[HB_QM_RESTORE_START];
+	hb_guest_phases(&b1, &b2, q->r->kernel, fig->phase);
 	q->restored++;
 	set_verdict(res, SCN_VERDICT_RESTORED, "", "", "");
 	if (strcmp(fault, "twice") == 0) {
@@ -367,6 +381,10 @@ void scn_run_qemu(const struct scn_runner *rn, const struct scn_run *r, struct s
 		err = hb_fail(HB_EIO, "qemu: cannot make %s", dir);
 	for (c = 0; c < r->cycles && !err; c++) {
 		struct qcycle fig = { 0 };
+		unsigned p;
+
+		for (p = 0; p < HB_GP_COUNT; p++)
+			fig.phase[p] = -1.0;
 		err = cycle(&q, c, res, &fig);
 		if (!err && fig.resume_s > 0) {
 			sus += fig.suspend_s;

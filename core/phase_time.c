@@ -3,6 +3,8 @@
  * sink (docs/BENCHMARKS.md, "Where the time went"). */
 #include "phase_time.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 static const char *const phase_names[HB_PHASES] = {
@@ -81,4 +83,12 @@ void hb_stats_times(struct hb_stats *st, double start, const double outside[HB_P
 		st->phase_seconds[HB_PHASE_SETUP] = 0.0;
 	engine = st->seconds - outside[excluded] - (pt->wall - pt->engine);
 	st->engine_seconds = engine > 0 ? engine : 0.0;
+}
+
+void hb_phase_mark(const char *name)
+{
+	if (getenv("HIBLAB_PHASE_MARKS")) {
+		fprintf(stderr, "HIBLAB-PHASE %s\n", name);
+		fflush(stderr);
+	}
 }

@@ -52,4 +52,10 @@ double hb_engine_wall(double wall, const double busy[HB_STAGES],
 void hb_stats_times(struct hb_stats *st, double start, const double outside[HB_PHASES],
 		    const struct hb_pipe_times *pt, enum hb_phase excluded);
 
+
+/* hiblab in a test guest (docs/QEMU.md): with HIBLAB_PHASE_MARKS in the
+ * environment, one "HIBLAB-PHASE name" line on stderr at a phase boundary the
+ * host times on the serial console; without it, nothing. */
+void hb_phase_mark(const char *name);
+
 #endif

@@ -15,6 +15,8 @@
 #                    compressor and threads where the kernel has the knob;
 #                    where not, one HIBLAB-UNSUPPORTED line and power-off
 /bin/busybox --install -s /bin
+# hiblab prints "HIBLAB-PHASE name" at its phase boundaries for the host
+export HIBLAB_PHASE_MARKS=1
 export PATH=/bin:/sbin
 
 mount -t proc proc /proc

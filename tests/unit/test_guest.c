@@ -257,3 +257,72 @@ Test(guest, the_image_is_where_the_fault_injector_looks)
 		unlink(disk);
 	}
 }
+
+/* One boot fed the given lines, each at its time. */
+static void boot_of(struct hb_qemu_boot *b, const char *const *lines, const double *at,
+		    unsigned n, double start)
+{
+	struct hb_qemu_machine m = machine("tcg");
+	struct hb_console c;
+	unsigned i;
+
+	cr_assert_eq(hb_console_begin(&c, &m, b, "qemu-system-x86_64"), 0);
+	b->start = start;
+	for (i = 0; i < n; i++)
+		feed(&c, lines[i], at[i]);
+	b->end = at[n - 1] + 0.1;
+	hb_console_end(&c);
+}
+
+/* The phases of a cycle, from the kernel's own lines (its hibernation) and
+ * from hiblab's HIBLAB-PHASE lines, each boundary the first of its kind. */
+Test(guest, phases_from_both_sides_lines)
+{
+	static const char *const ksus[] = {
+		"HIBLAB-SUSPEND-START role=kernel\n",
+		"[ 5.6] PM: hibernation: Preallocating image memory\n",
+		"[ 6.7] PM: Compressing and saving image data (16232 pages)...\n",
+		"[ 7.5] PM: Image saving done\n",
+		"[ 7.6] PM: S|\n",
+		"[ 7.7] reboot: Power down\n",
+	};
+	static const double ksus_t[] = { 10.0, 10.5, 12.0, 15.0, 15.25, 15.5 };
+	static const char *const kres[] = {
+		"HIBLAB-RESTORE-START\n", "[ 4.9] PM: Image loading done\n",
+		"[ 6.9] OOM killer enabled.\n", "HIBLAB-RESUMED rc=0\n", "HIBLAB-VERIFY ok pages=1\n",
+	};
+	static const double kres_t[] = { 105.0, 108.0, 109.0, 109.5, 111.0 };
+	static const char *const hsus[] = {
+		"HIBLAB-SUSPEND-START role=hiblab\n",
+		"PM: hibernation: Preallocating image memory\n", "HIBLAB-PHASE write\n",
+		/* the kernel's words do not count for hiblab's own phases */
+		"PM: Image saving done\n", "HIBLAB-PHASE commit\n", "HIBLAB-PHASE poweroff\n",
+		"reboot: Power down\n",
+	};
+	static const double hsus_t[] = { 1.0, 1.25, 2.0, 2.5, 4.0, 4.5, 4.75 };
+	static const char *const hres[] = {
+		"HIBLAB-RESTORE-START\n", "HIBLAB-PHASE restore\n", "OOM killer enabled.\n",
+		"HIBLAB-RESUMED rc=0\n",
+	};
+	static const double hres_t[] = { 52.0, 54.0, 55.0, 55.25 };
+	static const double kexpect[HB_GP_COUNT] = { 0.5, 1.5, 3.0, 0.25, 0.25, 5.0, 3.0, 1.0, 0.5, 1.5 };
+	static const double hexpect[HB_GP_COUNT] = { 0.25, 0.75, 2.0, 0.5, 0.25, 2.0, 2.0, 1.0, 0.25, -1.0 };
+	struct hb_qemu_boot s, r;
+	double out[HB_GP_COUNT];
+	unsigned i;
+
+	boot_of(&s, ksus, ksus_t, 6, 0.0);
+	boot_of(&r, kres, kres_t, 5, 100.0);
+	hb_guest_phases(&s, &r, true, out);
+	for (i = 0; i < HB_GP_COUNT; i++)
+		cr_assert_float_eq(out[i], kexpect[i], 1e-9, "kernel %s: %f",
+				   hb_guest_phase_name((enum hb_guest_phase)i), out[i]);
+	boot_of(&s, hsus, hsus_t, 7, 0.0);
+	boot_of(&r, hres, hres_t, 4, 50.0);
+	hb_guest_phases(&s, &r, false, out);
+	/* no HIBLAB-VERIFY: the verify phase is unknown (-1), not 0 */
+	for (i = 0; i < HB_GP_COUNT; i++)
+		cr_assert_float_eq(out[i], hexpect[i], 1e-9, "hiblab %s: %f",
+				   hb_guest_phase_name((enum hb_guest_phase)i), out[i]);
+	cr_assert_str_eq(hb_guest_phase_name(HB_GP_RESTORE), "restore");
+}

@@ -149,11 +149,13 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory fuzz-smoke
 	$(Q)$(MAKE) --no-print-directory qemu-test libvirt-test
 
-# one real hibernation cycle in a QEMU guest, when QEMU is installed
+# one real hibernation cycle in a QEMU guest, when QEMU is installed, and
+# hiblab inspect on an image the guest's kernel writes itself (~40 s)
 qemu-test:
 	$(Q)if command -v qemu-system-x86_64 >/dev/null 2>&1; then \
 		$(MAKE) --no-print-directory guest && \
-		$(BIN) run scenarios/qemu-smoke.scn --quiet --out $(BUILD)/qemu-smoke; \
+		$(BIN) run scenarios/qemu-smoke.scn --quiet --out $(BUILD)/qemu-smoke && \
+		HIBLAB=$(BIN) GUEST=$(GUEST) sh tests/kimage.sh; \
 	else echo "qemu-test: qemu-system-x86_64 is not installed: skipped"; fi
 
 # the same cycle through libvirt (qemu:///session, as an unprivileged user)

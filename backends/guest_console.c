@@ -82,6 +82,11 @@ static void on_line(struct hb_console *c, double t)
 		if (b->event[event_text[i].ev] <= 0 && strstr(c->line, event_text[i].text))
 			b->event[event_text[i].ev] = t;
 	}
+	/* what the kernel says when it will not (or cannot) restore */
+	if (!b->kernel_said[0] && (p = strstr(c->line, "PM: ")) != NULL &&
+	    (strstr(p, "Invalid") || strstr(p, "Failed") || strstr(p, "not found") ||
+	     strstr(p, "rror")))
+		snprintf(b->kernel_said, sizeof(b->kernel_said), "%s", p);
 	if ((p = strstr(c->line, "hiblab: ")) != NULL)
 		snprintf(b->error, sizeof(b->error), "%s", p + 8);
 	if ((p = strstr(c->line, "Linux version ")) != NULL) {

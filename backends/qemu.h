@@ -62,6 +62,7 @@ struct hb_qemu_boot {
 	double seen[HB_QM_COUNT];      /* when each mark came, 0: never */
 	char text[HB_QM_COUNT][160];   /* the mark's line */
 	char error[256];               /* the last "hiblab: ..." line the guest printed */
+	char kernel_said[160];         /* the kernel's first PM: line of a failure */
 	uint64_t kernel_pages;         /* "Image created (N pages copied)" */
 	char kernel_release[80];       /* "Linux version RELEASE ...": the banner */
 	double powered_off;            /* "reboot: Power down" came, 0: never */

@@ -5,6 +5,7 @@
 #include "reports.h"
 #include "runner.h"
 #include "scn_specs.h"
+#include "qemu_kimage.h"
 
 #include "backends/libvirt.h"
 #include "backends/qemu.h"
@@ -131,6 +132,42 @@ static int inject(const struct qrun *q, uint64_t data_bytes)
 	return err;
 }
 
+/* A kernel run's image, read and verified on the host before the resume
+ * boot: its exact size, and what is wrong with it if anything (the resume
+ * then shows what the kernel does with it); then the run's fault, if any. */
+static int check_kernel_image(const struct qrun *q, const struct hb_qemu_boot *b1,
+			      struct scn_result *res)
+{
+	struct scn_kimage k;
+	struct stat st;
+
+	res->pages = b1->kernel_pages;
+	if (scn_kimage_check(q->disk, &k) == 0) {
+		res->bytes_out = k.report.stored_bytes;
+	} else {
+		/* still a figure, if a rough one: the blocks the suspend wrote */
+		res->bytes_out = stat(q->disk, &st) == 0 ? (uint64_t)st.st_blocks * 512u : 0;
+		snprintf(res->suspend_error, sizeof(res->suspend_error),
+			 "the host's check of the kernel's image: %.400s", k.why);
+	}
+	if (strcmp(q->r->fault, "none") == 0 || strcmp(q->r->fault, "enomem") == 0)
+		return 0;
+	return scn_kimage_damage(q->disk, q->r->fault);
+}
+
+/* --keep-disks: the disk as the suspend left it, for hiblab inspect by hand. */
+static int keep_disk(const struct qrun *q, unsigned c)
+{
+	char dir[700], path[800];
+
+	snprintf(dir, sizeof(dir), "%.600s/disks", q->rn->outdir);
+	if (scn_mkdirs(dir) != 0)
+		return hb_fail(HB_EIO, "qemu: cannot make %s", dir);
+	snprintf(path, sizeof(path), "%s/run-%u-cycle-%u.disk", dir, q->r->index, c + 1);
+	unlink(path);  /* a run again into the same --out */
+	return scn_copy_sparse(q->disk, path);
+}
+
 /* hiblab in the guest refused for want of an image: none, a spent one, no
  * valid one (its words on the console). */
 static bool says_no_image(const char *text)
@@ -209,7 +246,6 @@ static int cycle(struct qrun *q, unsigned c, struct scn_result *res, struct qcyc
 	const char *fault = q->r->fault;
 	struct hb_qemu_boot b1, b2;
 	struct hb_header h;
-	struct stat st;
 	char target[800];
 	int err;
 
@@ -244,9 +280,15 @@ static int cycle(struct qrun *q, unsigned c, struct scn_result *res, struct qcyc
 	}
 	/* to the kernel's "Power down": qemu's and libvirt's own teardown apart */
 	fig->suspend_s = (b1.powered_off > 0 ? b1.powered_off : b1.end) - b1.seen[HB_QM_SUSPEND_START];
+	if (q->rn->keep_disks) {
+		err = keep_disk(q, c);
+		if (err)
+			return err;
+	}
 	if (q->r->kernel) {
-		res->pages = b1.kernel_pages;
-		res->bytes_out = stat(q->disk, &st) == 0 ? (uint64_t)st.st_blocks * 512u : 0;
+		err = check_kernel_image(q, &b1, res);
+		if (err)
+			return err;
 	} else {
 		snprintf(target, sizeof(target), "%s:%s", strcmp(q->r->disk, "swap") == 0 ? "swap" :
 			 "file", q->disk);
@@ -264,7 +306,8 @@ static int cycle(struct qrun *q, unsigned c, struct scn_result *res, struct qcyc
 	if (err)
 		return err;
 	if (b2.seen[HB_QM_RESUME_FAILED] > 0) {
-		const char *why = b2.error[0] ? b2.error : "no image restored";
+		const char *why = b2.error[0] ? b2.error :
+				  q->r->kernel && b2.kernel_said[0] ? b2.kernel_said : "no image restored";
 		q->swapon_failed = strcmp(q->r->disk, "swap") == 0 &&
 				   !strstr(b2.text[HB_QM_SWAPON], "SWAPON ok");
 		q->no_image = says_no_image(why);

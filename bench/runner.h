@@ -18,6 +18,7 @@ struct scn_runner {
 	double started;
 	FILE *out;             /* one line per finished run */
 	char outdir[600];      /* results directory: guest consoles go under it */
+	bool keep_disks;       /* guest runs: each cycle's disk after its suspend, in outdir/disks */
 };
 
 /* Make the scratch directory (under $TMPDIR or /tmp) and a random key. */

@@ -260,15 +260,18 @@ static void swapon_faults(const struct scn_file *f, const struct scn_section *s,
 	}
 }
 
-/* The kernel hibernates only to swap: a kernel:X chain with disk = block would
- * be a run that cannot be made. */
-static void kernel_chain_disk(const struct scn_file *f, const struct scn_section *s,
-			      struct scn_diag *d)
+/* The kernel hibernates only to swap, and resumes an image once by its own
+ * rules: a kernel:X chain with disk = block, or with fault = twice, would be
+ * a run that cannot be made. */
+static void kernel_chain_limits(const struct scn_file *f, const struct scn_section *s,
+				struct scn_diag *d)
 {
 	const struct scn_list *chains = s->axis[SCN_AX_CHAIN].count ? &s->axis[SCN_AX_CHAIN]
 								    : &f->top.axis[SCN_AX_CHAIN];
 	const struct scn_list *disks = s->axis[SCN_AX_DISK].count ? &s->axis[SCN_AX_DISK]
 								   : &f->top.axis[SCN_AX_DISK];
+	const struct scn_list *faults = s->axis[SCN_AX_FAULT].count ? &s->axis[SCN_AX_FAULT]
+								    : &f->top.axis[SCN_AX_FAULT];
 	char comp[8];
 	unsigned i, j;
 
@@ -280,6 +283,14 @@ static void kernel_chain_disk(const struct scn_file *f, const struct scn_section
 				add(d, f, chains->lines[i], "chain: '%s': the kernel hibernates "
 				    "to swap only; not with disk = block (line %d)",
 				    chains->items[i], disks->lines[j]);
+				return;
+			}
+		}
+		for (j = 0; j < faults->count; j++) {
+			if (strcmp(faults->items[j], "twice") == 0) {
+				add(d, f, chains->lines[i], "chain: '%s': not with fault = twice "
+				    "(line %d; hiblab's rule, not the kernel's)", chains->items[i],
+				    faults->lines[j]);
 				return;
 			}
 		}
@@ -304,7 +315,7 @@ static void check_section(const struct scn_file *f, const struct scn_section *s,
 	for (i = 0; i < SCN_AXES; i++)
 		check_axis(f, (enum scn_axis)i, &s->axis[i], guest, d);
 	swapon_faults(f, s, d);
-	kernel_chain_disk(f, s, d);
+	kernel_chain_limits(f, s, d);
 	for (i = 0; i < sizeof(guest_keys) / sizeof(guest_keys[0]) && !guest; i++) {
 		const struct scn_list *l = &s->single[guest_keys[i]];
 		if (l->count)

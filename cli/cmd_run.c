@@ -17,7 +17,7 @@
 static void help(void)
 {
 	printf("usage: hiblab run FILE... [--out DIR] [--only PATTERN] [--shard I/N] [--list] "
-	       "[--quiet]\n\n"
+	       "[--quiet] [--keep-disks]\n\n"
 	       "Expand each scenario file's matrix into runs, and run each: suspend and resume\n"
 	       "on the simulated (or real) target, in a process of its own, and judge what\n"
 	       "came back against the scenario's expect.  Mistakes in a file are reported as\n"
@@ -30,6 +30,9 @@ static void help(void)
 	       "                       hiblab merge joins the slices' results\n"
 	       "      --list           print the runs, run nothing\n"
 	       "  -q, --quiet          print only runs that miss their expectation\n"
+	       "      --keep-disks     guest runs: keep each cycle's disk as it was after the\n"
+	       "                       suspend (DIR/disks/run-N-cycle-C.disk, sparse), for\n"
+	       "                       hiblab inspect by hand\n"
 	       "  -h, --help           this help\n\n"
 	       "Writes runs.csv, runs.json, summary.md, junit.xml and SVG charts (gnuplot).\n"
 	       "Exit status: 0 every run as expected, 1 some run not, 2 a bad file or option.\n");
@@ -38,7 +41,7 @@ static void help(void)
 struct run_opts {
 	const char *out, *only;
 	unsigned shard, shards;
-	bool list, quiet;
+	bool list, quiet, keep_disks;
 };
 
 static int parse_shard(const char *s, struct run_opts *o)
@@ -153,6 +156,7 @@ static int run_all(const struct scn_runs *sel, const struct run_opts *o, const c
 	else
 		default_dir(title, dir, sizeof(dir));
 	snprintf(rn.outdir, sizeof(rn.outdir), "%s", dir);
+	rn.keep_disks = o->keep_disks;
 	for (i = 0; i < sel->count && !err; i++) {
 		err = scn_runner_run(&rn, &sel->v[i], &res);
 		if (!err)
@@ -180,6 +184,7 @@ int cmd_run(int argc, char **argv)
 		{ "shard", required_argument, NULL, 's' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "keep-disks", no_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -208,6 +213,9 @@ int cmd_run(int argc, char **argv)
 			break;
 		case 'q':
 			o.quiet = true;
+			break;
+		case 'k':
+			o.keep_disks = true;
 			break;
 		case 'h':
 			help();

@@ -152,7 +152,7 @@ libvirt-test:
 	else echo "libvirt-test: virsh or qemu-system-x86_64 is not installed: skipped"; fi
 
 # the same cycle through a remote URI: qemu+ssh:// to an sshd of its own on
-# 127.0.0.1 (as root; one cycle, ~30 s here)
+# 127.0.0.1 (as root; one cycle, 30-45 s here)
 libvirt-remote-test:
 	$(Q)if command -v virsh >/dev/null 2>&1 && command -v qemu-system-x86_64 >/dev/null 2>&1 && \
 	    { command -v sshd >/dev/null 2>&1 || [ -x /usr/sbin/sshd ]; }; then \

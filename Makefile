@@ -64,13 +64,13 @@ BENCH_LIB := $(BUILD)/libhiblab-bench.a
 BIN := $(BUILD)/hiblab
 UNIT := $(BUILD)/unit-tests
 
-.PHONY: all deps test unit cli-test valgrind san-test scenario-test vectors-test threads-test layers-test install-test check bench faults big install uninstall clean help guest guest-kernel qemu-kernels qemu-matrix qemu-test libvirt-test fuzz fuzz-smoke fuzz-bins
+.PHONY: all deps test unit cli-test valgrind san-test scenario-test vectors-test threads-test layers-test install-test check bench faults big install uninstall clean help guest guest-kernel qemu-kernels qemu-matrix qemu-test libvirt-test libvirt-remote-test fuzz fuzz-smoke fuzz-bins
 .DEFAULT_GOAL := all
 
 all: $(BIN) $(LIB)
 
 help:
-	@echo "targets: all test check valgrind vectors-test layers-test install-test bench faults big fuzz fuzz-smoke guest guest-kernel qemu-kernels qemu-test libvirt-test qemu-matrix install uninstall clean deps"
+	@echo "targets: all test check valgrind vectors-test layers-test install-test bench faults big fuzz fuzz-smoke guest guest-kernel qemu-kernels qemu-test libvirt-test libvirt-remote-test qemu-matrix install uninstall clean deps"
 	@echo "vars: V=1 CC=clang SAN=1 FUZZ_SECONDS=60 PREFIX=$(PREFIX) DESTDIR="
 
 deps:
@@ -147,7 +147,7 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory SAN=1 BUILD=$(BUILD)/san unit cli-test
 	$(Q)$(MAKE) --no-print-directory SAN=thread BUILD=$(BUILD)/tsan threads-test THREADS_TEST=quick
 	$(Q)$(MAKE) --no-print-directory fuzz-smoke
-	$(Q)$(MAKE) --no-print-directory qemu-test libvirt-test
+	$(Q)$(MAKE) --no-print-directory qemu-test libvirt-test libvirt-remote-test
 
 # one real hibernation cycle in a QEMU guest, when QEMU is installed, and
 # hiblab inspect on an image the guest's kernel writes itself (~40 s)
@@ -164,6 +164,15 @@ libvirt-test:
 		$(MAKE) --no-print-directory guest && \
 		HIBLAB=$(BIN) GUEST=$(GUEST) sh tests/libvirt.sh; \
 	else echo "libvirt-test: virsh or qemu-system-x86_64 is not installed: skipped"; fi
+
+# the same cycle through a remote URI: qemu+ssh:// to an sshd of its own on
+# 127.0.0.1 (as root; one cycle, 30-45 s here)
+libvirt-remote-test:
+	$(Q)if command -v virsh >/dev/null 2>&1 && command -v qemu-system-x86_64 >/dev/null 2>&1 && \
+	    { command -v sshd >/dev/null 2>&1 || [ -x /usr/sbin/sshd ]; }; then \
+		$(MAKE) --no-print-directory guest && \
+		HIBLAB=$(BIN) GUEST=$(GUEST) sh tests/libvirt-remote.sh; \
+	else echo "libvirt-remote-test: virsh, qemu-system-x86_64 or sshd is not installed: skipped"; fi
 
 # The pipeline under ThreadSanitizer, through the CLI (Criterion cannot start
 # under TSan).  `make check` runs the full matrix.

@@ -7,12 +7,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -124,7 +127,10 @@ int hb_libvirt_xml(const struct hb_qemu_machine *m, const char *name, const char
 	put(&t, "    </disk>\n"
 		"    <serial type='file'>\n      <source path='");
 	put_escaped(&t, serial);
-	put(&t, "'/>\n      <target port='0'/>\n    </serial>\n"
+	/* append: libvirt opens the console file where it is; without it libvirt
+	 * deletes and makes it again, in a directory a remote URI's user cannot
+	 * write (share_with_remote_user makes the file for that user) */
+	put(&t, "' append='on'/>\n      <target port='0'/>\n    </serial>\n"
 		"    <controller type='usb' model='none'/>\n    <memballoon model='none'/>\n"
 		"  </devices>\n</domain>\n");
 	if (t.full)
@@ -179,14 +185,19 @@ static void one_line(const char *raw, size_t n, char *said, size_t cap)
 	said[o] = '\0';
 }
 
-/* Runs virsh to its end; its exit status (127: not installed) and what it
- * said, on one line ("error: a; error: b"), in said. */
-static int virsh_run(const char *uri, const char *const *args, char *said, size_t cap)
+/* Runs virsh to its end, or kills it after limit_s seconds: over a remote
+ * URI it waits on ssh and on a daemon elsewhere, which may never answer.
+ * Its exit status (127: not installed, -1: killed) and what it said, on one
+ * line ("error: a; error: b"), in said. */
+static int virsh_run(const char *uri, const char *const *args, unsigned limit_s, char *said,
+		     size_t cap)
 {
+	const double deadline = hb_qemu_now() + limit_s;
 	char raw[1024], rest[256];
 	int fds[2], status = 0;
+	bool late = false;
 	size_t used = 0;
-	ssize_t n;
+	ssize_t n = 1;
 	pid_t pid;
 
 	said[0] = '\0';
@@ -195,17 +206,34 @@ static int virsh_run(const char *uri, const char *const *args, char *said, size_
 	pid = virsh_start(uri, fds[1], args);
 	close(fds[1]);
 	/* read to the end, keeping the start: a full pipe would stop virsh */
-	while ((n = used < sizeof(raw) ? read(fds[0], raw + used, sizeof(raw) - used)
-				      : read(fds[0], rest, sizeof(rest))) > 0 ||
-	       (n < 0 && errno == EINTR))
+	while (n != 0) {
+		struct pollfd ready = { .fd = fds[0], .events = POLLIN };
+		double left = deadline - hb_qemu_now();
+
+		if (left <= 0) {
+			late = true;
+			break;
+		}
+		if (poll(&ready, 1, (int)(left * 1000) + 1) <= 0)
+			continue;  /* EINTR, or the deadline: asked again above */
+		n = used < sizeof(raw) ? read(fds[0], raw + used, sizeof(raw) - used)
+				       : read(fds[0], rest, sizeof(rest));
+		if (n < 0 && errno != EINTR)
+			break;
 		used += n > 0 && used < sizeof(raw) ? (size_t)n : 0;
+	}
 	close(fds[0]);
 	one_line(raw, used, said, cap);
 	if (pid < 0)
 		return -1;
+	if (late) {
+		/* the ssh it started ends with it: its end of the connection closes */
+		kill(pid, SIGKILL);
+		snprintf(said, cap, "no answer in %u s", limit_s);
+	}
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	return !late && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 static void sleep_s(double s)
@@ -238,11 +266,69 @@ static int absolute(const char *path, char *out)
 
 struct domain {
 	const char *uri;
+	unsigned limit_s;  /* for one virsh command */
 	char name[64], xml_path[PATH_MAX + 8], serial[PATH_MAX + 8];
 	char kernel[PATH_MAX], initrd[PATH_MAX], disk[PATH_MAX];
 };
 
-/* Names, absolute paths, and the XML file beside the disk. */
+bool hb_libvirt_remote_user(const char *uri, char *user, size_t cap)
+{
+	const char *host = uri ? strstr(uri, "://") : NULL;
+	const char *at;
+	size_t authority;
+
+	if (!host)
+		return false;
+	host += 3;
+	authority = strcspn(host, "/?");
+	at = (const char *)memchr(host, '@', authority);
+	/* local ("qemu:///session"), no user, no host, or too long */
+	if (!at || at == host || at + 1 == host + authority || (size_t)(at - host) >= cap)
+		return false;
+	memcpy(user, host, (size_t)(at - host));
+	user[at - host] = '\0';
+	return true;
+}
+
+/* A remote URI's user, not we, opens the domain's disk and console file.
+ * When we are root and that user exists here too (this host over loopback,
+ * or hosts that share their accounts, as a shared directory needs), the disk
+ * and a fresh console file become the user's, and when the disk's directory
+ * is ours and closed (the runner's scratch, 0700) the user's group may pass
+ * through it.  Otherwise access is the operator's: docs/QEMU.md ("A fleet"). */
+static int share_with_remote_user(const struct domain *d)
+{
+	char user[64], dir[PATH_MAX], *slash;
+	const struct passwd *pw;
+	struct stat st;
+	int fd, err = 0;
+
+	if (geteuid() != 0 || !hb_libvirt_remote_user(d->uri, user, sizeof(user)))
+		return 0;
+	pw = getpwnam(user);
+	if (!pw || pw->pw_uid == 0)
+		return 0;
+	snprintf(dir, sizeof(dir), "%s", d->disk);
+	slash = strrchr(dir, '/');  /* d->disk is absolute */
+	*(slash == dir ? slash + 1 : slash) = '\0';
+	fd = open(d->serial, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 || fchown(fd, pw->pw_uid, pw->pw_gid) != 0 ||
+	    chown(d->disk, pw->pw_uid, pw->pw_gid) != 0 || stat(dir, &st) != 0)
+		err = -1;
+	else if (st.st_uid == 0 && !(st.st_mode & S_IXOTH) &&
+		 (chown(dir, (uid_t)-1, pw->pw_gid) != 0 ||
+		  chmod(dir, (st.st_mode & 07777) | S_IXGRP) != 0))
+		err = -1;
+	if (err)
+		err = hb_fail(HB_EIO, "libvirt: handing %s to %s, the URI's user: %s", d->disk, user,
+			      strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return err;
+}
+
+/* Names, absolute paths, the XML file beside the disk, and the files a
+ * remote URI's user opens. */
 static int prepare(const struct hb_qemu_machine *m, struct domain *d, struct hb_qemu_machine *abs)
 {
 	static unsigned boots;
@@ -271,7 +357,7 @@ static int prepare(const struct hb_qemu_machine *m, struct domain *d, struct hb_
 	if (!f || fputs(xml, f) < 0 || fclose(f) != 0)
 		return hb_fail(HB_EIO, "libvirt: %s: %s", d->xml_path, strerror(errno));
 	unlink(d->serial);
-	return 0;
+	return share_with_remote_user(d);
 }
 
 /* Watches the running domain until it is gone or the console says to stop.
@@ -293,9 +379,11 @@ static void watch(struct domain *d, struct hb_console *con, struct hb_qemu_boot 
 		if (hb_console_expired(con, t)) {
 			const char *const destroy[] = { "destroy", d->name, NULL };
 			char said[256];
-			if (asking > 0)
+			if (asking > 0) {
+				kill(asking, SIGKILL);  /* its answer no longer matters */
 				waitpid(asking, &status, 0);
-			virsh_run(d->uri, destroy, said, sizeof(said));
+			}
+			virsh_run(d->uri, destroy, d->limit_s, said, sizeof(said));
 			b->status = -1;
 			break;
 		}
@@ -320,11 +408,14 @@ static void watch(struct domain *d, struct hb_console *con, struct hb_qemu_boot 
 
 int hb_libvirt_boot(const struct hb_qemu_machine *m, const char *uri, struct hb_qemu_boot *b)
 {
-	struct domain d = { .uri = uri && *uri ? uri : HB_LIBVIRT_DEFAULT_URI };
+	struct domain d = {
+		.uri = uri && *uri ? uri : HB_LIBVIRT_DEFAULT_URI,
+		.limit_s = m->timeout_s ? m->timeout_s : 120,
+	};
 	struct hb_qemu_machine abs;
 	struct hb_console con;
 	const char *create[] = { "create", d.xml_path, NULL };
-	char how[PATH_MAX + 300], said[512];
+	char how[PATH_MAX + 300], said[512], user[64];
 	int err, rc;
 
 	memset(b, 0, sizeof(*b));
@@ -335,7 +426,7 @@ int hb_libvirt_boot(const struct hb_qemu_machine *m, const char *uri, struct hb_
 	err = hb_console_begin(&con, &abs, b, how);
 	if (err)
 		return err;
-	rc = virsh_run(d.uri, create, said, sizeof(said));
+	rc = virsh_run(d.uri, create, d.limit_s, said, sizeof(said));
 	if (rc == 127) {
 		err = hb_fail(HB_EIO, "libvirt: cannot run " VIRSH " (install libvirt-clients)");
 	} else if (rc != 0 && strcmp(abs.accel, "kvm") == 0 && strcasestr(said, "kvm")) {
@@ -345,7 +436,8 @@ int hb_libvirt_boot(const struct hb_qemu_machine *m, const char *uri, struct hb_
 	} else if (rc != 0) {
 		err = hb_fail(HB_EIO, "libvirt: " VIRSH " -c %s create: %s%s", d.uri,
 			      said[0] ? said : "failed",
-			      geteuid() == 0 && strstr(d.uri, "/session") ?
+			      geteuid() == 0 && strstr(d.uri, "/session") &&
+			      !hb_libvirt_remote_user(d.uri, user, sizeof(user)) ?
 			      " (qemu:///session wants an unprivileged user: docs/QEMU.md)" : "");
 	} else {
 		watch(&d, &con, b);

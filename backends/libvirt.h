@@ -21,7 +21,14 @@ int hb_libvirt_xml(const struct hb_qemu_machine *m, const char *name, const char
 /* Boot m through libvirt at uri (NULL: qemu:///session) until the guest
  * powers off or a phase times out (the domain is then destroyed).  Same
  * contract as hb_qemu_boot(); HB_EIO with virsh's own words when the domain
- * cannot be created. */
+ * cannot be created, or "no answer in N s" when virsh ran past m->timeout_s.
+ * With a remote uri naming a user who exists here too, run as root, the
+ * disk and console file are handed to that user (docs/QEMU.md). */
 int hb_libvirt_boot(const struct hb_qemu_machine *m, const char *uri, struct hb_qemu_boot *b);
+
+/* The user a remote uri logs in as ("qemu+ssh://USER@host:22/session"),
+ * into user (cap bytes).  false for a local uri ("qemu:///session"), one
+ * without a user or a host, or a user of cap bytes or more. */
+bool hb_libvirt_remote_user(const char *uri, char *user, size_t cap);
 
 #endif

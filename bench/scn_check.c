@@ -207,8 +207,9 @@ static void check_single(const struct scn_file *f, enum scn_single k, const stru
 			    "(qemu-system-x86_64 -cpu help)", v);
 		return;
 	case SCN_KEY_URI:
-		/* virsh -c takes driver[+transport]://[user@host]/path */
-		if (!strstr(v, ":/") || strpbrk(v, " \t'\"<>&"))
+		/* virsh -c takes driver[+transport]://[user@host]/path[?a=b&c=d];
+		 * only virsh's argv sees it, so '&' (joining parameters) is fine */
+		if (!strstr(v, ":/") || strpbrk(v, " \t'\"<>"))
 			add(d, f, l->line, "uri: '%s': expected a libvirt URI like qemu:///session "
 			    "or qemu+ssh://user@host/session", v);
 		return;

@@ -4,37 +4,15 @@
 # connection that fails, said in one line.  Root has no system libvirt
 # daemon here, so as root the runs go to an unprivileged user
 # ($HIBLAB_LIBVIRT_USER, default hiblab-test, made when missing) working on
-# copies of hiblab and the guest: the work tree may sit where it cannot read.
+# copies of hiblab and the guest (tests/libvirt-user.sh).
 # Usage: HIBLAB=build/hiblab GUEST=build/guest sh tests/libvirt.sh
 set -u
 
 NAME=libvirt
 # shellcheck source=tests/harness.sh
 . "$(dirname "$0")/harness.sh"
-GUEST=${GUEST:-build/guest}
-user=${HIBLAB_LIBVIRT_USER:-hiblab-test}
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/hiblab-libvirt-work-XXXXXX")
-trap 'rm -rf "$TMP" "$work"' EXIT INT TERM
-mkdir -p "$work/guest"
-cp "$HIBLAB" "$work/hiblab"
-cp "$GUEST/vmlinuz" "$GUEST/initrd.img" "$work/guest/"
-cp scenarios/libvirt-smoke.scn "$work/"
-chmod 755 "$work" "$work/guest"
-
-if [ "$(id -u)" -eq 0 ]; then
-	home=/var/lib/$user
-	if ! id "$user" >/dev/null 2>&1; then
-		useradd --system --create-home --home-dir "$home" --shell /usr/sbin/nologin "$user" ||
-			{ echo "libvirt: cannot make the user $user"; exit 1; }
-	fi
-	home=$(getent passwd "$user" | cut -d: -f6)
-	chown -R "$user" "$work"
-	# a clean environment: the session daemon lives under the user's HOME
-	as_user() { runuser -u "$user" -- env -i PATH="$PATH" HOME="$home" LANG=C "$@"; }
-else
-	as_user() { "$@"; }
-fi
+# shellcheck source=tests/libvirt-user.sh
+. "$(dirname "$0")/libvirt-user.sh"
 
 # run ARGS...: hiblab ARGS as the user, in $work; exit status in $rc
 run() {

@@ -176,7 +176,8 @@ Test(guest, libvirt_domain_is_the_same_machine)
 	cr_assert(strstr(xml, "<on_reboot>destroy</on_reboot>"), "qemu -no-reboot");
 	cr_assert(strstr(xml, "<source file='/s/run-0.disk'/>"));
 	cr_assert(strstr(xml, "<target dev='vda' bus='virtio'/>"));
-	cr_assert(strstr(xml, "<serial type='file'>\n      <source path='/s/run-0.console'/>"));
+	cr_assert(strstr(xml, "<serial type='file'>\n      <source path='/s/run-0.console' "
+			       "append='on'/>"), "the console file is opened, not made again");
 	cr_assert_null(strstr(xml, "<graphics"), "libvirt refuses graphics type none: none at all");
 	cr_assert_null(strstr(xml, "<emulator>"), "libvirt's own qemu unless one is named");
 	cr_assert_null(strstr(xml, "<cpu"), "QEMU's default CPU model unless one is named");

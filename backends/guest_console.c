@@ -71,10 +71,15 @@ static void on_line(struct hb_console *c, double t)
 	/* the guest's console may prefix a line with terminal escapes */
 	for (i = 0; i < HB_QM_COUNT; i++) {
 		p = strstr(c->line, mark_text[i]);
-		if (!p || b->seen[i] > 0)
+		if (!p || b->seen2[i] > 0)
 			continue;
-		b->seen[i] = t;
-		snprintf(b->text[i], sizeof(b->text[i]), "%s", p);
+		if (b->seen[i] > 0) {
+			b->seen2[i] = t;
+			snprintf(b->text2[i], sizeof(b->text2[i]), "%s", p);
+		} else {
+			b->seen[i] = t;
+			snprintf(b->text[i], sizeof(b->text[i]), "%s", p);
+		}
 		c->last = (int)i;
 		c->last_t = t;
 	}

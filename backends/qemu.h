@@ -61,6 +61,9 @@ struct hb_qemu_boot {
 	double start, end;             /* host CLOCK_MONOTONIC seconds */
 	double seen[HB_QM_COUNT];      /* when each mark came, 0: never */
 	char text[HB_QM_COUNT][160];   /* the mark's line */
+	double seen2[HB_QM_COUNT];     /* the second time it came (reboot = no: a boot that
+					  * restores, then hibernates again), 0: never */
+	char text2[HB_QM_COUNT][160];
 	char error[256];               /* the last "hiblab: ..." line the guest printed */
 	char kernel_said[160];         /* the kernel's first PM: line of a failure */
 	uint64_t kernel_pages;         /* "Image created (N pages copied)" */

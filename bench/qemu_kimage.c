@@ -80,11 +80,6 @@ int scn_kimage_damage(const char *disk, const char *fault)
 		goto out;
 	}
 	pages_on_disk = (uint64_t)st.st_size / KPAGE;
-	if (strcmp(fault, "zero-header") == 0) {
-		memset(page, 0, sizeof(page));
-		err = write_page(fd, 0, page);
-		goto done;
-	}
 	maps = (uint64_t *)calloc(MAP_PAGES_MAX, sizeof(*maps));
 	if (!maps || read_page(fd, 0, page)) {
 		err = -1;
@@ -96,6 +91,18 @@ int scn_kimage_damage(const char *disk, const char *fault)
 		err = hb_fail(HB_EIO, "qemu: fault %s: no map pages in the kernel's image %s", fault,
 			      disk);
 		goto out;
+	}
+	if (strcmp(fault, "zero-header") == 0) {
+		/* the image's own header, swsusp_info: the first page the map lists;
+		 * the swap header page stays, so the area can be swap again */
+		if (read_page(fd, maps[0], page)) {
+			err = -1;
+			goto done;
+		}
+		rec = hb_get64(page);
+		memset(page, 0, sizeof(page));
+		err = rec && rec < pages_on_disk ? write_page(fd, rec, page) : -1;
+		goto done;
 	}
 	if (strcmp(fault, "truncate") == 0) {
 		/* the chain ends halfway: the second half of the image is gone */

@@ -19,7 +19,8 @@ int scn_kimage_check(const char *disk, struct scn_kimage *k);
 
 /* Damage the kernel's image on disk as fault says: "flip" a bit in the
  * record page in the middle of the image, "truncate" the chain of map pages
- * halfway, "zero-header" the swap header page with its signature.  0, or
+ * halfway, "zero-header" the image's own header (swsusp_info; the swap
+ * header page and its signature stay).  0, or
  * HB_EIO naming the disk. */
 int scn_kimage_damage(const char *disk, const char *fault);
 

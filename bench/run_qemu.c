@@ -32,6 +32,7 @@ struct qrun {
 	char kernel[600], initrd[600], accel[8];
 	unsigned timeout;
 	unsigned restored;  /* cycles that came back verified */
+	struct hb_qemu_boot boots[2];  /* the boot that hibernated, the one that restored */
 	/* why this cycle's refusal, from the guest's words (set with the verdict) */
 	bool no_image;       /* there was no image to restore */
 	bool swapon_failed;  /* and the area did not come back as swap */
@@ -67,13 +68,14 @@ static int boot(struct qrun *q, const char *what, struct hb_qemu_boot *b)
 
 	snprintf(q->append, sizeof(q->append),
 		 "hb_boot=%s hb_role=%s hb_target=%.16s:/dev/vda hb_filters=%.400s hb_mib=%llu "
-		 "hb_profile=%s hb_seed=%llu%s hb_threads=%u hb_kcomp=%s hb_kthreads=%u%s%.400s", what,
+		 "hb_profile=%s hb_seed=%llu%s hb_threads=%u hb_kcomp=%s hb_kthreads=%u hb_stress=%u%s%.400s", what,
 		 q->r->kernel ? "kernel" : "hiblab",
 		 q->r->kernel ? "swap" : q->r->disk, q->r->chain[0] ? q->r->chain : "none",
 		 (unsigned long long)q->r->workload.mib, q->r->workload.profile,
 		 (unsigned long long)q->r->workload.seed,
 		 q->r->swapon && !q->r->kernel ? " hb_swapon=1" : "", q->r->threads,
 		 q->r->kernel ? q->r->kernel_comp : "none", q->r->kernel_threads,
+		 q->r->stress ? q->r->cycles : 1u,
 		 q->r->kernel_args[0] ? " " : "", q->r->kernel_args);
 	q->m.accel = q->accel;
 	err = machine_boot(q, b);
@@ -240,53 +242,49 @@ static void cycle_row(const struct qrun *q, unsigned c, const struct scn_result 
 	fclose(f);
 }
 
-/* One cycle; 0 with res's verdict set, or an error for the run. */
-static int cycle(struct qrun *q, unsigned c, struct scn_result *res, struct qcycle *fig)
+/* The half of a cycle that hibernates, after the boot b that ran it: did
+ * the suspend start and end in a power-off (1), or was it refused and the
+ * guest thawed (0, the verdict set)?  again: b restored the cycle before
+ * first (reboot = no), so this suspend's own words come second. */
+static int suspend_half(struct qrun *q, unsigned c, const struct hb_qemu_boot *b, bool again,
+			struct scn_result *res, struct qcycle *fig)
 {
-	const char *fault = q->r->fault;
-	struct hb_qemu_boot b1, b2;
+	const char *verify = again ? b->text2[HB_QM_VERIFY] : b->text[HB_QM_VERIFY];
 	struct hb_header h;
 	char target[800];
 	int err;
 
-	snprintf(q->console, sizeof(q->console), "%.600s/console/run-%u-cycle-%u.log", q->rn->outdir,
-		 q->r->index, c + 1);
-	q->no_image = q->swapon_failed = false;
-	err = fresh_disk(q);
-	if (!err)
-		err = boot(q, "suspend", &b1);
-	if (!err && b1.kernel_release[0])
-		snprintf(res->kernel_release, sizeof(res->kernel_release), "%s", b1.kernel_release);
-	if (!err && b1.seen[HB_QM_UNSUPPORTED] > 0) {
-		const char *what = b1.text[HB_QM_UNSUPPORTED] + strlen("HIBLAB-UNSUPPORTED");
+	if (b->kernel_release[0])
+		snprintf(res->kernel_release, sizeof(res->kernel_release), "%s", b->kernel_release);
+	if (b->seen[HB_QM_UNSUPPORTED] > 0) {
+		const char *what = b->text[HB_QM_UNSUPPORTED] + strlen("HIBLAB-UNSUPPORTED");
 		set_verdict(res, SCN_VERDICT_SKIPPED, "not supported by ",
 			    res->kernel_release[0] ? res->kernel_release : "this kernel", "");
 		snprintf(res->reason + strlen(res->reason), sizeof(res->reason) - strlen(res->reason),
 			 ":%.300s", what);
 		return 0;
 	}
-	if (err)
-		return err;
-	if (b1.seen[HB_QM_SUSPEND_START] <= 0)
-		return hb_fail(HB_EIO, "qemu: the guest never started its suspend (%.200s; console: "
-				       "%.300s)", b1.error[0] ? b1.error : "no hiblab error", q->console);
-	if (b1.seen[HB_QM_RESUMED] > 0) {
+	if (b->seen[HB_QM_SUSPEND_START] <= 0)
+		return hb_fail(HB_EIO, "qemu: cycle %u: the guest never started its suspend (%.200s; "
+				       "console: %.300s)", c + 1, b->error[0] ? b->error : "no hiblab error",
+			       q->console);
+	if ((again ? b->seen2[HB_QM_RESUMED] : b->seen[HB_QM_RESUMED]) > 0) {
 		/* the suspend failed and the guest thawed: it must carry on intact */
-		bool ok = strstr(b1.text[HB_QM_VERIFY], "VERIFY ok") != NULL;
-		q->no_image = says_no_image(b1.error);
-		set_verdict(res, ok ? SCN_VERDICT_REFUSED : SCN_VERDICT_WRONG, "suspend refused: ", b1.error,
-			    ok ? "; the guest thawed and its memory verified" : b1.text[HB_QM_VERIFY]);
+		bool ok = strstr(verify, "VERIFY ok") != NULL;
+		q->no_image = says_no_image(b->error);
+		set_verdict(res, ok ? SCN_VERDICT_REFUSED : SCN_VERDICT_WRONG, "suspend refused: ",
+			    b->error, ok ? "; the guest thawed and its memory verified" : verify);
 		return 0;
 	}
 	/* to the kernel's "Power down": qemu's and libvirt's own teardown apart */
-	fig->suspend_s = (b1.powered_off > 0 ? b1.powered_off : b1.end) - b1.seen[HB_QM_SUSPEND_START];
+	fig->suspend_s = (b->powered_off > 0 ? b->powered_off : b->end) - b->seen[HB_QM_SUSPEND_START];
 	if (q->rn->keep_disks) {
 		err = keep_disk(q, c);
 		if (err)
 			return err;
 	}
 	if (q->r->kernel) {
-		err = check_kernel_image(q, &b1, res);
+		err = check_kernel_image(q, b, res);
 		if (err)
 			return err;
 	} else {
@@ -294,7 +292,8 @@ static int cycle(struct qrun *q, unsigned c, struct scn_result *res, struct qcyc
 			 "file", q->disk);
 		err = hb_inspect(target, &h);
 		if (err)
-			return hb_fail(err, "qemu: the image after the suspend boot: %s", hb_detail(err));
+			return hb_fail(err, "qemu: cycle %u: the image after the suspend: %s", c + 1,
+				       hb_detail(err));
 		res->pages = h.page_count;
 		res->bytes_out = HB_HEADER_AREA + h.data_bytes;
 		err = inject(q, h.data_bytes);
@@ -302,53 +301,138 @@ static int cycle(struct qrun *q, unsigned c, struct scn_result *res, struct qcyc
 			return err;
 	}
 	res->bytes_in = res->pages * PAGE;
-	err = boot(q, "resume", &b2);
-	if (err)
-		return err;
-	if (b2.seen[HB_QM_RESUME_FAILED] > 0) {
-		const char *why = b2.error[0] ? b2.error :
-				  q->r->kernel && b2.kernel_said[0] ? b2.kernel_said : "no image restored";
+	return 1;
+}
+
+/* The half that restores, after the boot b that ran it (sus: the boot that
+ * hibernated): 1 restored and verified, 0 the verdict set. */
+static int resume_half(struct qrun *q, const struct hb_qemu_boot *sus, const struct hb_qemu_boot *b,
+		       struct scn_result *res, struct qcycle *fig)
+{
+	if (b->seen[HB_QM_RESUME_FAILED] > 0) {
+		const char *why = b->error[0] ? b->error :
+				  q->r->kernel && b->kernel_said[0] ? b->kernel_said : "no image restored";
 		q->swapon_failed = strcmp(q->r->disk, "swap") == 0 &&
-				   !strstr(b2.text[HB_QM_SWAPON], "SWAPON ok");
+				   !strstr(b->text[HB_QM_SWAPON], "SWAPON ok");
 		q->no_image = says_no_image(why);
 		set_verdict(res, SCN_VERDICT_REFUSED, "", why,
 			    q->swapon_failed ? "; swapon of the area failed" : "");
 		return 0;
 	}
-	if (b2.seen[HB_QM_VERIFY] <= 0) {
+	if (b->seen[HB_QM_VERIFY] <= 0) {
 		set_verdict(res, SCN_VERDICT_CRASH, "no HIBLAB-VERIFY line after the resume (console: ",
 			    q->console, ")");
 		return 0;
 	}
-	if (!strstr(b2.text[HB_QM_VERIFY], "VERIFY ok")) {
-		set_verdict(res, SCN_VERDICT_WRONG, "", b2.text[HB_QM_VERIFY], "");
+	if (!strstr(b->text[HB_QM_VERIFY], "VERIFY ok")) {
+		set_verdict(res, SCN_VERDICT_WRONG, "", b->text[HB_QM_VERIFY], "");
 		return 0;
 	}
-	if (!strstr(b2.text[HB_QM_RESUMED], " rc=0")) {
+	if (!strstr(b->text[HB_QM_RESUMED], " rc=0")) {
 		/* memory came back, but the command that hibernated says it failed */
 		set_verdict(res, SCN_VERDICT_CRASH, "after the restore the suspend command ended with ",
-			    b2.text[HB_QM_RESUMED], "");
+			    b->text[HB_QM_RESUMED], "");
 		return 0;
 	}
-	fig->resume_s = b2.seen[HB_QM_VERIFY] - b2.start;
-	fig->restore_s = b2.seen[HB_QM_RESUMED] - b2.seen[HB_QM_RESTORE_START];
-	hb_guest_phases(&b1, &b2, q->r->kernel, fig->phase);
+	fig->resume_s = b->seen[HB_QM_VERIFY] - b->start;
+	fig->restore_s = b->seen[HB_QM_RESUMED] - b->seen[HB_QM_RESTORE_START];
+	hb_guest_phases(sus, b, q->r->kernel, fig->phase);
 	q->restored++;
 	set_verdict(res, SCN_VERDICT_RESTORED, "", "", "");
-	if (strcmp(fault, "twice") == 0) {
+	return 1;
+}
+
+static void console_of(struct qrun *q, unsigned c)
+{
+	snprintf(q->console, sizeof(q->console), "%.600s/console/run-%u-cycle-%u.log", q->rn->outdir,
+		 q->r->index, c + 1);
+}
+
+/* One cycle; 0 with res's verdict set, or an error for the run. */
+static int cycle(struct qrun *q, unsigned c, struct scn_result *res, struct qcycle *fig)
+{
+	struct hb_qemu_boot *b1 = &q->boots[0], *b2 = &q->boots[1];
+	int err;
+
+	console_of(q, c);
+	q->no_image = q->swapon_failed = false;
+	err = fresh_disk(q);
+	if (!err)
+		err = boot(q, "suspend", b1);
+	if (!err)
+		err = suspend_half(q, c, b1, false, res, fig);
+	if (err <= 0)
+		return err;
+	err = boot(q, "resume", b2);
+	if (!err)
+		err = resume_half(q, b1, b2, res, fig);
+	if (err <= 0)
+		return err;
+	if (strcmp(q->r->fault, "twice") == 0) {
 		/* the image was spent by the first resume: a second finds none */
-		err = boot(q, "resume", &b2);
+		err = boot(q, "resume", b2);
 		if (err)
 			return err;
-		if (b2.seen[HB_QM_RESUME_FAILED] > 0) {
-			const char *why = b2.error[0] ? b2.error : "no image";
+		if (b2->seen[HB_QM_RESUME_FAILED] > 0) {
+			const char *why = b2->error[0] ? b2->error : "no image";
 			q->no_image = says_no_image(why);
 			set_verdict(res, SCN_VERDICT_REFUSED, "second resume: ", why, "");
 		} else {
 			set_verdict(res, SCN_VERDICT_WRONG, "second resume of one image: ",
-				    b2.seen[HB_QM_RESUMED] > 0 ? "restored again" : "no answer", "");
+				    b2->seen[HB_QM_RESUMED] > 0 ? "restored again" : "no answer", "");
 		}
 	}
+	return 0;
+}
+
+/* reboot = no: the guest boots once and hibernates and resumes r->cycles
+ * times in that one running system, its workload checked after every
+ * resume.  Each resume boot holds one cycle's restore and check, then the
+ * next cycle's suspend.  A failure ends the run, its cycle named. */
+static int stress(struct qrun *q, struct scn_result *res, double sums[3])
+{
+	struct hb_qemu_boot *sus = &q->boots[0], *cur = &q->boots[1], *t;
+	struct qcycle fig;
+	unsigned c, p;
+	char why[sizeof(res->reason)];
+	int err;
+
+	console_of(q, 0);
+	err = fresh_disk(q);
+	if (!err)
+		err = boot(q, "suspend", sus);
+	for (c = 0; !err && c < q->r->cycles; c++) {
+		for (p = 0; p < HB_GP_COUNT; p++)
+			fig.phase[p] = -1.0;
+		fig.suspend_s = fig.resume_s = fig.restore_s = 0;
+		err = suspend_half(q, c, sus, c > 0, res, &fig);
+		if (err == 1) {
+			console_of(q, c);
+			err = boot(q, "resume", cur);
+			if (!err)
+				err = resume_half(q, sus, cur, res, &fig);
+		}
+		if (err < 0)
+			break;
+		cycle_row(q, c, res, &fig);
+		if (err == 0) {
+			if (res->verdict != SCN_VERDICT_SKIPPED) {
+				snprintf(why, sizeof(why), "cycle %u of %u: %.450s", c + 1, q->r->cycles,
+					 res->reason);
+				snprintf(res->reason, sizeof(res->reason), "%s", why);
+			}
+			return 0;
+		}
+		sums[0] += fig.suspend_s;
+		sums[1] += fig.resume_s;
+		sums[2] += fig.restore_s;
+		err = 0;
+		t = sus;
+		sus = cur;
+		cur = t;
+	}
+	if (err)
+		return hb_fail(err, "cycle %u of %u: %s", c + 1, q->r->cycles, hb_detail(err));
 	return 0;
 }
 
@@ -422,7 +506,14 @@ void scn_run_qemu(const struct scn_runner *rn, const struct scn_run *r, struct s
 		err = hb_fail(HB_EUSAGE, "qemu: no guest in %s (run make guest)", guest);
 	else if (scn_mkdirs(dir) != 0)
 		err = hb_fail(HB_EIO, "qemu: cannot make %s", dir);
-	for (c = 0; c < r->cycles && !err; c++) {
+	if (!err && r->stress) {
+		double sums[3] = { 0, 0, 0 };
+		err = stress(&q, res, sums);
+		sus = sums[0];
+		rsm = sums[1];
+		rst = sums[2];
+	}
+	for (c = 0; c < r->cycles && !err && !r->stress; c++) {
 		struct qcycle fig = { 0 };
 		unsigned p;
 

@@ -43,6 +43,7 @@ enum scn_single {
 	SCN_KEY_KERNEL_ARGS,   /* qemu, libvirt: words appended to the guest command line */
 	SCN_KEY_KERNEL_THREADS, /* kernel runs: /sys/power/hibernate_compression_threads */
 	SCN_KEY_GUEST_DISK,    /* qemu, libvirt: the guest disk throttled to RATE (200MB/s) */
+	SCN_KEY_REBOOT,        /* qemu, libvirt: no: every cycle in one running guest */
 	SCN_SINGLES
 };
 
@@ -151,6 +152,7 @@ struct scn_run {
 	char guest_kernel[HB_STR_MAX]; /* the kernel axis: "" the default guest */
 	char kernel_args[SCN_ITEM_MAX + 1]; /* kernel-args, "" none */
 	uint64_t guest_disk_bps;     /* guest-disk in bytes/s; 0: not throttled */
+	bool stress;                 /* reboot = no: cycles in one running guest */
 	uint64_t guest_mem;          /* bytes */
 	unsigned vcpus;
 	char cpu[64];                /* "" : QEMU's default model */

@@ -225,6 +225,10 @@ static void check_single(const struct scn_file *f, enum scn_single k, const stru
 		if (scn_rate_parse(v, &size, msg, sizeof(msg)))
 			add(d, f, l->line, "%s", msg);
 		return;
+	case SCN_KEY_REBOOT:
+		if (strcmp(v, "yes") && strcmp(v, "no"))
+			add(d, f, l->line, "reboot: '%s': expected yes or no", v);
+		return;
 	case SCN_KEY_DESCRIPTION:
 	case SCN_SINGLES:
 		return;
@@ -238,6 +242,13 @@ static const struct scn_list *in_effect(const struct scn_file *f, const struct s
 	return s->single[k].count ? &s->single[k] : &f->top.single[k];
 }
 
+/* An axis as it applies to section s: its own list, else the file's. */
+static const struct scn_list *axis_in_effect(const struct scn_file *f,
+					     const struct scn_section *s, enum scn_axis a)
+{
+	return s->axis[a].count ? &s->axis[a] : &f->top.axis[a];
+}
+
 /* The faults for which the host damages the image by its place on the disk. */
 static const char *const damaging_faults[] = { "flip", "truncate", "zero-header", NULL };
 
@@ -247,8 +258,7 @@ static void swapon_faults(const struct scn_file *f, const struct scn_section *s,
 			  struct scn_diag *d)
 {
 	const struct scn_list *on = in_effect(f, s, SCN_KEY_SWAPON);
-	const struct scn_list *faults = s->axis[SCN_AX_FAULT].count ? &s->axis[SCN_AX_FAULT]
-								    : &f->top.axis[SCN_AX_FAULT];
+	const struct scn_list *faults = axis_in_effect(f, s, SCN_AX_FAULT);
 	unsigned i;
 
 	if (!on->count || strcmp(on->items[0], "yes") != 0)
@@ -267,12 +277,9 @@ static void swapon_faults(const struct scn_file *f, const struct scn_section *s,
 static void kernel_chain_limits(const struct scn_file *f, const struct scn_section *s,
 				struct scn_diag *d)
 {
-	const struct scn_list *chains = s->axis[SCN_AX_CHAIN].count ? &s->axis[SCN_AX_CHAIN]
-								    : &f->top.axis[SCN_AX_CHAIN];
-	const struct scn_list *disks = s->axis[SCN_AX_DISK].count ? &s->axis[SCN_AX_DISK]
-								   : &f->top.axis[SCN_AX_DISK];
-	const struct scn_list *faults = s->axis[SCN_AX_FAULT].count ? &s->axis[SCN_AX_FAULT]
-								    : &f->top.axis[SCN_AX_FAULT];
+	const struct scn_list *chains = axis_in_effect(f, s, SCN_AX_CHAIN);
+	const struct scn_list *disks = axis_in_effect(f, s, SCN_AX_DISK);
+	const struct scn_list *faults = axis_in_effect(f, s, SCN_AX_FAULT);
 	char comp[8];
 	unsigned i, j;
 
@@ -298,6 +305,26 @@ static void kernel_chain_limits(const struct scn_file *f, const struct scn_secti
 	}
 }
 
+/* reboot = no runs every cycle in one guest and stops at the first failure:
+ * a fault, which makes one, belongs in a run of its own. */
+static void reboot_faults(const struct scn_file *f, const struct scn_section *s,
+			  struct scn_diag *d)
+{
+	const struct scn_list *rb = in_effect(f, s, SCN_KEY_REBOOT);
+	const struct scn_list *faults = axis_in_effect(f, s, SCN_AX_FAULT);
+	unsigned i;
+
+	if (!rb->count || strcmp(rb->items[0], "no") != 0)
+		return;
+	for (i = 0; i < faults->count; i++) {
+		if (strcmp(faults->items[i], "none") != 0) {
+			add(d, f, faults->lines[i], "fault: '%s': not with reboot = no (its "
+			    "cycles run in one guest; a fault is a run of its own)", faults->items[i]);
+			return;
+		}
+	}
+}
+
 static void check_section(const struct scn_file *f, const struct scn_section *s,
 			  struct scn_diag *d)
 {
@@ -305,7 +332,7 @@ static void check_section(const struct scn_file *f, const struct scn_section *s,
 						     SCN_AX_ENCRYPT, SCN_AX_CHECKSUM };
 	static const enum scn_single guest_keys[] = {
 		SCN_KEY_CPU, SCN_KEY_SWAPON, SCN_KEY_THREADS, SCN_KEY_KERNEL_ARGS,
-		SCN_KEY_KERNEL_THREADS, SCN_KEY_GUEST_DISK,
+		SCN_KEY_KERNEL_THREADS, SCN_KEY_GUEST_DISK, SCN_KEY_REBOOT,
 	};
 	const struct scn_list *mach = in_effect(f, s, SCN_KEY_MACHINE);
 	const char *machine = mach->count ? mach->items[0] : "sim";
@@ -317,6 +344,7 @@ static void check_section(const struct scn_file *f, const struct scn_section *s,
 		check_axis(f, (enum scn_axis)i, &s->axis[i], guest, d);
 	swapon_faults(f, s, d);
 	kernel_chain_limits(f, s, d);
+	reboot_faults(f, s, d);
 	for (i = 0; i < sizeof(guest_keys) / sizeof(guest_keys[0]) && !guest; i++) {
 		const struct scn_list *l = &s->single[guest_keys[i]];
 		if (l->count)

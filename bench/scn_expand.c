@@ -156,6 +156,7 @@ static int make_run(const struct scn_file *f, const struct scn_section *s,
 		if (scn_rate_parse(single(f, s, SCN_KEY_GUEST_DISK, "none"), &r->guest_disk_bps, msg,
 				   sizeof(msg)))
 			r->guest_disk_bps = 0;
+		r->stress = strcmp(single(f, s, SCN_KEY_REBOOT, "yes"), "no") == 0;
 		r->libvirt = strcmp(single(f, s, SCN_KEY_MACHINE, "sim"), "libvirt") == 0;
 		snprintf(r->uri, sizeof(r->uri), "%s", single(f, s, SCN_KEY_URI, "qemu:///session"));
 		err = scn_workload_of(r->memory, &r->workload);

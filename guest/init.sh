@@ -14,6 +14,7 @@
 #   hb_kcomp=lzo|lz4 hb_kthreads=N   the kernel's own hibernation: its
 #                    compressor and threads where the kernel has the knob;
 #                    where not, one HIBLAB-UNSUPPORTED line and power-off
+#   hb_stress=N      hibernate N times in this one running system (reboot = no)
 /bin/busybox --install -s /bin
 # hiblab prints "HIBLAB-PHASE name" at its phase boundaries for the host
 export HIBLAB_PHASE_MARKS=1
@@ -27,7 +28,7 @@ say() { echo "HIBLAB-$*"; }
 off() { say "POWEROFF $*"; sync; poweroff -f; }
 
 boot=none role=hiblab target=swap:/dev/vda filters=none mib=64 profile=mixed seed=1
-threads="" dev=/dev/vda swap_on=0 kcomp=none kthreads=""
+threads="" dev=/dev/vda swap_on=0 kcomp=none kthreads="" stress=1
 read -r cmdline </proc/cmdline
 for w in $cmdline; do
 	v=${w#*=}
@@ -44,6 +45,7 @@ for w in $cmdline; do
 	hb_swapon=*) swap_on=$v ;;
 	hb_kcomp=*) kcomp=$v ;;
 	hb_kthreads=*) kthreads=${v#0} ;;
+	hb_stress=*) stress=$v ;;
 	*) ;;
 	esac
 done
@@ -126,17 +128,28 @@ while [ ! -e /tmp/filled ]; do
 	sleep 0.05
 done
 
-say "SUSPEND-START role=$role"
-if [ "$role" = kernel ]; then
-	if echo disk >/sys/power/state; then rc=0; else rc=1; fi
-else
-	# shellcheck disable=SC2086 # $key is two words or none
-	hiblab suspend --source snapshot --target "$target" --filters "$filters" \
-		${threads:+--threads "$threads"} $key
-	rc=$?
-fi
-# here after a restore, or when the suspend failed and the system thawed
-say "RESUMED rc=$rc"
+# hb_stress=N: hibernate and resume N times in this one running system, the
+# workload checked after every resume (SIGUSR2: check and stay); 1: once
+cycle=1
+while :; do
+	say "SUSPEND-START role=$role cycle=$cycle"
+	if [ "$role" = kernel ]; then
+		if echo disk >/sys/power/state; then rc=0; else rc=1; fi
+	else
+		# shellcheck disable=SC2086 # $key is two words or none
+		hiblab suspend --source snapshot --target "$target" --filters "$filters" \
+			${threads:+--threads "$threads"} $key
+		rc=$?
+	fi
+	# here after a restore, or when the suspend failed and the system thawed
+	say "RESUMED rc=$rc cycle=$cycle"
+	if [ "$rc" != 0 ] || [ "$cycle" -ge "$stress" ]; then break; fi
+	rm -f /tmp/filled
+	kill -USR2 "$wpid"
+	while [ ! -e /tmp/filled ] && kill -0 "$wpid" 2>/dev/null; do sleep 0.05; done
+	[ -e /tmp/filled ] || break  # a mismatch: the workload said so and ended
+	cycle=$((cycle + 1))
+done
 kill -USR1 "$wpid"
 wait "$wpid"
 say "DONE workload=$?"

@@ -2,7 +2,9 @@
  * the pages of a sim memory profile (sim/memory.h: the same generators as
  * the sim source), says so (--ready FILE), stays resident until SIGUSR1 (sent
  * after the resume, or after a suspend that failed and thawed), then checks
- * every byte against a fresh copy of the profile and prints one line:
+ * every byte against a fresh copy of the profile and prints one line.
+ * SIGUSR2 checks the same way and stays resident (the stress cycles of one
+ * running guest, docs/QEMU.md: a check after every resume):
  *   HIBLAB-VERIFY ok pages=N digest=HEX
  *   HIBLAB-VERIFY mismatch page=N offset=O expected=XX got=YY
  * Exit 0 when every byte matched, 1 on a mismatch, 2 on a usage error. */
@@ -39,17 +41,55 @@ static uint64_t digest_of(const uint8_t *mem, uint64_t pages)
 	return d;
 }
 
+/* Every byte against a fresh copy of the profile: one HIBLAB-VERIFY line;
+ * 0 when all matched. */
+static int verify(const uint8_t *mem, uint64_t pages, const struct hb_sim *sim)
+{
+	static uint8_t expect[BATCH * PAGE];
+	uint64_t i, k, n;
+
+	for (i = 0; i < pages; i += n) {
+		n = pages - i < BATCH ? pages - i : BATCH;
+		hb_sim_fill(sim, i, n, expect);
+		if (memcmp(mem + i * PAGE, expect, n * PAGE) == 0)
+			continue;
+		for (k = 0; k < n * PAGE && mem[i * PAGE + k] == expect[k]; k++)
+			;
+		printf("HIBLAB-VERIFY mismatch page=%llu offset=%u expected=%02x got=%02x\n",
+		       (unsigned long long)(i + k / PAGE), (unsigned)(k % PAGE), expect[k],
+		       mem[i * PAGE + k]);
+		fflush(stdout);
+		return 1;
+	}
+	printf("HIBLAB-VERIFY ok pages=%llu digest=%016llx\n", (unsigned long long)pages,
+	       (unsigned long long)digest_of(mem, pages));
+	fflush(stdout);
+	return 0;
+}
+
+/* --ready FILE: made when the memory is filled, and again after each check
+ * that SIGUSR2 asked for and passed. */
+static void say_ready(const char *ready)
+{
+	int fd;
+
+	if (!ready)
+		return;
+	fd = open(ready, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd >= 0)
+		close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	const struct hb_profile *prof = hb_profile_find("mixed");
 	const char *ready = NULL;
 	unsigned long long mib = 0, seed = 1;
-	static uint8_t expect[BATCH * PAGE];
 	struct hb_sim *sim;
 	uint8_t *mem;
-	uint64_t pages, i, k, n;
+	uint64_t pages;
 	sigset_t set;
-	int a, sig = 0;
+	int a, sig = 0, rc;
 
 	for (a = 1; a < argc; a++) {
 		if (a + 1 >= argc)
@@ -72,9 +112,10 @@ int main(int argc, char **argv)
 	}
 	if (!mib || !prof)
 		usage();
-	/* block SIGUSR1 before anyone can send it: sigwait takes it later */
+	/* block both before anyone can send them: sigwait takes them later */
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGUSR2);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 
 	pages = mib * 1048576ull / PAGE;
@@ -94,32 +135,17 @@ int main(int argc, char **argv)
 	       (unsigned long long)pages, prof->name, seed,
 	       (unsigned long long)digest_of(mem, pages));
 	fflush(stdout);
-	if (ready) {
-		int fd = open(ready, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd >= 0)
-			close(fd);
-	}
-	while (sig != SIGUSR1) {
+	say_ready(ready);
+	/* SIGUSR2: check and stay (a stress cycle); SIGUSR1: check and exit */
+	do {
 		if (sigwait(&set, &sig) != 0) {
 			hb_sim_free(sim);
 			return 1;
 		}
-	}
-	for (i = 0; i < pages; i += n) {
-		n = pages - i < BATCH ? pages - i : BATCH;
-		hb_sim_fill(sim, i, n, expect);
-		if (memcmp(mem + i * PAGE, expect, n * PAGE) == 0)
-			continue;
-		for (k = 0; k < n * PAGE && mem[i * PAGE + k] == expect[k]; k++)
-			;
-		printf("HIBLAB-VERIFY mismatch page=%llu offset=%u expected=%02x got=%02x\n",
-		       (unsigned long long)(i + k / PAGE), (unsigned)(k % PAGE), expect[k],
-		       mem[i * PAGE + k]);
-		hb_sim_free(sim);
-		return 1;
-	}
-	printf("HIBLAB-VERIFY ok pages=%llu digest=%016llx\n", (unsigned long long)pages,
-	       (unsigned long long)digest_of(mem, pages));
+		rc = verify(mem, pages, sim);
+		if (sig == SIGUSR2 && rc == 0)
+			say_ready(ready);  /* checked: the guest may hibernate again */
+	} while (sig == SIGUSR2 && rc == 0);
 	hb_sim_free(sim);
-	return 0;
+	return rc;
 }

@@ -451,3 +451,26 @@ Test(scenario, guest_kernel_dir_names_only_safe_characters)
 	scn_guest_kernel_dir("abcdefgh", dir, 4);
 	cr_assert_str_eq(dir, "abc");
 }
+
+/* reboot = no: the stress cycles of one running guest (issue 12, part 3). */
+Test(scenario, reboot_no_is_stress_and_takes_no_fault)
+{
+	struct scn_runs runs = { .v = NULL };
+
+	bad("reboot = no\n", "t.scn:1: reboot: only with machine = qemu or libvirt (this is "
+			      "machine = sim)");
+	bad("machine = qemu\nreboot = never\n", "t.scn:2: reboot: 'never': expected yes or no");
+	bad("machine = qemu\nreboot = no\nfault = none, flip\n",
+	    "t.scn:3: fault: 'flip': not with reboot = no (its cycles run in one guest; a fault is "
+	    "a run of its own)");
+	bad("machine = qemu\nchain = kernel:lzo\nfault = twice\n",
+	    "t.scn:2: chain: 'kernel:lzo': not with fault = twice (line 3; hiblab's rule, not the "
+	    "kernel's)");
+	cr_assert_eq(scn_parse_text("s.scn", "machine = qemu\nreboot = no\ncycles = 20\n"
+				    "chain = lz4,crc32c | kernel:lzo\n", &f, &d), 0, "%s", d.msg[0]);
+	cr_assert_eq(scn_expand(&f, &runs), 0);
+	cr_assert_eq(runs.count, 2);
+	cr_assert(runs.v[0].stress && runs.v[1].stress);
+	cr_assert_eq(runs.v[1].cycles, 20);
+	scn_runs_free(&runs);
+}

@@ -327,3 +327,26 @@ Test(guest, phases_from_both_sides_lines)
 				   hb_guest_phase_name((enum hb_guest_phase)i), out[i]);
 	cr_assert_str_eq(hb_guest_phase_name(HB_GP_RESTORE), "restore");
 }
+
+/* reboot = no: a boot that restores one cycle and then hibernates again
+ * holds two RESUMED lines when the second suspend is refused; the second is
+ * kept apart, so the host can tell "restored" from "refused next". */
+Test(guest, a_mark_seen_twice_keeps_its_second)
+{
+	static const char *const lines[] = {
+		"HIBLAB-RESTORE-START\n", "HIBLAB-RESUMED rc=0 cycle=3\n",
+		"HIBLAB-VERIFY ok pages=8\n", "HIBLAB-SUSPEND-START role=hiblab cycle=4\n",
+		"hiblab: snapshot: SNAPSHOT_CREATE_IMAGE: ENOMEM\n", "HIBLAB-RESUMED rc=1 cycle=4\n",
+		"HIBLAB-RESUMED rc=9 a third\n",
+	};
+	static const double at[] = { 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0 };
+	struct hb_qemu_boot b;
+
+	boot_of(&b, lines, at, 7, 0.0);
+	cr_assert_float_eq(b.seen[HB_QM_RESUMED], 2.0, 1e-9);
+	cr_assert_str_eq(b.text[HB_QM_RESUMED], "HIBLAB-RESUMED rc=0 cycle=3");
+	cr_assert_float_eq(b.seen2[HB_QM_RESUMED], 6.0, 1e-9);
+	cr_assert_str_eq(b.text2[HB_QM_RESUMED], "HIBLAB-RESUMED rc=1 cycle=4");
+	cr_assert_eq(b.seen2[HB_QM_VERIFY], 0);
+	cr_assert_str_eq(b.error, "snapshot: SNAPSHOT_CREATE_IMAGE: ENOMEM");
+}

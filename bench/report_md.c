@@ -156,7 +156,8 @@ static void qemu_section(FILE *f, const struct scn_results *rs)
 	      "the guest's power-off, timed on the host from its serial console.  Resume: "
 	      "the machine started to the workload's HIBLAB-VERIFY line; restore: the resume step "
 	      "alone (hiblab resume or /sys/power/resume to back in the image).  Image: "
-	      "hiblab's header and records; the kernel's, the disk blocks its suspend wrote.  "
+	      "hiblab's header and records; the kernel's, its map pages and the pages they list, as the "
+	      "host read them between the boots.  "
 	      "Kernel: the release the guest booted.  "
 	      "Means over the cycles.  Ratios: hiblab / kernel on the same machine.  Machine: "
 	      "qemu or libvirt, and the accelerator (kvm, tcg).\n", f);

@@ -68,14 +68,15 @@ static int boot(struct qrun *q, const char *what, struct hb_qemu_boot *b)
 
 	snprintf(q->append, sizeof(q->append),
 		 "hb_boot=%s hb_role=%s hb_target=%.16s:/dev/vda hb_filters=%.400s hb_mib=%llu "
-		 "hb_profile=%s hb_seed=%llu%s hb_threads=%u hb_kcomp=%s hb_kthreads=%u hb_stress=%u%s%.400s", what,
+		 "hb_profile=%s hb_seed=%llu%s hb_threads=%u hb_kcomp=%s hb_kthreads=%u hb_stress=%u "
+		 "hb_zero_top=%llu%s%.400s", what,
 		 q->r->kernel ? "kernel" : "hiblab",
 		 q->r->kernel ? "swap" : q->r->disk, q->r->chain[0] ? q->r->chain : "none",
 		 (unsigned long long)q->r->workload.mib, q->r->workload.profile,
 		 (unsigned long long)q->r->workload.seed,
 		 q->r->swapon && !q->r->kernel ? " hb_swapon=1" : "", q->r->threads,
 		 q->r->kernel ? q->r->kernel_comp : "none", q->r->kernel_threads,
-		 q->r->stress ? q->r->cycles : 1u,
+		 q->r->stress ? q->r->cycles : 1u, (unsigned long long)q->r->zero_top_mib,
 		 q->r->kernel_args[0] ? " " : "", q->r->kernel_args);
 	q->m.accel = q->accel;
 	err = machine_boot(q, b);

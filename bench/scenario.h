@@ -44,6 +44,7 @@ enum scn_single {
 	SCN_KEY_KERNEL_THREADS, /* kernel runs: /sys/power/hibernate_compression_threads */
 	SCN_KEY_GUEST_DISK,    /* qemu, libvirt: the guest disk throttled to RATE (200MB/s) */
 	SCN_KEY_REBOOT,        /* qemu, libvirt: no: every cycle in one running guest */
+	SCN_KEY_ZERO_TOP,      /* qemu, libvirt: the workload ends memory with SIZE of zero pages */
 	SCN_SINGLES
 };
 
@@ -153,6 +154,7 @@ struct scn_run {
 	char kernel_args[SCN_ITEM_MAX + 1]; /* kernel-args, "" none */
 	uint64_t guest_disk_bps;     /* guest-disk in bytes/s; 0: not throttled */
 	bool stress;                 /* reboot = no: cycles in one running guest */
+	uint64_t zero_top_mib;       /* zero-top: MiB of zero pages at the highest frames */
 	uint64_t guest_mem;          /* bytes */
 	unsigned vcpus;
 	char cpu[64];                /* "" : QEMU's default model */

@@ -225,6 +225,10 @@ static void check_single(const struct scn_file *f, enum scn_single k, const stru
 		if (scn_rate_parse(v, &size, msg, sizeof(msg)))
 			add(d, f, l->line, "%s", msg);
 		return;
+	case SCN_KEY_ZERO_TOP:
+		if (hb_parse_size(v, &size) || size == 0 || size % (1u << 20))
+			add(d, f, l->line, "zero-top: '%s': expected whole MiB, like 4MiB", v);
+		return;
 	case SCN_KEY_REBOOT:
 		if (strcmp(v, "yes") && strcmp(v, "no"))
 			add(d, f, l->line, "reboot: '%s': expected yes or no", v);
@@ -332,7 +336,7 @@ static void check_section(const struct scn_file *f, const struct scn_section *s,
 						     SCN_AX_ENCRYPT, SCN_AX_CHECKSUM };
 	static const enum scn_single guest_keys[] = {
 		SCN_KEY_CPU, SCN_KEY_SWAPON, SCN_KEY_THREADS, SCN_KEY_KERNEL_ARGS,
-		SCN_KEY_KERNEL_THREADS, SCN_KEY_GUEST_DISK, SCN_KEY_REBOOT,
+		SCN_KEY_KERNEL_THREADS, SCN_KEY_GUEST_DISK, SCN_KEY_REBOOT, SCN_KEY_ZERO_TOP,
 	};
 	const struct scn_list *mach = in_effect(f, s, SCN_KEY_MACHINE);
 	const char *machine = mach->count ? mach->items[0] : "sim";

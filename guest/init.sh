@@ -15,6 +15,7 @@
 #                    compressor and threads where the kernel has the knob;
 #                    where not, one HIBLAB-UNSUPPORTED line and power-off
 #   hb_stress=N      hibernate N times in this one running system (reboot = no)
+#   hb_zero_top=MIB  end memory with MIB of zero pages at the highest frames
 /bin/busybox --install -s /bin
 # hiblab prints "HIBLAB-PHASE name" at its phase boundaries for the host
 export HIBLAB_PHASE_MARKS=1
@@ -28,7 +29,7 @@ say() { echo "HIBLAB-$*"; }
 off() { say "POWEROFF $*"; sync; poweroff -f; }
 
 boot=none role=hiblab target=swap:/dev/vda filters=none mib=64 profile=mixed seed=1
-threads="" dev=/dev/vda swap_on=0 kcomp=none kthreads="" stress=1
+threads="" dev=/dev/vda swap_on=0 kcomp=none kthreads="" stress=1 zero_top=0
 read -r cmdline </proc/cmdline
 for w in $cmdline; do
 	v=${w#*=}
@@ -46,6 +47,7 @@ for w in $cmdline; do
 	hb_kcomp=*) kcomp=$v ;;
 	hb_kthreads=*) kthreads=${v#0} ;;
 	hb_stress=*) stress=$v ;;
+	hb_zero_top=*) zero_top=$v ;;
 	*) ;;
 	esac
 done
@@ -121,7 +123,8 @@ if [ "$role" = kernel ]; then
 fi
 
 rm -f /tmp/filled
-hiblab-workload --mib "$mib" --profile "$profile" --seed "$seed" --ready /tmp/filled &
+hiblab-workload --mib "$mib" --profile "$profile" --seed "$seed" --ready /tmp/filled \
+	--zero-top "$zero_top" &
 wpid=$!
 while [ ! -e /tmp/filled ]; do
 	kill -0 "$wpid" 2>/dev/null || off "workload died"

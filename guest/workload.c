@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/sysinfo.h>
 #include <unistd.h>
 #include <xxhash.h>
 
@@ -25,7 +26,8 @@
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: hiblab-workload --mib N [--profile %s] [--seed S] [--ready FILE]\n",
+	fprintf(stderr, "usage: hiblab-workload --mib N [--profile %s] [--seed S] [--ready FILE] "
+		"[--zero-top MIB]\n",
 		HB_PROFILE_NAMES);
 	exit(2);
 }
@@ -67,6 +69,66 @@ static int verify(const uint8_t *mem, uint64_t pages, const struct hb_sim *sim)
 	return 0;
 }
 
+
+static int by_pfn_desc(const void *a, const void *b)
+{
+	uint64_t x = ((const uint64_t *)a)[0], y = ((const uint64_t *)b)[0];
+
+	return (x < y) - (x > y);
+}
+
+/* --zero-top N: end the machine's memory with N MiB of zero pages (issue 12,
+ * part 5: a kernel from 6.8 on fails SNAPSHOT_ATOMIC_RESTORE for an image
+ * whose last pages are zero pages).  Take the free memory but spare MiB
+ * (hibernation needs room for its copy), keep the N MiB whose frames are
+ * highest, zero as they came, and give the rest back.  Frame numbers come
+ * from /proc/self/pagemap (root). */
+static int zero_top(uint64_t keep, uint64_t spare)
+{
+	struct sysinfo si;
+	uint64_t grab, i, *pfn = NULL, entry, kept_low = 0;
+	uint8_t *area;
+	int fd = -1, rc = 1;
+
+	if (sysinfo(&si) != 0)
+		return 1;
+	grab = (uint64_t)si.freeram * si.mem_unit / PAGE;
+	if (grab <= spare + keep) {
+		fprintf(stderr, "hiblab-workload: --zero-top: only %llu pages free\n",
+			(unsigned long long)grab);
+		return 1;
+	}
+	grab -= spare;
+	area = (uint8_t *)mmap(NULL, grab * PAGE, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	pfn = (uint64_t *)calloc(grab, 2 * sizeof(*pfn));
+	fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (area == MAP_FAILED || !pfn || fd < 0)
+		goto out;
+	for (i = 0; i < grab; i++) {
+		off_t at = (off_t)(((uintptr_t)area / PAGE + i) * sizeof(entry));
+		if (pread(fd, &entry, sizeof(entry), at) != (ssize_t)sizeof(entry))
+			goto out;
+		pfn[2 * i] = entry >> 63 ? entry & ((1ull << 55) - 1) : 0;
+		pfn[2 * i + 1] = i;
+	}
+	qsort(pfn, grab, 2 * sizeof(*pfn), by_pfn_desc);
+	/* the highest frames stay (zero); every other page goes back */
+	for (i = keep; i < grab; i++)
+		madvise(area + pfn[2 * i + 1] * PAGE, PAGE, MADV_DONTNEED);
+	kept_low = keep ? pfn[2 * (keep - 1)] : 0;
+	printf("HIBLAB-ZERO-TOP pages=%llu frames=0x%llx..0x%llx\n", (unsigned long long)keep,
+	       (unsigned long long)kept_low, (unsigned long long)pfn[0]);
+	fflush(stdout);
+	rc = 0;
+out:
+	if (rc)
+		fprintf(stderr, "hiblab-workload: --zero-top: %s\n", strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	free(pfn);
+	return rc;
+}
 /* --ready FILE: made when the memory is filled, and again after each check
  * that SIGUSR2 asked for and passed. */
 static void say_ready(const char *ready)
@@ -84,7 +146,7 @@ int main(int argc, char **argv)
 {
 	const struct hb_profile *prof = hb_profile_find("mixed");
 	const char *ready = NULL;
-	unsigned long long mib = 0, seed = 1;
+	unsigned long long mib = 0, seed = 1, zero_mib = 0;
 	struct hb_sim *sim;
 	uint8_t *mem;
 	uint64_t pages;
@@ -100,6 +162,8 @@ int main(int argc, char **argv)
 			seed = strtoull(argv[++a], NULL, 10);
 		else if (strcmp(argv[a], "--ready") == 0)
 			ready = argv[++a];
+		else if (strcmp(argv[a], "--zero-top") == 0)
+			zero_mib = strtoull(argv[++a], NULL, 10);
 		else if (strcmp(argv[a], "--profile") == 0) {
 			prof = hb_profile_find(argv[++a]);
 			if (!prof) {
@@ -135,6 +199,10 @@ int main(int argc, char **argv)
 	       (unsigned long long)pages, prof->name, seed,
 	       (unsigned long long)digest_of(mem, pages));
 	fflush(stdout);
+	if (zero_mib && zero_top(zero_mib * 1048576ull / PAGE, 48ull * 1048576 / PAGE)) {
+		hb_sim_free(sim);
+		return 1;
+	}
 	say_ready(ready);
 	/* SIGUSR2: check and stay (a stress cycle); SIGUSR1: check and exit */
 	do {

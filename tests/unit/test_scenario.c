@@ -474,3 +474,18 @@ Test(scenario, reboot_no_is_stress_and_takes_no_fault)
 	cr_assert_eq(runs.v[1].cycles, 20);
 	scn_runs_free(&runs);
 }
+
+Test(scenario, zero_top_is_whole_mib_in_a_guest)
+{
+	struct scn_runs runs = { .v = NULL };
+
+	bad("zero-top = 4MiB\n", "t.scn:1: zero-top: only with machine = qemu or libvirt (this is "
+				  "machine = sim)");
+	bad("machine = qemu\nzero-top = 4KiB\n",
+	    "t.scn:2: zero-top: '4KiB': expected whole MiB, like 4MiB");
+	cr_assert_eq(scn_parse_text("z.scn", "machine = qemu\nzero-top = 8MiB\n", &f, &d), 0, "%s",
+		     d.msg[0]);
+	cr_assert_eq(scn_expand(&f, &runs), 0);
+	cr_assert_eq(runs.v[0].zero_top_mib, 8);
+	scn_runs_free(&runs);
+}

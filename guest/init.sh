@@ -70,7 +70,9 @@ unsupported() { say "UNSUPPORTED $*"; off unsupported; }
 # loaded at boot with the others, where the kernel has it as a module.
 kernel_knobs() {
 	p=/sys/module/hibernate/parameters/compressor
-	if [ -e "$p" ]; then
+	if [ -z "$kcomp" ] || [ "$kcomp" = none ]; then
+		: # not asked for: the kernel's own default
+	elif [ -e "$p" ]; then
 		echo "$kcomp" >"$p" 2>/dev/null || unsupported "compressor $kcomp (the kernel refused it in $p)"
 	elif [ "$kcomp" != lzo ]; then
 		unsupported "compressor $kcomp (no $p: this kernel compresses with LZO only)"

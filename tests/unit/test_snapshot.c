@@ -315,7 +315,8 @@ static const struct sink_case sink_cases[] = {
 	{ .call = C_WRITE, .err = ENOMEM, .spent = true,
 	  .text = "write /dev/snapshot: ENOMEM — not enough free memory to load the image" },
 	{ .call = C_RESTORE, .err = ENODATA, .spent = true,
-	  .text = "SNAPSHOT_ATOMIC_RESTORE: ENODATA — the kernel did not receive the whole image; "
+	  .text = "SNAPSHOT_ATOMIC_RESTORE: ENODATA — the kernel did not receive the whole image (or, "
+		  "from 6.8 until its 2026 fix, the image ends with zero pages); "
 		  "nothing was restored; the image is spent" },
 	{ .call = C_RESTORE, .err = EBUSY, .spent = true,
 	  .text = "SNAPSHOT_ATOMIC_RESTORE: EBUSY — a device refused to suspend" },

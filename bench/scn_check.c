@@ -256,8 +256,23 @@ static const struct scn_list *axis_in_effect(const struct scn_file *f,
 /* The faults for which the host damages the image by its place on the disk. */
 static const char *const damaging_faults[] = { "flip", "truncate", "zero-header", NULL };
 
+/* Every chain of s is the kernel's own hibernation (kernel:X). */
+static bool kernel_chains_only(const struct scn_file *f, const struct scn_section *s)
+{
+	const struct scn_list *chains = axis_in_effect(f, s, SCN_AX_CHAIN);
+	char comp[8];
+	unsigned i;
+
+	for (i = 0; i < chains->count; i++) {
+		if (scn_kernel_chain(chains->items[i], comp, sizeof(comp)) <= 0)
+			return false;
+	}
+	return chains->count > 0;
+}
+
 /* swapon = yes: the kernel places the image's pages among its own, so the
- * host cannot find the records to damage. */
+ * host cannot find the records to damage.  The kernel's own image it finds
+ * through the kernel's map pages: a part of kernel: chains only may. */
 static void swapon_faults(const struct scn_file *f, const struct scn_section *s,
 			  struct scn_diag *d)
 {
@@ -266,6 +281,8 @@ static void swapon_faults(const struct scn_file *f, const struct scn_section *s,
 	unsigned i;
 
 	if (!on->count || strcmp(on->items[0], "yes") != 0)
+		return;
+	if (kernel_chains_only(f, s))
 		return;
 	for (i = 0; i < faults->count; i++) {
 		if (one_of(faults->items[i], damaging_faults))

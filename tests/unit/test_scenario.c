@@ -489,3 +489,15 @@ Test(scenario, zero_top_is_whole_mib_in_a_guest)
 	cr_assert_eq(runs.v[0].zero_top_mib, 8);
 	scn_runs_free(&runs);
 }
+
+/* With swapon = yes the host cannot find hiblab's records among the kernel's
+ * swap pages, but finds the kernel's own image through its map pages. */
+Test(scenario, damaging_faults_with_swapon_only_for_kernel_chains)
+{
+	cr_assert_eq(scn_parse_text("k.scn", "machine = qemu\nswapon = yes\nchain = kernel:lzo\n"
+				    "fault = flip, truncate\n", &f, &d), 0, "%s", d.msg[0]);
+	scn_free(&f);
+	bad("machine = qemu\nswapon = yes\nchain = kernel:lzo | lz4\nfault = flip\n",
+	    "t.scn:4: fault: 'flip': not with swapon = yes (the kernel places the image among its "
+	    "swap pages; the host cannot find the records)");
+}

@@ -23,13 +23,13 @@ int scn_guest_kernel_check(const char *item, char *msg, size_t mcap)
 	const char *colon;
 
 	if (strcmp(item, "default") == 0 || strcmp(item, "debian-6.1") == 0 ||
-	    strcmp(item, "debian-6.12") == 0)
+	    strcmp(item, "debian-6.12") == 0 || strcmp(item, "debian-6.12.74") == 0)
 		return 0;
 	colon = strchr(item, ':');
 	if (!strchr(item, '/') || (colon && colon == item) || !safe(item) || strlen(item) > 400 ||
 	    (colon && strchr(colon + 1, ':')))
-		return scn_say(msg, mcap, "kernel: '%s': expected default, debian-6.1, debian-6.12 or "
-			   "PATH/bzImage[:MODULES_DIR] (a path holds a '/'; letters, digits and "
+		return scn_say(msg, mcap, "kernel: '%s': expected default, debian-6.1, debian-6.12, "
+			   "debian-6.12.74 or PATH/bzImage[:MODULES_DIR] (a path holds a '/'; letters, digits and "
 			   "._-/+=,@ only)", item);
 	return 0;
 }

@@ -315,9 +315,13 @@ static const struct sink_case sink_cases[] = {
 	{ .call = C_WRITE, .err = ENOMEM, .spent = true,
 	  .text = "write /dev/snapshot: ENOMEM — not enough free memory to load the image" },
 	{ .call = C_RESTORE, .err = ENODATA, .spent = true,
-	  .text = "SNAPSHOT_ATOMIC_RESTORE: ENODATA — the kernel did not receive the whole image (or, "
-		  "from 6.8 until its 2026 fix, the image ends with zero pages); "
+	  .text = "SNAPSHOT_ATOMIC_RESTORE: ENODATA — the kernel did not receive the whole image; "
 		  "nothing was restored; the image is spent" },
+	/* what kernels 6.8 to 6.12.79 say for an image ending in zero pages */
+	{ .call = C_RESTORE, .err = EPERM, .spent = true,
+	  .text = "SNAPSHOT_ATOMIC_RESTORE: EPERM — the system is not frozen, or the kernel counts the "
+		  "image incomplete (kernels from 6.8 until the 2026 fix do so for an image that ends "
+		  "with zero pages); nothing was restored; the image is spent" },
 	{ .call = C_RESTORE, .err = EBUSY, .spent = true,
 	  .text = "SNAPSHOT_ATOMIC_RESTORE: EBUSY — a device refused to suspend" },
 };

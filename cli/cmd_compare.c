@@ -21,7 +21,9 @@ static void help(void)
 	       "  (and fixed, faster, smaller, leaner, changed, gone, new: not regressions)\n\n"
 	       "      --tolerance P   allowed change, in percent (default 10%%)\n"
 	       "  -h, --help          this help\n\n"
-	       "Exit status: 0 no regression, 1 a regression, 2 bad input.\n");
+	       "Two sets that share no run are refused (exit 2): a gate that passes them\n"
+	       "would let any regression in.\n\n"
+	       "Exit status: 0 no regression, 1 a regression, 2 bad input or no run in common.\n");
 }
 
 static int parse_tolerance(const char *s, double *out)
@@ -72,6 +74,13 @@ int cmd_compare(int argc, char **argv)
 		err = scn_load(argv[optind + 1], &cur);
 	if (!err) {
 		scn_compare(&base, &cur, tol, stdout, &t);
+		if (t.matched == 0)
+			err = hb_fail(HB_EUSAGE, "compare: %s and %s share no run (%u runs against %u; "
+						 "runs pair by scenario, part, memory, disk, chain, "
+						 "fault and chunk): nothing to judge", argv[optind],
+				      argv[optind + 1], base.count, cur.count);
+	}
+	if (!err) {
 		printf("compare: %u runs matched, %u regressions, %u improvements, %u only in BASE, "
 		       "%u only in NEW (tolerance %.0f%%)\n", t.matched, t.regressions,
 		       t.improvements, t.only_base, t.only_new, tol * 100.0);

@@ -93,6 +93,10 @@ if grep -q '^slower ' "$TMP/out"; then ok; else bad "compare: no 'slower' line: 
 sed 's/,restored,\(.*\),yes,/,refused,\1,no,/' "$TMP/smoke/runs.csv" >"$TMP/refused.csv"
 expect 1 compare "$TMP/smoke" "$TMP/refused.csv"
 expect 2 compare "$TMP/smoke"
+# two sets that share no run: nothing to judge, refused (a gate would pass them)
+sed 's/^\([0-9]*\),smoke,/\1,other,/' "$TMP/smoke/runs.csv" >"$TMP/other.csv"
+expect 2 compare "$TMP/smoke" "$TMP/other.csv"
+if grep -q "share no run" "$TMP/err"; then ok; else bad "compare of disjoint sets: $(cat "$TMP/err")"; fi
 
 # where the time went: every restored run has its phase columns and engine
 # figures, numbers, and an engine MB/s no lower than the plain one (counted

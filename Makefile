@@ -81,6 +81,17 @@ $(BUILD)/obj/%.o: %.c
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
+# the commit a build came from goes into every result row (bench/run_meta.c):
+# its object is rebuilt when the commit (or the tree's dirtiness) changes
+COMMIT := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
+$(BUILD)/commit.stamp: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(COMMIT)' | cmp -s - $@ || echo '$(COMMIT)' >$@
+$(BUILD)/obj/bench/run_meta.o: $(BUILD)/commit.stamp
+$(BUILD)/obj/bench/run_meta.o: CPPFLAGS += -DHIBLAB_COMMIT='"$(COMMIT)"'
+.PHONY: FORCE
+FORCE:
+
 # Criterion's macros do not pass zstd's strictest warnings; tests keep the rest.
 $(BUILD)/obj/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)

@@ -63,6 +63,12 @@ const struct scn_column scn_columns[] = {
 	/* guest runs: which kernel (docs/QEMU.md) */
 	COL("guest_kernel", SCN_COL_TEXT, guest_kernel, 0),
 	COL("kernel_release", SCN_COL_TEXT, kernel_release, 0),
+	/* which build on which machine */
+	COL("hiblab_version", SCN_COL_TEXT, hiblab_version, 0),
+	COL("commit", SCN_COL_TEXT, commit, 0),
+	COL("host", SCN_COL_TEXT, host, 0),
+	COL("kernel", SCN_COL_TEXT, host_kernel, 0),
+	COL("cpu", SCN_COL_TEXT, cpu, 0),
 };
 
 const unsigned scn_column_count = sizeof(scn_columns) / sizeof(scn_columns[0]);

@@ -67,6 +67,12 @@ struct scn_result {
 	 * and the release the guest kernel printed */
 	char guest_kernel[256];
 	char kernel_release[80];
+	/* which build on which machine (bench/run_meta.c) */
+	char hiblab_version[32];
+	char commit[64];
+	char host[80];
+	char host_kernel[80];
+	char cpu[96];
 };
 
 struct scn_results {
@@ -81,6 +87,9 @@ void scn_results_sort(struct scn_results *rs);
 /* Add the runs of more to all; a run already in all (same scenario and
  * index) is kept once and counted in *dups. */
 int scn_results_merge(struct scn_results *all, const struct scn_results *more, unsigned *dups);
+
+/* Fill r's build and machine fields from this process and host. */
+void scn_run_meta(struct scn_result *r);
 
 /* The key that pairs runs across result sets: scenario, part and combination. */
 void scn_result_key(const struct scn_result *r, char *buf, size_t cap);

@@ -102,6 +102,7 @@ static void describe(struct scn_result *res, const struct scn_run *r)
 	res->cycles = r->cycles;
 	res->qemu = r->qemu;
 	res->kernel = r->kernel;
+	scn_run_meta(res);
 	if (r->qemu)
 		snprintf(res->guest_kernel, sizeof(res->guest_kernel), "%.255s",
 			 r->guest_kernel[0] ? r->guest_kernel : "default");

@@ -98,6 +98,14 @@ sed 's/^\([0-9]*\),smoke,/\1,other,/' "$TMP/smoke/runs.csv" >"$TMP/other.csv"
 expect 2 compare "$TMP/smoke" "$TMP/other.csv"
 if grep -q "share no run" "$TMP/err"; then ok; else bad "compare of disjoint sets: $(cat "$TMP/err")"; fi
 
+# which build on which machine: every row says it (the last five columns)
+if awk -F, -v host="$(uname -n)" -v rel="$(uname -r)" -v ver="$("$HIBLAB" --version | cut -d' ' -f2)" '
+	NR == 1 { ok = ($(NF - 4) == "hiblab_version" && $(NF - 3) == "commit" && $(NF - 2) == "host" &&
+			$(NF - 1) == "kernel" && $NF == "cpu"); next }
+	{ n++; if ($(NF - 4) != ver || $(NF - 3) == "" || $(NF - 2) != host || $(NF - 1) != rel || $NF == "")
+		{ print "row " NR ": " $0; ok = 0 } }
+	END { exit !(ok && n) }' "$TMP/smoke/runs.csv" >"$TMP/out"
+then ok; else bad "runs.csv: build and machine columns: $(head -n 1 "$TMP/smoke/runs.csv") $(cat "$TMP/out")"; fi
 # where the time went: every restored run has its phase columns and engine
 # figures, numbers, and an engine MB/s no lower than the plain one (counted
 # from the end of the row, as above)

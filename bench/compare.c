@@ -1,7 +1,10 @@
 /* hiblab compare: hold a result set against a baseline.  Runs pair up by
- * scenario, part and combination; a regression is a run that stopped
- * meeting its expectation (or went WRONG), got slower or compresses worse
- * beyond the tolerance, or needs more memory beyond it (and 8 MiB). */
+ * scenario, part and combination.  A regression is a run whose verdict
+ * changed (other than to meeting its expectation), whose ratio dropped by
+ * more than 0.5% (ratios are not noisy), that got slower beyond the
+ * tolerance, or that needs more memory beyond it (and 8 MiB).  Speeds are
+ * judged only with SCN_COMPARE_MIN_CYCLES cycles on both sides: fewer say
+ * "not enough cycles to judge" instead of guessing. */
 #include "results.h"
 
 #include <string.h>
@@ -53,6 +56,7 @@ static void metric(FILE *out, const char *key, const char *what, const char *uni
 static void pair(FILE *out, const char *key, const struct scn_result *b,
 		 const struct scn_result *c, double tol, struct scn_compare_totals *t)
 {
+	bool judge_speed = b->cycles >= SCN_COMPARE_MIN_CYCLES && c->cycles >= SCN_COMPARE_MIN_CYCLES;
 	char vb[700], vc[700];
 	int rss;
 
@@ -67,15 +71,27 @@ static void pair(FILE *out, const char *key, const struct scn_result *b,
 	if (!b->met && c->met) {
 		fprintf(out, "%-9s %s: %s -> %s\n", "fixed", key, vb, vc);
 		t->improvements++;
+	} else if (b->verdict != c->verdict) {
+		/* correctness is not noisy: another verdict is a regression outright */
+		fprintf(out, "%-9s %s: %s -> %s\n", "verdict", key, vb, vc);
+		t->regressions++;
+		return;
 	} else if (strcmp(vb, vc) != 0) {
 		fprintf(out, "%-9s %s: %s -> %s\n", "changed", key, vb, vc);
 	}
-	metric(out, key, "suspend", " MB/s", b->suspend_mbps, c->suspend_mbps,
-	       judge(b->suspend_mbps, c->suspend_mbps, tol, true), "slower", "faster", t);
-	metric(out, key, "resume", " MB/s", b->resume_mbps, c->resume_mbps,
-	       judge(b->resume_mbps, c->resume_mbps, tol, true), "slower", "faster", t);
-	metric(out, key, "ratio", "", b->ratio, c->ratio, judge(b->ratio, c->ratio, tol, true),
-	       "bigger", "smaller", t);
+	if (!judge_speed) {
+		fprintf(out, "%-9s %s: not enough cycles to judge its speed (%u and %u; %u needed)\n",
+			"n/a", key, b->cycles, c->cycles, SCN_COMPARE_MIN_CYCLES);
+		t->unjudged++;
+	} else {
+		metric(out, key, "suspend", " MB/s", b->suspend_mbps, c->suspend_mbps,
+		       judge(b->suspend_mbps, c->suspend_mbps, tol, true), "slower", "faster", t);
+		metric(out, key, "resume", " MB/s", b->resume_mbps, c->resume_mbps,
+		       judge(b->resume_mbps, c->resume_mbps, tol, true), "slower", "faster", t);
+	}
+	/* ratios are not noisy: a drop beyond 0.5% counts whatever the tolerance */
+	metric(out, key, "ratio", "", b->ratio, c->ratio,
+	       judge(b->ratio, c->ratio, SCN_COMPARE_RATIO_TOLERANCE, true), "bigger", "smaller", t);
 	rss = judge((double)b->rss_kib, (double)c->rss_kib, tol, false);
 	if (rss < 0 && c->rss_kib < b->rss_kib + 8192)
 		rss = 0;

@@ -148,7 +148,13 @@ int scn_load(const char *path, struct scn_results *rs);
 
 struct scn_compare_totals {
 	unsigned matched, regressions, improvements, only_base, only_new;
+	unsigned unjudged;  /* matched runs with too few cycles to judge their speed */
 };
+
+/* Speeds need this many cycles on both sides to be judged; a ratio that
+ * drops by more than this is a regression, whatever the tolerance. */
+#define SCN_COMPARE_MIN_CYCLES 3u
+#define SCN_COMPARE_RATIO_TOLERANCE 0.005
 
 /* Print what got slower, bigger or changed verdict; tolerance is a fraction
  * (0.10 = 10%). */

@@ -14,9 +14,13 @@ static void help(void)
 	printf("usage: hiblab compare BASE NEW [--tolerance 10%%]\n\n"
 	       "Pair the runs of two result sets (directories holding runs.csv, or the files)\n"
 	       "by scenario, part and combination, and print what changed:\n"
-	       "  verdict   a run no longer meets its expectation, or went WRONG\n"
-	       "  slower    suspend or resume MB/s dropped by more than the tolerance\n"
-	       "  bigger    the compression ratio dropped by more than the tolerance\n"
+	       "  verdict   a run no longer meets its expectation, went WRONG, or its verdict\n"
+	       "            changed otherwise (correctness is not noisy)\n"
+	       "  slower    suspend or resume MB/s dropped by more than the tolerance; judged\n"
+	       "            only with 3 cycles or more on both sides (else n/a: not enough\n"
+	       "            cycles to judge)\n"
+	       "  bigger    the compression ratio dropped by more than 0.5%% (ratios are not\n"
+	       "            noisy; the tolerance does not apply)\n"
 	       "  memory    peak RSS grew by more than the tolerance and 8 MiB\n"
 	       "  (and fixed, faster, smaller, leaner, changed, gone, new: not regressions)\n\n"
 	       "      --tolerance P   allowed change, in percent (default 10%%)\n"
@@ -82,8 +86,9 @@ int cmd_compare(int argc, char **argv)
 	}
 	if (!err) {
 		printf("compare: %u runs matched, %u regressions, %u improvements, %u only in BASE, "
-		       "%u only in NEW (tolerance %.0f%%)\n", t.matched, t.regressions,
-		       t.improvements, t.only_base, t.only_new, tol * 100.0);
+		       "%u only in NEW, %u with too few cycles to judge their speed (tolerance "
+		       "%.0f%%)\n", t.matched, t.regressions, t.improvements, t.only_base,
+		       t.only_new, t.unjudged, tol * 100.0);
 	}
 	scn_results_free(&base);
 	scn_results_free(&cur);

@@ -26,7 +26,7 @@ static struct scn_result make(unsigned index, const char *chain, double s, doubl
 	if (!met)
 		snprintf(x.reason, sizeof(x.reason), "record 3: checksum mismatch");
 	x.chunk_pages = 32;
-	x.cycles = 1;
+	x.cycles = 3;  /* enough to judge speeds (SCN_COMPARE_MIN_CYCLES) */
 	x.suspend_mbps = s;
 	x.resume_mbps = r;
 	x.ratio = ratio;
@@ -58,7 +58,7 @@ static struct scn_compare_totals run(const struct scn_result *b, unsigned nb,
 Test(compare, within_tolerance_is_quiet)
 {
 	struct scn_result b = make(0, "zero,lz4", 800, 1200, 2.6, true);
-	struct scn_result c = make(0, "zero,lz4", 760, 1290, 2.55, true);
+	struct scn_result c = make(0, "zero,lz4", 760, 1290, 2.59, true);  /* ratio -0.4% */
 	struct scn_compare_totals t = run(&b, 1, &c, 1, 0.10);
 
 	cr_assert_eq(t.matched, 1);
@@ -78,8 +78,9 @@ Test(compare, slower_bigger_and_verdict_are_regressions)
 
 	cr_assert_eq(t.matched, 3);
 	cr_assert_eq(t.regressions, 3);
-	t = run(b, 3, c, 3, 0.30);  /* a looser tolerance forgives the figures, not the verdict */
-	cr_assert_eq(t.regressions, 1);
+	/* a looser tolerance forgives the speed, not the ratio (0.5%) nor the verdict */
+	t = run(b, 3, c, 3, 0.30);
+	cr_assert_eq(t.regressions, 2);
 }
 
 Test(compare, improvements_and_unpaired)
@@ -200,4 +201,45 @@ Test(compare, merge_drops_duplicates)
 	cr_assert_eq(dups, 1);
 	scn_results_free(&all);
 	scn_results_free(&more);
+}
+
+/* Fewer than 3 cycles on a side: its speed is not judged (said), while its
+ * ratio and verdict still are. */
+Test(compare, too_few_cycles_leave_speed_unjudged)
+{
+	struct scn_result b[2] = { make(0, "zero,lz4", 800, 1200, 2.6, true),
+				   make(1, "zero,zstd", 500, 900, 3.0, true) };
+	struct scn_result c[2] = { make(0, "zero,lz4", 400, 600, 2.6, true),   /* half as fast */
+				   make(1, "zero,zstd", 250, 900, 2.98, true) }; /* and 0.7% bigger */
+	struct scn_compare_totals t;
+
+	b[0].cycles = c[1].cycles = 2;
+	t = run(b, 2, c, 2, 0.10);
+	cr_assert_eq(t.matched, 2);
+	cr_assert_eq(t.unjudged, 2);
+	cr_assert_eq(t.regressions, 1, "only the ratio beyond 0.5%% counts");
+	c[1].ratio = 2.99;  /* 0.3%: within */
+	t = run(b, 2, c, 2, 0.10);
+	cr_assert_eq(t.regressions, 0);
+	b[0].cycles = c[1].cycles = 3;
+	t = run(b, 2, c, 2, 0.10);
+	cr_assert_eq(t.unjudged, 0);
+	cr_assert_eq(t.regressions, 3);  /* #0 suspend and resume, #1 suspend */
+}
+
+/* Another verdict is a regression even when both meet their expectation
+ * (expect = safe: restored and refused both pass). */
+Test(compare, any_other_verdict_is_a_regression)
+{
+	struct scn_result b = make(0, "zero,lz4", 800, 1200, 2.6, true);
+	struct scn_result c = make(0, "zero,lz4", 800, 1200, 2.6, true);
+	struct scn_compare_totals t;
+
+	snprintf(b.expect, sizeof(b.expect), "safe");
+	snprintf(c.expect, sizeof(c.expect), "safe");
+	c.verdict = SCN_VERDICT_REFUSED;
+	t = run(&b, 1, &c, 1, 0.10);
+	cr_assert_eq(t.regressions, 1);
+	t = run(&b, 1, &b, 1, 0.10);
+	cr_assert_eq(t.regressions, 0);
 }

@@ -14,6 +14,7 @@
 #include "core/options.h"
 #include "core/registry.h"
 
+#include <isa-l/crc.h>
 #include <lz4.h>
 #include <lzo/lzo1x.h>
 #include <stdio.h>
@@ -87,16 +88,9 @@ struct kreader {
 
 uint32_t hb_kimage_crc32(uint32_t crc, const void *buf, uint64_t len)
 {
-	const uint8_t *p = (const uint8_t *)buf;
-	uint64_t i;
-	int b;
-
-	for (i = 0; i < len; i++) {
-		crc ^= p[i];
-		for (b = 0; b < 8; b++)
-			crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
-	}
-	return crc;
+	/* ISA-L's gzip CRC is the same polynomial, reflected, with the running
+	 * value inverted before and after: undo both for the kernel's plain one */
+	return ~crc32_gzip_refl(~crc, (const unsigned char *)buf, len);
 }
 
 const char *hb_kimage_comp_name(enum hb_kimage_comp comp)
@@ -493,6 +487,7 @@ static int target_of(const char *target, char *path, size_t cap, uint64_t *heade
 {
 	struct hb_instance in;
 	const struct hb_option *o;
+	char num[32];
 	int err = hb_instance_from_text(&in, HB_KIND_WRITER, target, "TARGET");
 
 	if (err)
@@ -505,9 +500,11 @@ static int target_of(const char *target, char *path, size_t cap, uint64_t *heade
 	snprintf(plugin, plugin_cap, "%s", in.plugin->name);
 	for (o = in.plugin->options; o && o->name; o++) {
 		if (strcmp(o->name, "path") == 0)
-			snprintf(path, cap, "%s", (const char *)in.conf + o->offset);
-		else if (strcmp(o->name, "offset") == 0)
-			memcpy(header_page, (const char *)in.conf + o->offset, sizeof(*header_page));
+			hb_option_value_text(o, in.conf, path, cap);
+		else if (strcmp(o->name, "offset") == 0) {
+			hb_option_value_text(o, in.conf, num, sizeof(num));
+			*header_page = strtoull(num, NULL, 10);
+		}
 	}
 out:
 	hb_instance_free(&in);

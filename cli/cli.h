@@ -38,7 +38,6 @@ struct cli_progress {
 	double start;
 	double last;
 	bool drawn;
-	const char *end_mark;  /* hb_phase_mark this once every byte is through */
 };
 
 void cli_progress_init(struct cli_progress *p, bool quiet);

@@ -107,7 +107,6 @@ int cmd_suspend(int argc, char **argv)
 	if (!a.key_spec)
 		a.ask_passphrase = cli_passphrase_prompt();
 	cli_progress_init(&prog, quiet);
-	prog.end_mark = "commit";  /* the last record is out: the commit follows */
 	a.progress = cli_progress_update;
 	a.progress_ctx = &prog;
 	t0 = cli_now();

@@ -2,7 +2,6 @@
 #include "cli.h"
 
 #include "core/error.h"
-#include "core/phase_time.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -68,7 +67,6 @@ void cli_progress_init(struct cli_progress *p, bool quiet)
 {
 	p->enabled = !quiet && isatty(STDERR_FILENO);
 	p->start = p->last = cli_now();
-	p->end_mark = NULL;
 	p->drawn = false;
 }
 
@@ -78,10 +76,6 @@ void cli_progress_update(void *ctx, const struct hb_progress *pr)
 	double now, elapsed, eta;
 	char rate[32];
 
-	if (p->end_mark && pr->done >= pr->total) {
-		hb_phase_mark(p->end_mark);
-		p->end_mark = NULL;
-	}
 	if (!p->enabled)
 		return;
 	now = cli_now();

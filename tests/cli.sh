@@ -401,4 +401,13 @@ mkfifo "$TMP/fifo.prof"
 run 2 "fifo.prof: a FIFO, not a profile file" suspend --source "sim:$TMP/fifo.prof" \
 	--target "file:$TMP/bad.img"
 
+
+# phase marks for the test guest's host: only with HIBLAB_PHASE_MARKS, the
+# commit's once, after the last record (docs/QEMU.md, "Where the seconds go")
+HIBLAB_PHASE_MARKS=1 "$HIBLAB" suspend -q --source sim:mixed,size=4MiB --target "file:$TMP/pm.img" \
+	2>"$TMP/err"
+check "HIBLAB_PHASE_MARKS: one commit mark: $(cat "$TMP/err")" \
+	[ "$(grep -c '^HIBLAB-PHASE commit$' "$TMP/err")" -eq 1 ]
+"$HIBLAB" suspend -q --source sim:mixed,size=4MiB --target "file:$TMP/pm.img" 2>"$TMP/err"
+check_not "no HIBLAB_PHASE_MARKS: no mark" grep -q HIBLAB-PHASE "$TMP/err"
 finish

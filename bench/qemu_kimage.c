@@ -118,6 +118,11 @@ int scn_kimage_damage(const char *disk, const char *fault)
 		err = write_page(fd, cut, page);
 		goto done;
 	}
+	if (strcmp(fault, "flip") != 0) {
+		err = hb_fail(HB_EINTERNAL, "qemu: fault '%s' is not one for the kernel's image",
+			      fault);
+		goto out;
+	}
 	/* flip: a bit in the page in the middle of the image's records */
 	if (read_page(fd, maps[n / 2], page)) {
 		err = -1;

@@ -86,8 +86,9 @@ static int by_pfn_desc(const void *a, const void *b)
 static int zero_top(uint64_t keep, uint64_t spare)
 {
 	struct sysinfo si;
-	uint64_t grab, i, *pfn = NULL, entry, kept_low = 0;
-	uint8_t *area;
+	uint64_t grab, i, n, *pfn = NULL, kept_low = 0, run;
+	static uint64_t entry[4096];  /* pagemap entries read at a time */
+	uint8_t *area, *kept = NULL;
 	int fd = -1, rc = 1;
 
 	if (sysinfo(&si) != 0)
@@ -102,20 +103,31 @@ static int zero_top(uint64_t keep, uint64_t spare)
 	area = (uint8_t *)mmap(NULL, grab * PAGE, PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	pfn = (uint64_t *)calloc(grab, 2 * sizeof(*pfn));
+	kept = (uint8_t *)calloc(grab, 1);
 	fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-	if (area == MAP_FAILED || !pfn || fd < 0)
+	if (area == MAP_FAILED || !pfn || !kept || fd < 0)
 		goto out;
-	for (i = 0; i < grab; i++) {
-		off_t at = (off_t)(((uintptr_t)area / PAGE + i) * sizeof(entry));
-		if (pread(fd, &entry, sizeof(entry), at) != (ssize_t)sizeof(entry))
+	for (i = 0; i < grab; i += n) {
+		off_t at = (off_t)(((uintptr_t)area / PAGE + i) * sizeof(entry[0]));
+		uint64_t j;
+		n = grab - i < 4096 ? grab - i : 4096;
+		if (pread(fd, entry, n * sizeof(entry[0]), at) != (ssize_t)(n * sizeof(entry[0])))
 			goto out;
-		pfn[2 * i] = entry >> 63 ? entry & ((1ull << 55) - 1) : 0;
-		pfn[2 * i + 1] = i;
+		for (j = 0; j < n; j++) {
+			pfn[2 * (i + j)] = entry[j] >> 63 ? entry[j] & ((1ull << 55) - 1) : 0;
+			pfn[2 * (i + j) + 1] = i + j;
+		}
 	}
 	qsort(pfn, grab, 2 * sizeof(*pfn), by_pfn_desc);
-	/* the highest frames stay (zero); every other page goes back */
-	for (i = keep; i < grab; i++)
-		madvise(area + pfn[2 * i + 1] * PAGE, PAGE, MADV_DONTNEED);
+	for (i = 0; i < keep; i++)
+		kept[pfn[2 * i + 1]] = 1;
+	/* the highest frames stay (zero); every other page goes back, in runs */
+	for (i = 0; i < grab; i += run) {
+		for (run = 1; i + run < grab && kept[i + run] == kept[i]; run++)
+			;
+		if (!kept[i])
+			madvise(area + i * PAGE, run * PAGE, MADV_DONTNEED);
+	}
 	kept_low = keep ? pfn[2 * (keep - 1)] : 0;
 	printf("HIBLAB-ZERO-TOP pages=%llu frames=0x%llx..0x%llx\n", (unsigned long long)keep,
 	       (unsigned long long)kept_low, (unsigned long long)pfn[0]);
@@ -127,8 +139,10 @@ out:
 	if (fd >= 0)
 		close(fd);
 	free(pfn);
+	free(kept);
 	return rc;
 }
+
 /* --ready FILE: made when the memory is filled, and again after each check
  * that SIGUSR2 asked for and passed. */
 static void say_ready(const char *ready)

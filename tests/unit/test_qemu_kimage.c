@@ -113,3 +113,15 @@ Test(qemu_kimage, kept_disk_is_a_sparse_copy)
 	cr_assert_eq(scn_copy_sparse(img, copy), HB_EIO, "an existing file was overwritten");
 	cr_assert(strstr(hb_detail(HB_EIO), "keeping the disk"), "%s", hb_detail(HB_EIO));
 }
+
+/* A fault with no meaning for the kernel's image damages nothing. */
+Test(qemu_kimage, unknown_fault_damages_nothing)
+{
+	struct kfx_layout l;
+	struct scn_kimage k;
+
+	build(&l);
+	cr_assert_eq(scn_kimage_damage(img, "twice"), HB_EINTERNAL);
+	cr_assert(strstr(hb_detail(HB_EINTERNAL), "'twice' is not one for the kernel's image"));
+	cr_assert_eq(scn_kimage_check(img, &k), 0, "%s", k.why);
+}

@@ -192,6 +192,17 @@ struct qcycle {
 	double phase[HB_GP_COUNT];  /* seconds, -1: not seen (hb_guest_phases) */
 };
 
+/* A cycle not measured yet: no seconds, no phase seen. */
+static struct qcycle qcycle_none(void)
+{
+	struct qcycle fig = { 0 };
+	unsigned p;
+
+	for (p = 0; p < HB_GP_COUNT; p++)
+		fig.phase[p] = -1.0;
+	return fig;
+}
+
 /* One row of cycles.csv (beside runs.csv): every cycle of every guest run,
  * where runs.csv has their means.  Runs are children one after another, so
  * appending is safe. */
@@ -394,7 +405,7 @@ static int stress(struct qrun *q, struct scn_result *res, double sums[3])
 {
 	struct hb_qemu_boot *sus = &q->boots[0], *cur = &q->boots[1], *t;
 	struct qcycle fig;
-	unsigned c, p;
+	unsigned c;
 	char why[sizeof(res->reason)];
 	int err;
 
@@ -403,9 +414,7 @@ static int stress(struct qrun *q, struct scn_result *res, double sums[3])
 	if (!err)
 		err = boot(q, "suspend", sus);
 	for (c = 0; !err && c < q->r->cycles; c++) {
-		for (p = 0; p < HB_GP_COUNT; p++)
-			fig.phase[p] = -1.0;
-		fig.suspend_s = fig.resume_s = fig.restore_s = 0;
+		fig = qcycle_none();
 		err = suspend_half(q, c, sus, c > 0, res, &fig);
 		if (err == 1) {
 			console_of(q, c);
@@ -515,11 +524,8 @@ void scn_run_qemu(const struct scn_runner *rn, const struct scn_run *r, struct s
 		rst = sums[2];
 	}
 	for (c = 0; c < r->cycles && !err && !r->stress; c++) {
-		struct qcycle fig = { 0 };
-		unsigned p;
+		struct qcycle fig = qcycle_none();
 
-		for (p = 0; p < HB_GP_COUNT; p++)
-			fig.phase[p] = -1.0;
 		err = cycle(&q, c, res, &fig);
 		if (!err && fig.resume_s > 0) {
 			sus += fig.suspend_s;

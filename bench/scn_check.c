@@ -253,6 +253,27 @@ static const struct scn_list *axis_in_effect(const struct scn_file *f,
 	return s->axis[a].count ? &s->axis[a] : &f->top.axis[a];
 }
 
+/* Whether the one-value key k in effect for s is value. */
+static bool single_is(const struct scn_file *f, const struct scn_section *s, enum scn_single k,
+		      const char *value)
+{
+	const struct scn_list *l = in_effect(f, s, k);
+
+	return l->count && strcmp(l->items[0], value) == 0;
+}
+
+/* Where value is in l, or -1. */
+static int item_index(const struct scn_list *l, const char *value)
+{
+	unsigned i;
+
+	for (i = 0; i < l->count; i++) {
+		if (strcmp(l->items[i], value) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
 /* The faults for which the host damages the image by its place on the disk. */
 static const char *const damaging_faults[] = { "flip", "truncate", "zero-header", NULL };
 
@@ -276,13 +297,10 @@ static bool kernel_chains_only(const struct scn_file *f, const struct scn_sectio
 static void swapon_faults(const struct scn_file *f, const struct scn_section *s,
 			  struct scn_diag *d)
 {
-	const struct scn_list *on = in_effect(f, s, SCN_KEY_SWAPON);
 	const struct scn_list *faults = axis_in_effect(f, s, SCN_AX_FAULT);
 	unsigned i;
 
-	if (!on->count || strcmp(on->items[0], "yes") != 0)
-		return;
-	if (kernel_chains_only(f, s))
+	if (!single_is(f, s, SCN_KEY_SWAPON, "yes") || kernel_chains_only(f, s))
 		return;
 	for (i = 0; i < faults->count; i++) {
 		if (one_of(faults->items[i], damaging_faults))
@@ -301,28 +319,21 @@ static void kernel_chain_limits(const struct scn_file *f, const struct scn_secti
 	const struct scn_list *chains = axis_in_effect(f, s, SCN_AX_CHAIN);
 	const struct scn_list *disks = axis_in_effect(f, s, SCN_AX_DISK);
 	const struct scn_list *faults = axis_in_effect(f, s, SCN_AX_FAULT);
+	int block = item_index(disks, "block"), twice = item_index(faults, "twice");
 	char comp[8];
-	unsigned i, j;
+	unsigned i;
 
 	for (i = 0; i < chains->count; i++) {
 		if (scn_kernel_chain(chains->items[i], comp, sizeof(comp)) <= 0)
 			continue;
-		for (j = 0; j < disks->count; j++) {
-			if (strcmp(disks->items[j], "block") == 0) {
-				add(d, f, chains->lines[i], "chain: '%s': the kernel hibernates "
-				    "to swap only; not with disk = block (line %d)",
-				    chains->items[i], disks->lines[j]);
-				return;
-			}
-		}
-		for (j = 0; j < faults->count; j++) {
-			if (strcmp(faults->items[j], "twice") == 0) {
-				add(d, f, chains->lines[i], "chain: '%s': not with fault = twice "
-				    "(line %d; hiblab's rule, not the kernel's)", chains->items[i],
-				    faults->lines[j]);
-				return;
-			}
-		}
+		if (block >= 0)
+			add(d, f, chains->lines[i], "chain: '%s': the kernel hibernates to swap only; "
+			    "not with disk = block (line %d)", chains->items[i], disks->lines[block]);
+		else if (twice >= 0)
+			add(d, f, chains->lines[i], "chain: '%s': not with fault = twice (line %d; "
+			    "hiblab's rule, not the kernel's)", chains->items[i], faults->lines[twice]);
+		if (block >= 0 || twice >= 0)
+			return;
 	}
 }
 
@@ -331,11 +342,10 @@ static void kernel_chain_limits(const struct scn_file *f, const struct scn_secti
 static void reboot_faults(const struct scn_file *f, const struct scn_section *s,
 			  struct scn_diag *d)
 {
-	const struct scn_list *rb = in_effect(f, s, SCN_KEY_REBOOT);
 	const struct scn_list *faults = axis_in_effect(f, s, SCN_AX_FAULT);
 	unsigned i;
 
-	if (!rb->count || strcmp(rb->items[0], "no") != 0)
+	if (!single_is(f, s, SCN_KEY_REBOOT, "no"))
 		return;
 	for (i = 0; i < faults->count; i++) {
 		if (strcmp(faults->items[i], "none") != 0) {

@@ -39,7 +39,7 @@ CPPFLAGS += -I. -D_GNU_SOURCE $(PKG_CFLAGS) -DHIBLAB_VERSION='"$(VERSION)"'
 CPPFLAGS += $(if $(filter fuzz,$(SAN)),-DHB_FUZZ_NO_CHECKSUMS)
 CFLAGS += -std=c11 $(OPT) $(WARN) $(SANFLAGS) -MMD -MP
 LDFLAGS += $(SANFLAGS)
-LDLIBS += $(PKG_LIBS) -lpthread
+LDLIBS += $(PKG_LIBS) -lpthread -lm
 
 ifeq ($(V),1)
 Q :=

@@ -25,7 +25,7 @@ void scn_csv_field(FILE *f, const char *s)
 int scn_write_csv(const char *path, const struct scn_results *rs)
 {
 	FILE *f = fopen(path, "w");
-	char cell[600];
+	char cell[1024];
 	unsigned i, c;
 
 	if (!f)

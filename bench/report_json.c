@@ -1,5 +1,6 @@
 /* runs.json: the same rows as runs.csv (the one column table), for
- * machines that prefer JSON. */
+ * machines that prefer JSON.  An object: format_version, then the rows
+ * as "runs" (docs/SCENARIOS.md) */
 #include "reports.h"
 
 #include "core/error.h"
@@ -24,10 +25,23 @@ static void put_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* "0.1 0.2" as [0.1, 0.2]. */
+static void put_array(FILE *f, const char *cell)
+{
+	fputc('[', f);
+	for (; *cell; cell++) {
+		if (*cell == ' ')
+			fputs(", ", f);
+		else
+			fputc(*cell, f);
+	}
+	fputc(']', f);
+}
+
 /* Numbers bare, yes/no as true/false, everything else a string. */
 static void put_value(FILE *f, const struct scn_column *c, const struct scn_result *r)
 {
-	char cell[600];
+	char cell[1024];
 
 	scn_column_text(c, r, cell, sizeof(cell));
 	switch (c->kind) {
@@ -44,6 +58,9 @@ static void put_value(FILE *f, const struct scn_column *c, const struct scn_resu
 	case SCN_COL_WHO:
 		put_string(f, cell);
 		return;
+	case SCN_COL_SAMPLES:
+		put_array(f, cell);
+		return;
 	}
 }
 
@@ -54,7 +71,7 @@ int scn_write_json(const char *path, const struct scn_results *rs)
 
 	if (!f)
 		return hb_fail(HB_EIO, "%s: %s", path, strerror(errno));
-	fputs("[\n", f);
+	fprintf(f, "{\"format_version\": %d,\n \"runs\": [\n", SCN_JSON_FORMAT_VERSION);
 	for (i = 0; i < rs->count; i++) {
 		fputs("  {", f);
 		for (c = 0; c < scn_column_count; c++) {
@@ -63,7 +80,7 @@ int scn_write_json(const char *path, const struct scn_results *rs)
 		}
 		fprintf(f, "}%s\n", i + 1 < rs->count ? "," : "");
 	}
-	fputs("]\n", f);
+	fputs(" ]}\n", f);
 	if (fclose(f) != 0)
 		return hb_fail(HB_EIO, "%s: %s", path, strerror(errno));
 	return 0;

@@ -103,22 +103,6 @@ void scn_cycle_rows_free(struct scn_cycle_rows *rows)
 	memset(rows, 0, sizeof(*rows));
 }
 
-static int by_value(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-void scn_quantiles(double *v, unsigned n, double *p50, double *p95, double *max)
-{
-	qsort(v, n, sizeof(*v), by_value);
-	/* nearest rank: what a cycle really took, never an interpolation */
-	*p50 = v[(n - 1) / 2];
-	*p95 = v[(unsigned)(0.95 * (double)(n - 1) + 0.5)];
-	*max = v[n - 1];
-}
-
 /* One run's cell for phase p: "1.23" with one cycle, "p50 / p95 / max" with
  * three or more, "-" where no cycle saw the phase. */
 static void phase_cell(FILE *f, const struct scn_cycle_rows *rows, unsigned index, unsigned p,

@@ -27,9 +27,6 @@ int scn_write_charts(const char *dir, const struct scn_results *rs, FILE *log);
 /* One CSV field, quoted (RFC 4180) when it holds a comma, quote or newline. */
 void scn_csv_field(FILE *f, const char *s);
 
-/* A short label for run i: the fields that differ across the set. */
-void scn_result_label(const struct scn_results *rs, unsigned i, char *buf, size_t cap);
-
 /* mkdir -p: a results directory and what goes under it. */
 int scn_mkdirs(const char *path);
 
@@ -52,9 +49,6 @@ struct scn_cycle_rows {
 /* dir/cycles.csv's rows; none (and 0) without the file or its phase columns. */
 int scn_cycle_rows_load(const char *dir, struct scn_cycle_rows *rows);
 void scn_cycle_rows_free(struct scn_cycle_rows *rows);
-
-/* Sort v[0..n) (n >= 1) and give its nearest-rank median, p95 and max. */
-void scn_quantiles(double *v, unsigned n, double *p50, double *p95, double *max);
 
 /* summary.md's "Where the seconds go" table. */
 void scn_phase_section(FILE *f, const struct scn_cycle_rows *rows);

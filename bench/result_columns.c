@@ -69,9 +69,55 @@ const struct scn_column scn_columns[] = {
 	COL("host", SCN_COL_TEXT, host, 0),
 	COL("kernel", SCN_COL_TEXT, host_kernel, 0),
 	COL("cpu", SCN_COL_TEXT, cpu, 0),
+	/* the spread over cycles: MB/s at the median, fastest and slowest cycle, how
+	 * many cycles, and each cycle's seconds (what compare tests) */
+	COL("suspend_MBps_median", SCN_COL_REAL, suspend_mbps_median, 2),
+	COL("suspend_MBps_min", SCN_COL_REAL, suspend_mbps_min, 2),
+	COL("suspend_MBps_max", SCN_COL_REAL, suspend_mbps_max, 2),
+	COL("suspend_cycles", SCN_COL_UINT, suspend_cycle_s.count, 0),
+	COL("resume_MBps_median", SCN_COL_REAL, resume_mbps_median, 2),
+	COL("resume_MBps_min", SCN_COL_REAL, resume_mbps_min, 2),
+	COL("resume_MBps_max", SCN_COL_REAL, resume_mbps_max, 2),
+	COL("resume_cycles", SCN_COL_UINT, resume_cycle_s.count, 0),
+	COL("suspend_cycle_s", SCN_COL_SAMPLES, suspend_cycle_s, 6),
+	COL("resume_cycle_s", SCN_COL_SAMPLES, resume_cycle_s, 6),
 };
 
 const unsigned scn_column_count = sizeof(scn_columns) / sizeof(scn_columns[0]);
+
+/* "0.012000 0.013100": every figure, or none where cap runs out (a cell
+ * never holds half a number). */
+static void samples_text(const struct scn_samples *s, int decimals, char *buf, size_t cap)
+{
+	size_t used = 0;
+	unsigned i;
+	int n;
+
+	buf[0] = '\0';
+	for (i = 0; i < s->count && i < SCN_SAMPLES_MAX; i++) {
+		n = snprintf(buf + used, cap - used, "%s%.*f", i ? " " : "", decimals, s->v[i]);
+		if (n < 0 || (size_t)n >= cap - used) {
+			buf[used] = '\0';
+			return;
+		}
+		used += (size_t)n;
+	}
+}
+
+/* Figures up to the first that does not parse; at most SCN_SAMPLES_MAX. */
+static void samples_parse(const char *text, struct scn_samples *s)
+{
+	char *end;
+
+	s->count = 0;
+	while (s->count < SCN_SAMPLES_MAX) {
+		double v = strtod(text, &end);
+		if (end == text)
+			break;
+		s->v[s->count++] = v;
+		text = end;
+	}
+}
 
 const struct scn_column *scn_column_find(const char *name)
 {
@@ -111,6 +157,9 @@ void scn_column_text(const struct scn_column *c, const struct scn_result *r, cha
 	case SCN_COL_WHO:
 		snprintf(buf, cap, "%s", *(const bool *)field ? "kernel" : "hiblab");
 		return;
+	case SCN_COL_SAMPLES:
+		samples_text((const struct scn_samples *)field, c->decimals, buf, cap);
+		return;
 	}
 	buf[0] = '\0';
 }
@@ -139,6 +188,9 @@ int scn_column_set(const struct scn_column *c, struct scn_result *r, const char 
 		return scn_verdict_parse(text, (enum scn_verdict *)field);
 	case SCN_COL_WHO:
 		*(bool *)field = strcmp(text, "kernel") == 0;
+		return 0;
+	case SCN_COL_SAMPLES:
+		samples_parse(text, (struct scn_samples *)field);
 		return 0;
 	}
 	return HB_EINTERNAL;

@@ -28,6 +28,15 @@ const char *scn_verdict_name(enum scn_verdict v);
 /* The verdict called name; HB_EUSAGE (no detail line) for a name no hiblab writes. */
 int scn_verdict_parse(const char *name, enum scn_verdict *v);
 
+/* One metric's figure for each cycle that succeeded (the first
+ * SCN_SAMPLES_MAX of them): seconds, from which the spread and compare's
+ * significance test come. */
+#define SCN_SAMPLES_MAX 48
+struct scn_samples {
+	unsigned count;
+	double v[SCN_SAMPLES_MAX];
+};
+
 struct scn_result {
 	unsigned index;
 	char scenario[64];
@@ -73,6 +82,11 @@ struct scn_result {
 	char host[80];
 	char host_kernel[80];
 	char cpu[96];
+	/* the spread over cycles (scn_result_spread): each cycle's seconds, and
+	 * the MB/s of bytes_in at the median, fastest and slowest cycle */
+	struct scn_samples suspend_cycle_s, resume_cycle_s;
+	double suspend_mbps_median, suspend_mbps_min, suspend_mbps_max;
+	double resume_mbps_median, resume_mbps_min, resume_mbps_max;
 };
 
 struct scn_results {
@@ -88,11 +102,33 @@ void scn_results_sort(struct scn_results *rs);
  * index) is kept once and counted in *dups. */
 int scn_results_merge(struct scn_results *all, const struct scn_results *more, unsigned *dups);
 
+/* Add a cycle's seconds (kept while there is room). */
+void scn_samples_add(struct scn_samples *s, double seconds);
+
+/* r's MB/s medians, minima and maxima from its cycles' seconds and bytes_in. */
+void scn_result_spread(struct scn_result *r);
+
+/* The MB/s of bytes in each of s's cycles, into out (SCN_SAMPLES_MAX). */
+unsigned scn_samples_mbps(const struct scn_samples *s, uint64_t bytes, double *out);
+
+/* Sort v[0..n) (n >= 1) and give its nearest-rank median, p95 and max. */
+void scn_quantiles(double *v, unsigned n, double *p50, double *p95, double *max);
+
+/* The two-sided p-value of the Mann-Whitney U test that a and b come from
+ * one distribution: exact without ties (na + nb <= 60), else the normal
+ * approximation with the tie and continuity corrections.  1 when either is
+ * empty. */
+double scn_mann_whitney_p(const double *a, unsigned na, const double *b, unsigned nb);
+
 /* Fill r's build and machine fields from this process and host. */
 void scn_run_meta(struct scn_result *r);
 
 /* The key that pairs runs across result sets: scenario, part and combination. */
 void scn_result_key(const struct scn_result *r, char *buf, size_t cap);
+
+/* A short label for run i: the fields that differ across the set (the
+ * chain where none does). */
+void scn_result_label(const struct scn_results *rs, unsigned i, char *buf, size_t cap);
 
 /* "restored", "refused: no image", "WRONG: page 3 differs" */
 void scn_result_verdict_text(const struct scn_result *r, char *buf, size_t cap);
@@ -106,7 +142,8 @@ enum scn_column_kind {
 	SCN_COL_TEXT,     /* char[size] */
 	SCN_COL_YESNO,    /* bool: yes/no (JSON: true/false) */
 	SCN_COL_VERDICT,  /* enum scn_verdict, by name */
-	SCN_COL_WHO       /* bool kernel: "kernel" or "hiblab" */
+	SCN_COL_WHO,      /* bool kernel: "kernel" or "hiblab" */
+	SCN_COL_SAMPLES   /* struct scn_samples: "0.012 0.013" (JSON: an array) */
 };
 
 struct scn_column {
@@ -137,6 +174,10 @@ int scn_column_set(const struct scn_column *c, struct scn_result *r, const char 
 /* One CSV record (RFC 4180; quotes may span lines) split into at most max
  * fields held in buf (cap bytes).  The number of fields, 0 at the end. */
 unsigned scn_csv_record(FILE *f, char *buf, size_t cap, char **fields, unsigned max);
+
+/* runs.json's format_version: 2 wraps the rows in an object with it (1, a
+ * bare array, had no spread columns). */
+#define SCN_JSON_FORMAT_VERSION 2
 
 /* Read runs.csv into rs (appending). */
 int scn_read_csv(const char *path, struct scn_results *rs);

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define FIELDS_MAX 64
+#define FIELDS_MAX 96
 #define RECORD_MAX 16384
 
 /* Split one record (which may span lines inside quotes) into fields held

@@ -196,7 +196,9 @@ void scn_run_here(const struct scn_runner *rn, const struct scn_run *r, struct s
 		if (err) {
 			snprintf(res->suspend_error, sizeof(res->suspend_error), "%s", hb_detail(err));
 		} else {
-			res->suspend_s += now_s() - t0;
+			double took = now_s() - t0;
+			res->suspend_s += took;
+			scn_samples_add(&res->suspend_cycle_s, took);
 			res->bytes_in = st.bytes;
 			res->bytes_out = st.image_bytes;
 			res->threads = st.threads;
@@ -208,7 +210,9 @@ void scn_run_here(const struct scn_runner *rn, const struct scn_run *r, struct s
 		err = hb_resume(&ra, &st);
 		fired(name, &res->fired);
 		if (!err) {
-			res->resume_s += now_s() - t0;
+			double took = now_s() - t0;
+			res->resume_s += took;
+			scn_samples_add(&res->resume_cycle_s, took);
 			add_times(res->resume_phase_s, &res->resume_engine_s, &st);
 			ok_r++;
 		}

@@ -435,6 +435,8 @@ static int stress(struct qrun *q, struct scn_result *res, double sums[3])
 		}
 		sums[0] += fig.suspend_s;
 		sums[1] += fig.resume_s;
+		scn_samples_add(&res->suspend_cycle_s, fig.suspend_s);
+		scn_samples_add(&res->resume_cycle_s, fig.resume_s);
 		sums[2] += fig.restore_s;
 		err = 0;
 		t = sus;
@@ -530,6 +532,8 @@ void scn_run_qemu(const struct scn_runner *rn, const struct scn_run *r, struct s
 		if (!err && fig.resume_s > 0) {
 			sus += fig.suspend_s;
 			rsm += fig.resume_s;
+			scn_samples_add(&res->suspend_cycle_s, fig.suspend_s);
+			scn_samples_add(&res->resume_cycle_s, fig.resume_s);
 			rst += fig.restore_s;
 		}
 		if (!err)

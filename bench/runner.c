@@ -169,6 +169,7 @@ int scn_runner_run(struct scn_runner *rn, const struct scn_run *r, struct scn_re
 			scn_run_qemu(rn, r, &mine);
 		else
 			scn_run_here(rn, r, &mine);
+		scn_result_spread(&mine);
 		n = write(fds[1], &mine, sizeof(mine));
 		fflush(NULL);
 		_exit(n == (ssize_t)sizeof(mine) ? 0 : 1);

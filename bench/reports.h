@@ -24,6 +24,15 @@ int scn_write_junit(const char *path, const struct scn_results *rs);
  * gnuplot is not installed. */
 int scn_write_charts(const char *dir, const struct scn_results *rs, FILE *log);
 
+/* s as XML character data or attribute text: &<>" escaped, control bytes
+ * (but newline and tab) dropped. */
+void scn_xml_text(FILE *f, const char *s);
+
+/* compare's table and notes (bench/report_compare.c), and its JUnit file:
+ * one test case per compared run, a failure per run that regressed. */
+void scn_compare_print(FILE *out, const struct scn_comparison *cmp);
+int scn_compare_junit(const char *path, const struct scn_comparison *cmp);
+
 /* One CSV field, quoted (RFC 4180) when it holds a comma, quote or newline. */
 void scn_csv_field(FILE *f, const char *s);
 

@@ -33,35 +33,59 @@ static void field_text(const struct scn_result *r, enum field f, char *buf, size
 	buf[0] = '\0';
 }
 
-static bool varies(const struct scn_results *rs, enum field f)
+static bool same_part(const struct scn_result *a, const struct scn_result *b)
+{
+	return strcmp(a->scenario, b->scenario) == 0 && strcmp(a->part, b->part) == 0;
+}
+
+/* Whether field f differs across rs; only among the runs of like's part
+ * when like is given. */
+static bool varies(const struct scn_results *rs, enum field f, const struct scn_result *like)
 {
 	char a[600], b[600];
+	bool first = true;
 	unsigned i;
 
-	field_text(&rs->v[0], f, a, sizeof(a));
-	for (i = 1; i < rs->count; i++) {
-		field_text(&rs->v[i], f, b, sizeof(b));
-		if (strcmp(a, b) != 0)
+	for (i = 0; i < rs->count; i++) {
+		if (like && !same_part(&rs->v[i], like))
+			continue;
+		field_text(&rs->v[i], f, first ? a : b, first ? sizeof(a) : sizeof(b));
+		if (!first && strcmp(a, b) != 0)
 			return true;
+		first = false;
 	}
 	return false;
 }
 
-void scn_result_label(const struct scn_results *rs, unsigned i, char *buf, size_t cap)
+static void label(const struct scn_results *rs, unsigned i, const struct scn_result *like,
+		  char *buf, size_t cap)
 {
 	char part[600];
 	size_t used = 0;
 	unsigned f;
 
 	buf[0] = '\0';
-	for (f = 0; f < F_COUNT; f++) {
-		if (!varies(rs, (enum field)f))
+	if (like && (like->scenario[0] || like->part[0]))
+		used = (size_t)snprintf(buf, cap, "%s%s%s:", like->scenario, like->part[0] ? "/" : "",
+					like->part);
+	for (f = F_SCENARIO; f < F_COUNT && used < cap; f++) {
+		if (!varies(rs, (enum field)f, like))
 			continue;
 		field_text(&rs->v[i], (enum field)f, part, sizeof(part));
-		if (used < cap)
-			used += (size_t)snprintf(buf + used, cap - used, "%s%s", used ? " " : "", part);
+		used += (size_t)snprintf(buf + used, cap - used, "%s%s", used ? " " : "", part);
 	}
-	if (!buf[0])
+	if (!like && !buf[0])
 		snprintf(buf, cap, "%s", rs->v[i].chain);
+	else if (like && used < cap && !varies(rs, F_CHAIN, like))
+		snprintf(buf + used, cap - used, " %s", rs->v[i].chain);
 }
 
+void scn_result_label(const struct scn_results *rs, unsigned i, char *buf, size_t cap)
+{
+	label(rs, i, NULL, buf, cap);
+}
+
+void scn_result_label_in_part(const struct scn_results *rs, unsigned i, char *buf, size_t cap)
+{
+	label(rs, i, &rs->v[i], buf, cap);
+}

@@ -129,6 +129,9 @@ void scn_result_key(const struct scn_result *r, char *buf, size_t cap);
 /* A short label for run i: the fields that differ across the set (the
  * chain where none does). */
 void scn_result_label(const struct scn_results *rs, unsigned i, char *buf, size_t cap);
+/* The same among the runs of its own scenario and part, after their names:
+ * "smoke/ciphers: zero,lz4,aes-256-gcm" (the chain where nothing differs). */
+void scn_result_label_in_part(const struct scn_results *rs, unsigned i, char *buf, size_t cap);
 
 /* "restored", "refused: no image", "WRONG: page 3 differs" */
 void scn_result_verdict_text(const struct scn_result *r, char *buf, size_t cap);
@@ -190,6 +193,7 @@ int scn_load(const char *path, struct scn_results *rs);
 struct scn_compare_totals {
 	unsigned matched, regressions, improvements, only_base, only_new;
 	unsigned unjudged;  /* matched runs with too few cycles to judge their speed */
+	unsigned unproven;  /* speeds beyond the tolerance that the test calls noise */
 };
 
 /* Speeds need this many cycles on both sides to be judged; a ratio that
@@ -197,9 +201,56 @@ struct scn_compare_totals {
 #define SCN_COMPARE_MIN_CYCLES 3u
 #define SCN_COMPARE_RATIO_TOLERANCE 0.005
 
-/* Print what got slower, bigger or changed verdict; tolerance is a fraction
- * (0.10 = 10%). */
-void scn_compare(const struct scn_results *base, const struct scn_results *cur, double tolerance,
-		 FILE *out, struct scn_compare_totals *t);
+struct scn_compare_opts {
+	double tolerance;  /* a fraction: 0.10 = 10% */
+	double alpha;      /* a speed change counts when p < alpha */
+};
+
+enum scn_change {
+	SCN_CHANGE_SAME,
+	SCN_CHANGE_WORSE,     /* a regression */
+	SCN_CHANGE_BETTER,
+	SCN_CHANGE_UNPROVEN,  /* beyond the tolerance, not significant */
+	SCN_CHANGE_UNJUDGED,  /* too few cycles a side */
+	SCN_CHANGE_OTHER      /* the same verdict for another reason */
+};
+
+/* One line of the table: a metric of a compared run. */
+struct scn_compare_row {
+	unsigned run;                  /* its run in scn_comparison.runs */
+	const char *metric;            /* "verdict", "suspend MB/s", "ratio" ... */
+	double old, cur;               /* the figures (speeds: medians over cycles) */
+	const char *old_text, *cur_text;  /* the verdict row: names instead */
+	bool has_change;
+	double change_pct;
+	double p;                      /* the U test's p-value; < 0 where none applies */
+	enum scn_change change;
+};
+
+enum scn_compare_side { SCN_SIDE_BOTH, SCN_SIDE_BASE, SCN_SIDE_NEW };
+
+struct scn_compare_run {
+	char key[1400];      /* scn_result_key: what pairs it */
+	char label[720];     /* "#3 ciphers zero,lz4": what tells it apart */
+	char notes[1500];    /* why a verdict moved, why a speed was not judged */
+	enum scn_compare_side side;
+	bool regression, unjudged;
+	double seconds;      /* NEW's time on it */
+};
+
+struct scn_comparison {
+	struct scn_compare_row *rows;
+	struct scn_compare_run *runs;
+	unsigned row_count, rows_cap, run_count, runs_cap;
+	struct scn_compare_totals t;
+};
+
+/* Pair base and cur and judge every pair; 0 or HB_ENOMEM. */
+int scn_compare(const struct scn_results *base, const struct scn_results *cur,
+		const struct scn_compare_opts *o, struct scn_comparison *cmp);
+void scn_comparison_free(struct scn_comparison *cmp);
+
+/* A row's verdict as printed: "same", "SLOWER", "noise", "n/a" ... */
+const char *scn_change_word(const struct scn_compare_row *w);
 
 #endif

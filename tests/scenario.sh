@@ -83,22 +83,36 @@ expect 0 merge --out "$TMP/merged" "$TMP/s1" "$TMP/s2"
 merged=$(($(wc -l <"$TMP/merged/runs.csv") - 1))
 if [ "$merged" -eq "$runs" ]; then ok; else bad "merge: $merged runs, expected $runs"; fi
 
-# compare: the same figures pass; a slower run or a changed verdict fails
+# compare: the same figures pass; a slower run or a changed verdict fails.
+# cycles() rewrites row 2's (#0, a [speed] run of 7 cycles) suspend cycle
+# seconds with awk program $2 (counted from the end of the row: the quoted
+# chain before it holds commas)
 expect 0 compare "$TMP/smoke" "$TMP/smoke"
-# (counted from the end of the row: the quoted chain before it holds commas)
-# speeds are judged with 3 cycles or more on both sides: the smoke runs (1-2
-# cycles) are not judged, said so; the same rows as 3-cycle runs are
-awk -F, 'BEGIN { OFS = "," } NR == 1 { for (i = 1; i <= NF; i++) if ($i == "suspend_MBps") d = NF - i }
-	NR == 2 { $(NF - d) = $(NF - d) / 3 } { print }' "$TMP/smoke/runs.csv" >"$TMP/slow.csv"
-expect 0 compare "$TMP/smoke" "$TMP/slow.csv"
-if grep -q '^n/a .*not enough cycles to judge its speed (2 and 2; 3 needed)' "$TMP/out"; then ok
-else bad "compare: no 'not enough cycles' line: $(cat "$TMP/out")"; fi
-three() { awk -F, 'BEGIN { OFS = "," } NR == 1 { for (i = 1; i <= NF; i++) if ($i == "cycles") c = NF - i }
-	NR > 1 { $(NF - c) = 3 } { print }' "$1"; }
-three "$TMP/smoke/runs.csv" >"$TMP/base3.csv"
-three "$TMP/slow.csv" >"$TMP/slow3.csv"
-expect 1 compare "$TMP/base3.csv" "$TMP/slow3.csv"
-if grep -q '^slower ' "$TMP/out"; then ok; else bad "compare: no 'slower' line: $(cat "$TMP/out")"; fi
+cycles() { awk -F, -v prog="$2" 'BEGIN { OFS = "," }
+	NR == 1 { for (i = 1; i <= NF; i++) if ($i == "suspend_cycle_s") d = NF - i }
+	NR == 2 { n = split($(NF - d), s, " "); out = ""
+		for (i = 1; i <= n; i++) {
+			if (prog == "slow") v = s[i] * 3; else if (i > 2) continue; else v = s[i]
+			out = out (out == "" ? "" : " ") sprintf("%.6f", v) }
+		$(NF - d) = out } { print }' "$1"; }
+cycles "$TMP/smoke/runs.csv" slow >"$TMP/slow.csv"
+expect 1 compare --junit "$TMP/junit-cmp.xml" "$TMP/smoke" "$TMP/slow.csv"
+if grep -Eq '^#0 smoke/speed: .*zero,lz4,crc32c +verdict +restored +restored +- +same$' "$TMP/out" &&
+	grep -Eq '^ +suspend MB/s +[0-9.]+ +[0-9.]+ +-6[67]\.[0-9]% +<0\.001 +SLOWER$' "$TMP/out"
+then ok; else bad "compare: no aligned SLOWER row for #0: $(cat "$TMP/out")"; fi
+if [ "$(grep -c '<testcase ' "$TMP/junit-cmp.xml")" -eq "$runs" ] &&
+	[ "$(grep -c '<failure ' "$TMP/junit-cmp.xml")" -eq 1 ] &&
+	grep -q 'failures="1"' "$TMP/junit-cmp.xml"; then ok
+else bad "compare --junit: $(cat "$TMP/junit-cmp.xml")"; fi
+# beyond the tolerance but not below alpha: noise, not a regression
+expect 0 compare --alpha 0.0001 "$TMP/smoke" "$TMP/slow.csv"
+if grep -Eq '^ +suspend MB/s .* noise$' "$TMP/out"; then ok; else bad "compare: no noise row: $(cat "$TMP/out")"; fi
+expect 2 compare --alpha 5 "$TMP/smoke" "$TMP/slow.csv"
+# fewer than 3 cycles a side: said, not judged
+cycles "$TMP/smoke/runs.csv" two >"$TMP/two.csv"
+expect 0 compare "$TMP/two.csv" "$TMP/slow.csv"
+if grep -q '^note: #0 smoke/speed: .*speeds: not enough cycles to judge (2 and 7; 3 needed)' "$TMP/out"
+then ok; else bad "compare: no 'not enough cycles' note: $(cat "$TMP/out")"; fi
 sed 's/,restored,\(.*\),yes,/,refused,\1,no,/' "$TMP/smoke/runs.csv" >"$TMP/refused.csv"
 expect 1 compare "$TMP/smoke" "$TMP/refused.csv"
 expect 2 compare "$TMP/smoke"

@@ -1,5 +1,6 @@
-/* hiblab compare finds regressions beyond the tolerance and nothing within
- * it; runs.csv reads back what was written. */
+/* hiblab compare: regressions need the tolerance AND the U test over the
+ * cycles; ratios and verdicts need neither; too few cycles are said, not
+ * guessed; runs.csv reads back what was written. */
 #include "testutil.h"
 
 #include "bench/reports.h"
@@ -9,8 +10,19 @@
 #include <stdio.h>
 #include <string.h>
 
-static struct scn_result make(unsigned index, const char *chain, double s, double r,
-			      double ratio, bool met)
+/* n cycles around mbps (over 1 GiB), spread +-1% the same way each time */
+static void cycles_at(struct scn_samples *s, unsigned n, double mbps)
+{
+	static const double jitter[] = { 0, 0.01, -0.01, 0.005, -0.005, 0.0075, -0.0075 };
+	unsigned i;
+
+	s->count = 0;
+	for (i = 0; i < n; i++)
+		scn_samples_add(s, (double)(1u << 30) / (mbps * (1 + jitter[i % 7])) / 1e6);
+}
+
+static struct scn_result make_n(unsigned index, const char *chain, double s, double r,
+				double ratio, bool met, unsigned cycles)
 {
 	struct scn_result x;
 
@@ -26,35 +38,53 @@ static struct scn_result make(unsigned index, const char *chain, double s, doubl
 	if (!met)
 		snprintf(x.reason, sizeof(x.reason), "record 3: checksum mismatch");
 	x.chunk_pages = 32;
-	x.cycles = 3;  /* enough to judge speeds (SCN_COMPARE_MIN_CYCLES) */
+	x.cycles = cycles;
 	x.suspend_mbps = s;
 	x.resume_mbps = r;
 	x.ratio = ratio;
 	x.met = met;
 	x.rss_kib = 10240;
 	x.bytes_in = 1 << 30;
+	cycles_at(&x.suspend_cycle_s, cycles, s);
+	cycles_at(&x.resume_cycle_s, cycles, r);
+	scn_result_spread(&x);
 	return x;
 }
 
-static struct scn_compare_totals run(const struct scn_result *b, unsigned nb,
-				     const struct scn_result *c, unsigned nc, double tol)
+/* 5 cycles a side: fully apart, p = 2/252, below 0.05 */
+static struct scn_result make(unsigned index, const char *chain, double s, double r,
+			      double ratio, bool met)
+{
+	return make_n(index, chain, s, r, ratio, met, 5);
+}
+
+static struct scn_compare_totals run_alpha(const struct scn_result *b, unsigned nb,
+					   const struct scn_result *c, unsigned nc, double tol,
+					   double alpha)
 {
 	struct scn_results base = { .v = NULL }, cur = { .v = NULL };
+	struct scn_compare_opts o = { .tolerance = tol, .alpha = alpha };
+	struct scn_comparison cmp;
 	struct scn_compare_totals t;
-	FILE *out = fopen("/dev/null", "w");
 	unsigned i;
 
 	for (i = 0; i < nb; i++)
 		scn_results_add(&base, &b[i]);
 	for (i = 0; i < nc; i++)
 		scn_results_add(&cur, &c[i]);
-	scn_compare(&base, &cur, tol, out, &t);
-	fclose(out);
+	cr_assert_eq(scn_compare(&base, &cur, &o, &cmp), 0);
+	t = cmp.t;
+	scn_comparison_free(&cmp);
 	scn_results_free(&base);
 	scn_results_free(&cur);
 	return t;
 }
 
+static struct scn_compare_totals run(const struct scn_result *b, unsigned nb,
+				     const struct scn_result *c, unsigned nc, double tol)
+{
+	return run_alpha(b, nb, c, nc, tol, 0.05);
+}
 Test(compare, within_tolerance_is_quiet)
 {
 	struct scn_result b = make(0, "zero,lz4", 800, 1200, 2.6, true);
@@ -204,16 +234,16 @@ Test(compare, merge_drops_duplicates)
 }
 
 /* Fewer than 3 cycles on a side: its speed is not judged (said), while its
- * ratio and verdict still are. */
+ * ratio and verdict still are.  3 a side are judged, but can never be
+ * significant at 0.05 (p = 0.10 at best); 5 a side can. */
 Test(compare, too_few_cycles_leave_speed_unjudged)
 {
-	struct scn_result b[2] = { make(0, "zero,lz4", 800, 1200, 2.6, true),
+	struct scn_result b[2] = { make_n(0, "zero,lz4", 800, 1200, 2.6, true, 2),
 				   make(1, "zero,zstd", 500, 900, 3.0, true) };
 	struct scn_result c[2] = { make(0, "zero,lz4", 400, 600, 2.6, true),   /* half as fast */
-				   make(1, "zero,zstd", 250, 900, 2.98, true) }; /* and 0.7% bigger */
+				   make_n(1, "zero,zstd", 250, 900, 2.98, true, 2) }; /* and 0.7% bigger */
 	struct scn_compare_totals t;
 
-	b[0].cycles = c[1].cycles = 2;
 	t = run(b, 2, c, 2, 0.10);
 	cr_assert_eq(t.matched, 2);
 	cr_assert_eq(t.unjudged, 2);
@@ -221,10 +251,57 @@ Test(compare, too_few_cycles_leave_speed_unjudged)
 	c[1].ratio = 2.99;  /* 0.3%: within */
 	t = run(b, 2, c, 2, 0.10);
 	cr_assert_eq(t.regressions, 0);
-	b[0].cycles = c[1].cycles = 3;
+	b[0] = make_n(0, "zero,lz4", 800, 1200, 2.6, true, 3);
+	c[0] = make_n(0, "zero,lz4", 400, 600, 2.6, true, 3);
+	b[1] = make_n(1, "zero,zstd", 500, 900, 3.0, true, 3);
+	c[1] = make_n(1, "zero,zstd", 250, 900, 2.99, true, 3);
 	t = run(b, 2, c, 2, 0.10);
 	cr_assert_eq(t.unjudged, 0);
-	cr_assert_eq(t.regressions, 3);  /* #0 suspend and resume, #1 suspend */
+	cr_assert_eq(t.regressions, 0, "3 cycles a side: p = 0.10, not below 0.05");
+	cr_assert_eq(t.unproven, 3);
+	t = run_alpha(b, 2, c, 2, 0.10, 0.2);
+	cr_assert_eq(t.regressions, 3, "at alpha 0.2: #0 suspend and resume, #1 suspend");
+	b[0] = make(0, "zero,lz4", 800, 1200, 2.6, true);
+	c[0] = make(0, "zero,lz4", 400, 600, 2.6, true);
+	t = run(b, 1, c, 1, 0.10);
+	cr_assert_eq(t.regressions, 2, "5 cycles a side: p = 0.008");
+}
+
+/* A median beyond the tolerance whose cycles overlap the baseline's is
+ * noise, not a regression: one slow cycle moves neither the median nor
+ * the ranks much. */
+Test(compare, overlapping_cycles_are_noise)
+{
+	struct scn_result b = make(0, "zero,lz4", 800, 1200, 2.6, true);
+	struct scn_result c = b;
+	static const double fast[5] = { 1000, 640, 1010, 650, 990 }, slow[5] = { 660, 700, 980,
+										   690, 970 };
+	struct scn_compare_totals t;
+	unsigned i;
+
+	b.suspend_cycle_s.count = c.suspend_cycle_s.count = 0;
+	for (i = 0; i < 5; i++) {
+		scn_samples_add(&b.suspend_cycle_s, (double)(1u << 30) / fast[i] / 1e6);
+		scn_samples_add(&c.suspend_cycle_s, (double)(1u << 30) / slow[i] / 1e6);
+	}
+	/* medians 990 -> 700 (-29%), ranks interleaved: p = 0.69 */
+	t = run(&b, 1, &c, 1, 0.10);
+	cr_assert_eq(t.regressions, 0);
+	cr_assert_eq(t.unproven, 1);
+}
+
+/* A runs.csv of an older hiblab has cycles but no per-cycle figures: its
+ * speeds are not judged, rather than judged on one mean. */
+Test(compare, no_cycle_figures_are_not_judged)
+{
+	struct scn_result b = make(0, "zero,lz4", 800, 1200, 2.6, true);
+	struct scn_result c = make(0, "zero,lz4", 400, 600, 2.6, true);
+	struct scn_compare_totals t;
+
+	b.suspend_cycle_s.count = b.resume_cycle_s.count = 0;
+	t = run(&b, 1, &c, 1, 0.10);
+	cr_assert_eq(t.regressions, 0);
+	cr_assert_eq(t.unjudged, 1);
 }
 
 /* Another verdict is a regression even when both meet their expectation

@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,7 +105,9 @@ static void samples_text(const struct scn_samples *s, int decimals, char *buf, s
 	}
 }
 
-/* Figures up to the first that does not parse; at most SCN_SAMPLES_MAX. */
+/* Figures up to the first that does not parse or is not a time (a crafted
+ * file's nan, inf, 0 or negative would upset the ranks); at most
+ * SCN_SAMPLES_MAX. */
 static void samples_parse(const char *text, struct scn_samples *s)
 {
 	char *end;
@@ -112,7 +115,7 @@ static void samples_parse(const char *text, struct scn_samples *s)
 	s->count = 0;
 	while (s->count < SCN_SAMPLES_MAX) {
 		double v = strtod(text, &end);
-		if (end == text)
+		if (end == text || !isfinite(v) || !(v > 0))
 			break;
 		s->v[s->count++] = v;
 		text = end;

@@ -115,3 +115,29 @@ Test(stats, cycles_read_back_from_runs_csv_and_json)
 	scn_results_free(&back);
 	tu_rmdir(dir);
 }
+
+/* A crafted cell: figures stop at the first that is not a time, and a
+ * thousand of them keep SCN_SAMPLES_MAX. */
+Test(stats, crafted_cycle_cells)
+{
+	const struct scn_column *c = scn_column_find("suspend_cycle_s");
+	char many[8192];
+	struct scn_result r;
+	size_t used = 0;
+	unsigned i;
+
+	cr_assert_not_null(c);
+	memset(&r, 0, sizeof(r));
+	cr_assert_eq(scn_column_set(c, &r, "0.5 0.25 nan 0.1"), 0);
+	cr_assert_eq(r.suspend_cycle_s.count, 2);
+	cr_assert_eq(scn_column_set(c, &r, "-1 0.5"), 0);
+	cr_assert_eq(r.suspend_cycle_s.count, 0);
+	cr_assert_eq(scn_column_set(c, &r, "0.5 inf"), 0);
+	cr_assert_eq(r.suspend_cycle_s.count, 1);
+	cr_assert_eq(scn_column_set(c, &r, "0 0.5"), 0);
+	cr_assert_eq(r.suspend_cycle_s.count, 0);
+	for (i = 0; i < 1000; i++)
+		used += (size_t)snprintf(many + used, sizeof(many) - used, "%s0.1", i ? " " : "");
+	cr_assert_eq(scn_column_set(c, &r, many), 0);
+	cr_assert_eq(r.suspend_cycle_s.count, SCN_SAMPLES_MAX);
+}

@@ -154,7 +154,7 @@ $(UNIT): $(TEST_OBJ) $(BENCH_LIB) $(LIB)
 # The README's test command: unit tests, CLI tests, then both again under
 # ASan+UBSan.  Installs missing packages first.
 test: deps
-	$(Q)$(MAKE) --no-print-directory unit cli-test scenario-test vectors-test layers-test install-test
+	$(Q)$(MAKE) --no-print-directory unit cli-test scenario-test vectors-test layers-test install-test deb-test
 	$(Q)$(MAKE) --no-print-directory SAN=1 BUILD=$(BUILD)/san unit cli-test
 	$(Q)$(MAKE) --no-print-directory SAN=thread BUILD=$(BUILD)/tsan threads-test THREADS_TEST=quick
 	$(Q)$(MAKE) --no-print-directory fuzz-smoke

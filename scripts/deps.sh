@@ -20,8 +20,9 @@ openssh-client:ssh"
 case $mode in
 all) ;;
 deb)
-	# build-essential has no command of its own: g++, which only it pulls in
-	# here, stands in; the libraries come from Build-Depends below
+	# build-essential has no command of its own: g++, which it pulls in,
+	# stands in for it; the libraries come from Build-Depends below
+	cd "$(dirname "$0")/.."
 	LIBS=""
 	TOOLS="dpkg-dev:dpkg-buildpackage debhelper:dh lintian:lintian fakeroot:fakeroot
 build-essential:g++"

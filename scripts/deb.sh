@@ -4,7 +4,7 @@
 # dpkg-buildpackage writes its products into the parent directory of the
 # source tree; the build runs in a copy of the tree under build/deb/, so that
 # they land in build/deb/ and the tree and its parent stay as they were.
-# Usage: HIBLAB_COMMIT=... sh scripts/deb.sh   (from the top of the tree)
+# Usage: [HIBLAB_COMMIT=...] sh scripts/deb.sh   (from the top of the tree)
 # The .deb's path is the last line of the output.  Fails on a lintian error;
 # lintian's warnings are printed.
 set -eu
@@ -26,10 +26,12 @@ else
 	tar --exclude=./build --exclude=./.git -cf - . | tar -xf - -C "$src"
 fi
 
+# HIBLAB_COMMIT: the commit `make deb` saw (debian/rules); without it the
+# copy's Makefile asks git, which finds this tree's repository above the copy
+export HIBLAB_COMMIT="${HIBLAB_COMMIT:-}"
 start=$(date +%s)
-# two jobs unless the caller says otherwise: the machines it runs on are small
-(cd "$src" && DEB_BUILD_OPTIONS=${DEB_BUILD_OPTIONS:-parallel=2} \
-	HIBLAB_COMMIT=${HIBLAB_COMMIT:-unknown} dpkg-buildpackage -b -us -uc)
+# two make jobs unless DEB_BUILD_OPTIONS says otherwise (dpkg's default is one)
+(cd "$src" && DEB_BUILD_OPTIONS=${DEB_BUILD_OPTIONS:-parallel=2} dpkg-buildpackage -b -us -uc)
 echo "deb: built in $(($(date +%s) - start)) s"
 rm -rf "$src"
 

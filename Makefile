@@ -64,13 +64,13 @@ BENCH_LIB := $(BUILD)/libhiblab-bench.a
 BIN := $(BUILD)/hiblab
 UNIT := $(BUILD)/unit-tests
 
-.PHONY: all deps test unit cli-test valgrind san-test scenario-test vectors-test threads-test layers-test install-test check bench faults big install uninstall clean help guest guest-kernel qemu-kernels qemu-matrix qemu-test libvirt-test libvirt-remote-test fuzz fuzz-smoke fuzz-bins
+.PHONY: all deps test unit cli-test valgrind san-test scenario-test vectors-test threads-test layers-test install-test check bench faults big install uninstall clean help guest guest-kernel qemu-kernels qemu-matrix qemu-test libvirt-test libvirt-remote-test fuzz fuzz-smoke fuzz-bins deb deb-test
 .DEFAULT_GOAL := all
 
 all: $(BIN) $(LIB)
 
 help:
-	@echo "targets: all test check valgrind vectors-test layers-test install-test bench faults big fuzz fuzz-smoke guest guest-kernel qemu-kernels qemu-test libvirt-test libvirt-remote-test qemu-matrix install uninstall clean deps"
+	@echo "targets: all test check valgrind vectors-test layers-test install-test bench faults big fuzz fuzz-smoke guest guest-kernel qemu-kernels qemu-test libvirt-test libvirt-remote-test qemu-matrix install uninstall deb deb-test clean deps"
 	@echo "vars: V=1 CC=clang SAN=1 FUZZ_SECONDS=60 PREFIX=$(PREFIX) DESTDIR="
 
 deps:
@@ -154,7 +154,7 @@ $(UNIT): $(TEST_OBJ) $(BENCH_LIB) $(LIB)
 # The README's test command: unit tests, CLI tests, then both again under
 # ASan+UBSan.  Installs missing packages first.
 test: deps
-	$(Q)$(MAKE) --no-print-directory unit cli-test scenario-test vectors-test layers-test install-test
+	$(Q)$(MAKE) --no-print-directory unit cli-test scenario-test vectors-test layers-test install-test deb-test
 	$(Q)$(MAKE) --no-print-directory SAN=1 BUILD=$(BUILD)/san unit cli-test
 	$(Q)$(MAKE) --no-print-directory SAN=thread BUILD=$(BUILD)/tsan threads-test THREADS_TEST=quick
 	$(Q)$(MAKE) --no-print-directory fuzz-smoke
@@ -263,6 +263,16 @@ fuzz-smoke:
 		$(MAKE) --no-print-directory SAN=fuzz CC=clang BUILD=$(FUZZ_BUILD) fuzz-bins && \
 		FUZZ_SMOKE=1 sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SMOKE_SECONDS) $(FUZZ_TARGETS); \
 	else echo "fuzz-smoke: clang is not installed: skipped"; fi
+
+# the Debian package (debian/, docs/DEBIAN.md) into build/deb/, checked by
+# lintian; installs the packaging tools and Build-Depends first
+deb:
+	$(Q)sh scripts/deps.sh deb
+	$(Q)HIBLAB_COMMIT='$(COMMIT)' sh scripts/deb.sh
+
+# make deb, then what the .deb holds, declares and runs (tests/deb.sh)
+deb-test: deb
+	$(Q)HIBLAB_COMMIT='$(COMMIT)' sh tests/deb.sh
 
 # the long ones: every fault at several positions; a 64 GiB image
 faults: $(BIN)

@@ -89,6 +89,8 @@ $(BUILD)/commit.stamp: FORCE
 	@echo '$(COMMIT)' | cmp -s - $@ || echo '$(COMMIT)' >$@
 $(BUILD)/obj/bench/run_meta.o: $(BUILD)/commit.stamp
 $(BUILD)/obj/bench/run_meta.o: CPPFLAGS += -DHIBLAB_COMMIT='"$(COMMIT)"'
+# a relative profile path not found falls back to the installed profiles
+$(BUILD)/obj/sim/sim_source.o: CPPFLAGS += -DHIBLAB_PROFDIR='"$(PROFDIR)"'
 .PHONY: FORCE
 FORCE:
 

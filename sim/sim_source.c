@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct sim_conf {
 	char profile[HB_STR_MAX];  /* a built-in name, or a .prof file */
@@ -20,6 +21,30 @@ struct sim_priv {
 	struct hb_prof *learned;  /* a profile read from a file, or NULL */
 	struct hb_sim *pages;     /* the profile's pools, shared read-only by every reader */
 };
+
+/* Where the installed profiles are (Makefile: PROFDIR); HIBLAB_PROFILES
+ * overrides it. */
+#ifndef HIBLAB_PROFDIR
+#define HIBLAB_PROFDIR "/usr/local/share/hiblab/profiles"
+#endif
+
+/* A relative profile path that is not there (a packaged hiblab running
+ * scenarios/bench.scn's sim/profiles/NAME.prof from any directory): the
+ * installed profile of the same file name; else the error names the path
+ * given. */
+static int load_profile(const char *name, struct hb_prof *p)
+{
+	const char *dir = getenv("HIBLAB_PROFILES"), *base = strrchr(name, '/');
+	char installed[1024];
+
+	if (name[0] == '/' || access(name, F_OK) == 0)
+		return hb_prof_load(name, p);
+	snprintf(installed, sizeof(installed), "%s/%s", dir && *dir ? dir : HIBLAB_PROFDIR,
+		 base ? base + 1 : name);
+	if (access(installed, F_OK) != 0)
+		return hb_prof_load(name, p);
+	return hb_prof_load(installed, p);
+}
 
 /* The profile the spec names: a built-in, or (a value with '/' or '.', as
  * the option accepts) a file read now; `resume --verify` reads it again
@@ -35,7 +60,7 @@ static int find_profile(struct sim_priv *s, const struct hb_profile **out)
 	s->learned = (struct hb_prof *)malloc(sizeof(*s->learned));
 	if (!s->learned)
 		return hb_fail(HB_ENOMEM, "sim: out of memory for %s", name);
-	err = hb_prof_load(name, s->learned);
+	err = load_profile(name, s->learned);
 	if (err)
 		return err;
 	if (s->learned->page_size != s->conf->page_size)

@@ -380,6 +380,17 @@ run 0 suspended suspend --source "sim:$TMP/db.prof,size=4MiB,seed=2" --filters z
 	--target "file:$TMP/learned.img"
 run 0 "source: +sim:profile=$TMP/db.prof" inspect "file:$TMP/learned.img"
 run 0 restored resume --target "file:$TMP/learned.img" --verify
+# a relative profile path that is not here: the installed profile of that
+# name (HIBLAB_PROFILES stands for the installed folder), in suspend and in
+# resume --verify, which reads the path the header records
+mkdir -p "$TMP/profs"
+cp "$TMP/db.prof" "$TMP/profs/db.prof"
+export HIBLAB_PROFILES="$TMP/profs"
+run 0 suspended suspend --source "sim:nowhere/db.prof,size=4MiB,seed=2" --target "file:$TMP/inst.img"
+run 0 restored resume --target "file:$TMP/inst.img" --verify
+unset HIBLAB_PROFILES
+run 2 "nowhere/db.prof: No such file or directory" suspend --source "sim:nowhere/db.prof,size=4MiB" \
+	--target "file:$TMP/inst2.img"
 run 0 "usage: hiblab learn" learn --help
 run 2 "learn: --out is required" learn --source "file:$TMP/db.dump"
 # --out is checked before the read, and never clobbers what is not a

@@ -370,6 +370,34 @@ run 0 'suspended' suspend --source "$src" --target "file:$timg"
 run 0 '^  time: read [0-9]+%, filters [0-9]+%, digest [0-9]+%, sink [0-9]+%, invalidate' \
 	resume --target "file:$timg"
 
+# progress: to a pipe, a plain line every 5 s (a disk of 1 MB/s makes the
+# suspend take 6 s); on a terminal, a bar redrawn in place that never
+# reaches the last column, at 40 columns too
+slow=sim:ssd,write-mbps=1,cache-mib=0,qd=1
+"$HIBLAB" suspend --source sim:random,size=6MiB --target "$slow" >"$TMP/out" 2>"$TMP/err"
+got=$?
+if [ "$got" -eq 0 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] && grep -Eq \
+	'^suspend: [0-9.]+ MiB of 6\.0 MiB \([0-9]+%\), [0-9.]+ MB/s, ETA [0-9]+ s$' "$TMP/err"; then ok
+else bad "progress to a pipe: exit $got: $(cat "$TMP/err")"; fi
+# tty_draws COLS: a suspend on a terminal of COLS columns, its redraws one a
+# line in $TMP/draws; fails when one is wider than COLS - 1
+tty_draws() {
+	script -qec "stty cols $1; $HIBLAB suspend --source sim:mixed,size=64MiB \\
+		--target sim:ssd,write-mbps=64,cache-mib=0,qd=1" /dev/null >"$TMP/tty" 2>&1 || return 1
+	tr '\r' '\n' <"$TMP/tty" | sed 's/\x1b\[K//g' | grep -Ev '^(suspended|  time:)' >"$TMP/draws"
+	[ "$(awk -v w="$1" 'length >= w' "$TMP/draws" | wc -l)" -eq 0 ]
+}
+if command -v script >/dev/null 2>&1; then
+	check "progress at 40 columns: a redraw wider than 39" tty_draws 40
+	check "progress at 40 columns: no bar line" grep -Eq \
+		'^suspend( \[[#.]+\])? +[0-9]+% [0-9.]+/64\.0 MiB ETA ' "$TMP/draws"
+	check "progress at 120 columns: a redraw wider than 119" tty_draws 120
+	check "progress at 120 columns: no bar" grep -Eq \
+		'^suspend \[[#.]+\] +[0-9]+% [0-9.]+/64\.0 MiB [0-9.]+ MB/s ETA ' "$TMP/draws"
+else
+	echo "skipped: the progress bar on a terminal (no script(1))"
+fi
+
 # learn: a profile from a dump, used as a source, resumed with --verify
 run 0 suspended suspend --source sim:database,size=8MiB,seed=4 --target "file:$TMP/db.img"
 run 0 restored resume --target "file:$TMP/db.img" --sink "file:$TMP/db.dump"

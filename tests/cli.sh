@@ -61,6 +61,19 @@ run 2 'chunk-pages' suspend --source "$src" --target "file:$img" --chunk-pages 0
 run 2 'unknown option' suspend --source "$src" --target "file:$img" --frob
 run 2 'not a regular file' suspend --source "$src" --target file:/dev/null
 run 2 'not a multiple of 4096' suspend --source "$src" --target "file:$img,buffer=5000"
+# a path without its type, a size without its unit, an empty source: one
+# line naming the thing, and a hint where one helps
+run 2 "^hiblab: --target $img: no type given: did you mean file:$img\\?\$" \
+	suspend --source "$src" --target "$img"
+run 2 '^hiblab: sim: size=256: 256 bytes is less than a page; did you mean 256MiB\?$' \
+	suspend --source sim:mixed,size=256 --target "file:$img"
+run 2 '^hiblab: sim: size=256: 256 bytes is less than the 8 KiB a disk needs; did you mean 256MiB\?$' \
+	suspend --source "$src" --target sim:ssd,size=256
+: >"$TMP/empty.raw"
+run 2 "^hiblab: --source file:$TMP/empty.raw is empty: nothing to suspend\$" \
+	suspend --source "file:$TMP/empty.raw" --target "file:$img"
+run 2 '^hiblab: --source sim:mixed,size=0 is empty: nothing to suspend$' \
+	suspend --source sim:mixed,size=0 --target "file:$img"
 check "a refused target was removed or replaced" [ -c /dev/null ]
 check_not "a refused suspend left $img" [ -e "$img" ]
 
@@ -91,7 +104,8 @@ run 4 'record 0: checksum mismatch' resume --target "file:$img" --sink "file:$TM
 check_not "refused image restored pages" [ -e "$TMP/out.raw" ]
 run 0 'state: +spent' inspect "file:$img"
 printf 'NOTHIBER' | dd of="$img" bs=1 seek=0 conv=notrunc 2>/dev/null
-run 4 'not a hiblab image' inspect "file:$img"
+run 4 "^hiblab: file:$img: not a hiblab image \\(magic \"NOTHIBER\"" inspect "file:$img"
+run 4 "^hiblab: file:$img: not a hiblab image \\(magic \"NOTHIBER\"" resume --target "file:$img"
 # a file that is not a hiblab image is never overwritten: it is the user's
 cp "$img" "$TMP/foreign.copy"
 run 2 'holds something that is not a hiblab image; remove it first' \

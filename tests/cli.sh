@@ -48,6 +48,24 @@ run 0 'size=256MiB +memory size' plugins
 run 2 'unknown command' frobnicate
 run 2 "unknown command ''" ''
 
+# the man page names every option a command's --help shows (a line starting
+# with spaces, then "-x," or "--name"), so the two cannot drift apart
+man_page=$(dirname "$0")/../docs/hiblab.1
+check "no man page at $man_page" [ -s "$man_page" ]
+"$HIBLAB" --help | sed -n '/^commands:/,/^$/s/^  \([a-z][a-z]*\) .*/\1/p' >"$TMP/commands"
+check "hiblab --help lists no command" [ -s "$TMP/commands" ]
+while read -r cmd; do
+	"$HIBLAB" "$cmd" --help | sed -nE 's/^ +(-[A-Za-z], )?(--[a-z0-9][a-z0-9-]*).*/\2/p; t
+		s/^ +(-[A-Za-z])( .*)?$/\1/p' | while read -r opt; do
+		# roff writes each - of an option as \-
+		if ! grep -qF -- "$(printf '%s' "$opt" | sed 's/-/\\-/g')" "$man_page"; then
+			echo "$cmd $opt"
+		fi
+	done
+done <"$TMP/commands" >"$TMP/undocumented"
+check "options in --help missing from docs/hiblab.1: $(cat "$TMP/undocumented")" \
+	[ ! -s "$TMP/undocumented" ]
+
 # bad input: exit 2, one line, nothing written
 run 2 "unknown filter 'zzip'" suspend --source "$src" --filters zero,zzip --target "file:$img"
 run 2 "'12XB' is not a size" suspend --source sim:mixed,size=12XB --target "file:$img"

@@ -35,11 +35,11 @@ void progress_eta_text(double seconds, char *buf, size_t cap)
 
 double progress_eta(uint64_t done, uint64_t total, double seconds)
 {
+	/* the first half second is set-up more than pace */
+	if (total == 0 || (done < total && (done == 0 || seconds < 0.5)))
+		return -1.0;
 	if (done >= total)
 		return 0.0;
-	/* the first half second is set-up more than pace */
-	if (done == 0 || seconds < 0.5)
-		return -1.0;
 	return seconds * (double)(total - done) / (double)done;
 }
 

@@ -430,6 +430,19 @@ else
 	echo "skipped: the progress bar on a terminal (no script(1))"
 fi
 
+# hiblab run to a pipe: before each run a line with run N/M and the ETA of
+# all runs, unknown until one run is done; stdout keeps its line per run
+printf 'name = eta\nmemory = mixed size=1MiB\ndisk = instant\ncompress = none, lz4\n' >"$TMP/eta.scn"
+"$HIBLAB" run "$TMP/eta.scn" --out "$TMP/eta" >"$TMP/out" 2>"$TMP/err"
+got=$?
+if [ "$got" -eq 0 ] && [ "$(wc -l <"$TMP/err")" -eq 2 ] &&
+	grep -Eq '^run 1/2 \(all ETA unknown\): memory=mixed' "$TMP/err" &&
+	grep -Eq '^run 2/2 \(all ETA [0-9]+ s\): memory=mixed' "$TMP/err" &&
+	[ "$(grep -c '^\[[12]/2\] ok' "$TMP/out")" -eq 2 ]; then ok
+else bad "hiblab run to a pipe: exit $got: $(cat "$TMP/err" "$TMP/out")"; fi
+"$HIBLAB" run "$TMP/eta.scn" --out "$TMP/eta-q" -q >"$TMP/out" 2>"$TMP/err"
+check "hiblab run -q printed progress: $(cat "$TMP/err")" [ ! -s "$TMP/err" ]
+
 # learn: a profile from a dump, used as a source, resumed with --verify
 run 0 suspended suspend --source sim:database,size=8MiB,seed=4 --target "file:$TMP/db.img"
 run 0 restored resume --target "file:$TMP/db.img" --sink "file:$TMP/db.dump"

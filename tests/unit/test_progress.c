@@ -104,4 +104,6 @@ Test(progress, eta_text)
 	cr_assert_float_eq(progress_eta(0, 100, 1.0), -1.0, 1e-9);
 	cr_assert_float_eq(progress_eta(25, 100, 1.0), 3.0, 1e-9);
 	cr_assert_float_eq(progress_eta(100, 100, 1.0), 0.0, 1e-9);
+	cr_assert_float_eq(progress_eta(25, 100, 0.2), -1.0, 1e-9);
+	cr_assert_float_eq(progress_eta(25, 0, 1.0), -1.0, 1e-9);
 }

@@ -10,38 +10,24 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
-#include <unistd.h>
 
 struct progress_ctx {
 	const struct scn_runner *rn;
 	const struct scn_run *r;
-	double start, last;
+	struct progress_show show;  /* the runner's, carried on in this child */
+	double start;
 };
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void progress(void *ctx, const struct hb_progress *p)
 {
 	struct progress_ctx *c = (struct progress_ctx *)ctx;
-	double t = now_s(), el, rate, eta;
+	char label[64];
+	struct progress_view v = { .label = label, .done = p->done, .total = p->total,
+				   .seconds = progress_now() - c->start,
+				   .extra = c->rn->all_eta, .note = c->r->combo };
 
-	if (!c->rn->tty || (t - c->last < 0.25 && p->done < p->total))
-		return;
-	c->last = t;
-	el = t - c->start;
-	rate = el > 0 ? (double)p->done / el / 1e6 : 0.0;
-	eta = p->done ? el * (double)(p->total - p->done) / (double)p->done : 0.0;
-	fprintf(stderr, "\r\033[K[%u/%u] %-7s %5.1f%% %8.1f MB/s ETA %4.0f s  %.60s", c->rn->done + 1,
-		c->rn->total, p->phase, p->total ? 100.0 * (double)p->done / (double)p->total : 100.0,
-		rate, eta, c->r->combo);
-	fflush(stderr);
+	snprintf(label, sizeof(label), "run %u/%u %s", c->rn->done + 1, c->rn->total, p->phase);
+	progress_show(&c->show, &v);
 }
 
 static bool needs_span(const char *fault)
@@ -165,7 +151,7 @@ void scn_run_here(const struct scn_runner *rn, const struct scn_run *r, struct s
 {
 	char target[HB_STR_MAX * 2], key[700], name[64];
 	const char *key_spec = key;
-	struct progress_ctx pc = { .rn = rn, .r = r };
+	struct progress_ctx pc = { .rn = rn, .r = r, .show = rn->show };
 	struct hb_suspend_args sa = { .source = r->memory, .filters = r->chain,
 				      .chunk_pages = r->chunk_pages, .progress = progress,
 				      .progress_ctx = &pc };
@@ -190,13 +176,13 @@ void scn_run_here(const struct scn_runner *rn, const struct scn_run *r, struct s
 	sa.target = ra.target = target;
 	sa.key_spec = ra.key_spec = key_spec;
 	for (c = 0; c < r->cycles; c++) {
-		double t0 = now_s();
-		pc.start = pc.last = t0;
+		double t0 = progress_now();
+		pc.start = t0;
 		err = hb_suspend(&sa, &st);
 		if (err) {
 			snprintf(res->suspend_error, sizeof(res->suspend_error), "%s", hb_detail(err));
 		} else {
-			double took = now_s() - t0;
+			double took = progress_now() - t0;
 			res->suspend_s += took;
 			scn_samples_add(&res->suspend_cycle_s, took);
 			res->bytes_in = st.bytes;
@@ -206,11 +192,11 @@ void scn_run_here(const struct scn_runner *rn, const struct scn_run *r, struct s
 			ok_s++;
 		}
 		fired(name, &res->fired);
-		t0 = pc.start = pc.last = now_s();
+		t0 = pc.start = progress_now();
 		err = hb_resume(&ra, &st);
 		fired(name, &res->fired);
 		if (!err) {
-			double took = now_s() - t0;
+			double took = progress_now() - t0;
 			res->resume_s += took;
 			scn_samples_add(&res->resume_cycle_s, took);
 			add_times(res->resume_phase_s, &res->resume_engine_s, &st);

@@ -14,14 +14,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* 32 bytes for cipher filters: from /dev/urandom, else the clock (a test
  * key: it protects nothing). */
 static int write_key(const char *path)
@@ -56,8 +48,8 @@ int scn_runner_init(struct scn_runner *rn, bool quiet, FILE *out)
 	memset(rn, 0, sizeof(*rn));
 	rn->quiet = quiet;
 	rn->out = out;
-	rn->tty = !quiet && isatty(STDERR_FILENO);
-	rn->started = now_s();
+	progress_show_init(&rn->show, quiet);
+	rn->started = progress_now();
 	snprintf(rn->scratch, sizeof(rn->scratch), "%s/hiblab-run-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(rn->scratch))
 		return hb_fail(HB_EIO, "run: scratch directory %s: %s", rn->scratch, strerror(errno));
@@ -114,8 +106,7 @@ static void print_line(struct scn_runner *rn, const struct scn_result *res)
 {
 	char verdict[600], id[200];
 
-	if (rn->tty)
-		fprintf(stderr, "\r\033[K");
+	progress_show_clear(&rn->show);
 	if (rn->quiet && res->met)
 		return;
 	scn_result_verdict_text(res, verdict, sizeof(verdict));
@@ -145,12 +136,30 @@ static int read_all(int fd, void *buf, size_t len)
 	return 0;
 }
 
+/* "run 3/10 (all ETA 15 s): COMBO" before a run starts: in place on a
+ * terminal (the run's own progress redraws it), a line to a pipe.  The ETA
+ * is the pace of the runs done so far; none is known before the first. */
+static void show_start(struct scn_runner *rn, const struct scn_run *r)
+{
+	char eta[32], line[1400];
+	double left = -1.0;
+
+	if (rn->done)
+		left = (progress_now() - rn->started) / rn->done * (rn->total - rn->done);
+	progress_eta_text(left, eta, sizeof(eta));
+	snprintf(rn->all_eta, sizeof(rn->all_eta), "all ETA %s", eta);
+	snprintf(line, sizeof(line), "run %u/%u (%s): %s", rn->done + 1, rn->total, rn->all_eta,
+		 r->combo);
+	progress_show_status(&rn->show, line);
+}
+
 int scn_runner_run(struct scn_runner *rn, const struct scn_run *r, struct scn_result *res)
 {
 	int fds[2], status = 0;
 	pid_t pid;
 	bool got;
 
+	show_start(rn, r);
 	fflush(NULL);  /* nothing buffered may be written twice */
 	if (pipe(fds) != 0)
 		return hb_fail(HB_EIO, "run: pipe: %s", strerror(errno));

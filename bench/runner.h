@@ -4,6 +4,7 @@
 #ifndef HB_BENCH_RUNNER_H
 #define HB_BENCH_RUNNER_H
 
+#include "progress.h"
 #include "results.h"
 #include "scenario.h"
 
@@ -12,7 +13,8 @@
 struct scn_runner {
 	char scratch[512];     /* images, backing files and the key file */
 	char keyfile[600];
-	bool tty;              /* a progress line on stderr */
+	struct progress_show show;  /* "run N/M" and the run's progress on stderr */
+	char all_eta[48];      /* "all ETA 15 s": for the run going now to show */
 	bool quiet;            /* only runs that miss their expectation */
 	unsigned total, done;
 	double started;

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bench/progress.h"
 #include "core/engine.h"
 
 int cmd_suspend(int argc, char **argv);
@@ -32,12 +33,11 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 #endif
 	;
 
-/* A progress line on stderr while a long run goes (only on a terminal). */
+/* Progress on stderr while a long run goes: a bar redrawn in place on a
+ * terminal, a line every few seconds to a pipe (bench/progress.h). */
 struct cli_progress {
-	bool enabled;
+	struct progress_show show;
 	double start;
-	double last;
-	bool drawn;
 };
 
 void cli_progress_init(struct cli_progress *p, bool quiet);
@@ -52,9 +52,6 @@ int cli_parse_threads(const char *cmd, const char *text, unsigned *out);
 /* A count option's value, 1..max; -1 after a usage line naming option. */
 int cli_parse_count(const char *cmd, const char *option, const char *text, unsigned max,
 		    unsigned *out);
-
-/* Monotonic seconds. */
-double cli_now(void);
 
 /* "612.3 MB/s" style throughput of bytes over seconds (MB = 10^6 bytes). */
 void cli_rate(uint64_t bytes, double seconds, char *buf, unsigned cap);

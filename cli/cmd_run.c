@@ -29,7 +29,7 @@ static void help(void)
 	       "      --shard I/N      only the I-th of N slices (1 <= I <= N), for CI jobs;\n"
 	       "                       hiblab merge joins the slices' results\n"
 	       "      --list           print the runs, run nothing\n"
-	       "  -q, --quiet          print only runs that miss their expectation\n"
+	       "  -q, --quiet          print only runs that miss their expectation, no progress\n"
 	       "      --keep-disks     guest runs: keep each cycle's disk as it was after the\n"
 	       "                       suspend (DIR/disks/run-N-cycle-C.disk, sparse), for\n"
 	       "                       hiblab inspect by hand\n"

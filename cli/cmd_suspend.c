@@ -109,9 +109,9 @@ int cmd_suspend(int argc, char **argv)
 	cli_progress_init(&prog, quiet);
 	a.progress = cli_progress_update;
 	a.progress_ctx = &prog;
-	t0 = cli_now();
+	t0 = progress_now();
 	err = hb_suspend(&a, &st);
-	secs = cli_now() - t0;
+	secs = progress_now() - t0;
 	cli_progress_done(&prog);
 	if (err == HB_ERESUMED) {
 		/* the other return of a hibernation: back in the restored system */

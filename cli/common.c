@@ -6,8 +6,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
-#include <unistd.h>
 
 /* Control characters as \xNN: a detail line or a header field may quote
  * text from an image, which must never reach the terminal raw (an escape
@@ -47,14 +45,6 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	return HB_EXIT_USAGE;
 }
 
-double cli_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 void cli_rate(uint64_t bytes, double seconds, char *buf, unsigned cap)
 {
 	if (seconds <= 0.0)
@@ -65,36 +55,22 @@ void cli_rate(uint64_t bytes, double seconds, char *buf, unsigned cap)
 
 void cli_progress_init(struct cli_progress *p, bool quiet)
 {
-	p->enabled = !quiet && isatty(STDERR_FILENO);
-	p->start = p->last = cli_now();
-	p->drawn = false;
+	progress_show_init(&p->show, quiet);
+	p->start = progress_now();
 }
 
 void cli_progress_update(void *ctx, const struct hb_progress *pr)
 {
 	struct cli_progress *p = (struct cli_progress *)ctx;
-	double now, elapsed, eta;
-	char rate[32];
+	struct progress_view v = { .label = pr->phase, .done = pr->done, .total = pr->total,
+				   .seconds = progress_now() - p->start };
 
-	if (!p->enabled)
-		return;
-	now = cli_now();
-	if (now - p->last < 0.2 && pr->done < pr->total)
-		return;
-	p->last = now;
-	elapsed = now - p->start;
-	cli_rate(pr->done, elapsed, rate, sizeof(rate));
-	eta = pr->done ? elapsed * (double)(pr->total - pr->done) / (double)pr->done : 0.0;
-	fprintf(stderr, "\r%-8s %5.1f%%  %s  ETA %.0f s   ", pr->phase,
-		pr->total ? 100.0 * (double)pr->done / (double)pr->total : 100.0, rate, eta);
-	p->drawn = true;
+	progress_show(&p->show, &v);
 }
 
 void cli_progress_done(struct cli_progress *p)
 {
-	if (p->drawn)
-		fprintf(stderr, "\r%60s\r", "");
-	p->drawn = false;
+	progress_show_clear(&p->show);
 }
 
 int cli_parse_count(const char *cmd, const char *option, const char *text, unsigned max,

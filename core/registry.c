@@ -161,6 +161,15 @@ int hb_instance_init(struct hb_instance *in, enum hb_kind kind, const struct hb_
 	return 0;
 }
 
+/* "/tmp/a.img" or "a.img" where "TYPE:..." belongs: a path without its type
+ * (a plugin name never holds a slash or a dot). */
+static bool path_without_type(const char *text)
+{
+	size_t name_len = strcspn(text, ":,");
+
+	return memchr(text, '/', name_len) || memchr(text, '.', name_len);
+}
+
 int hb_instance_from_text(struct hb_instance *in, enum hb_kind kind, const char *text,
 			  const char *what)
 {
@@ -168,6 +177,10 @@ int hb_instance_from_text(struct hb_instance *in, enum hb_kind kind, const char 
 	int err;
 
 	memset(in, 0, sizeof(*in));
+	/* the kinds that take a path have a file plugin: that is what was meant */
+	if (text && path_without_type(text) && hb_find_plugin(kind, "file"))
+		return hb_fail(HB_EUSAGE, "%s %s: no type given: did you mean file:%s?", what, text,
+			       text);
 	err = hb_spec_parse(text, what, &spec);
 	if (err)
 		return err;

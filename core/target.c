@@ -79,6 +79,26 @@ int hb_target_open_save(struct hb_target *t, const char *text, const struct hb_i
 	return open_configured(t, HB_OPEN_SAVE, slots.ops ? &slots : NULL);
 }
 
+/* "file:/tmp/x.img: not a hiblab image (magic "NOTHIBER", ...)": which target,
+ * and what is there instead, its bytes as \xNN where they are not printable
+ * (they come from a file that is not ours). */
+static int refuse_foreign(const uint8_t *area, const char *text)
+{
+	char magic[4 * HB_MAGIC_LEN + 1];
+	size_t used = 0, i;
+
+	for (i = 0; i < HB_MAGIC_LEN; i++) {
+		if (area[i] >= 0x20 && area[i] < 0x7f && area[i] != '"' && area[i] != '\\')
+			magic[used++] = (char)area[i];
+		else
+			used += (size_t)snprintf(magic + used, sizeof(magic) - used, "\\x%02x",
+						 area[i]);
+	}
+	magic[used] = '\0';
+	return hb_fail(HB_EFOREIGN, "%s: not a hiblab image (magic \"%s\", a hiblab image "
+				    "begins \"%s\")", text, magic, HB_MAGIC_VALID);
+}
+
 int hb_target_load(struct hb_target *t, const char *text)
 {
 	int err = hb_target_open(t, text, HB_OPEN_LOAD);
@@ -92,7 +112,8 @@ int hb_target_load(struct hb_target *t, const char *text)
 	err = t->writer->read_header(t->inst.priv, t->area);
 	if (err)
 		return err;
-	return hb_header_decode(t->area, t->header, &t->static_off, &t->static_len);
+	err = hb_header_decode(t->area, t->header, &t->static_off, &t->static_len);
+	return err == HB_EFOREIGN ? refuse_foreign(t->area, text) : err;
 }
 
 /* Spending is a check-and-set: the header area is read again and must still

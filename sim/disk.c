@@ -105,6 +105,11 @@ int hb_disk_get(const char *name, const struct hb_disk_config *cfg, struct hb_di
 	if (cfg->sector < 512 || cfg->sector > 4096 || (cfg->sector & (cfg->sector - 1)))
 		return hb_fail(HB_EUSAGE, "sim: sector=%u: expected 512, 1024, 2048 or 4096",
 			       cfg->sector);
+	/* size=256 meant 256MiB: a unit left out, not a disk of 256 bytes */
+	if (cfg->size && cfg->size < 2 * 4096)
+		return hb_fail(HB_EUSAGE, "sim: size=%llu: %llu bytes is less than the 8 KiB a disk "
+					  "needs; did you mean %lluMiB?", (unsigned long long)cfg->size,
+			       (unsigned long long)cfg->size, (unsigned long long)cfg->size);
 	if (cfg->size < 2 * 4096 || cfg->size % cfg->sector)
 		return hb_fail(HB_EUSAGE, "sim: size=%llu: at least 8 KiB, a whole number of "
 					  "%u-byte sectors", (unsigned long long)cfg->size, cfg->sector);

@@ -80,6 +80,11 @@ static int sim_open(void *priv, const void *conf, struct hb_source_info *info)
 	if (s->conf->page_size & (s->conf->page_size - 1))
 		return hb_fail(HB_EUSAGE, "sim: page-size=%llu: not a power of two",
 			       (unsigned long long)s->conf->page_size);
+	/* size=256 meant 256MiB: a unit left out, not a memory of 256 bytes */
+	if (s->conf->size && s->conf->size < s->conf->page_size)
+		return hb_fail(HB_EUSAGE, "sim: size=%llu: %llu bytes is less than a page; did you "
+					  "mean %lluMiB?", (unsigned long long)s->conf->size,
+			       (unsigned long long)s->conf->size, (unsigned long long)s->conf->size);
 	if (s->conf->size % s->conf->page_size)
 		return hb_fail(HB_EUSAGE, "sim: size=%llu: not a whole number of %llu-byte pages",
 			       (unsigned long long)s->conf->size,

@@ -48,6 +48,24 @@ run 0 'size=256MiB +memory size' plugins
 run 2 'unknown command' frobnicate
 run 2 "unknown command ''" ''
 
+# the man page names every option a command's --help shows (a line starting
+# with spaces, then "-x," or "--name"), so the two cannot drift apart
+man_page=$(dirname "$0")/../docs/hiblab.1
+check "no man page at $man_page" [ -s "$man_page" ]
+"$HIBLAB" --help | sed -n '/^commands:/,/^$/s/^  \([a-z][a-z]*\) .*/\1/p' >"$TMP/commands"
+check "hiblab --help lists no command" [ -s "$TMP/commands" ]
+while read -r cmd; do
+	"$HIBLAB" "$cmd" --help | sed -nE 's/^ +(-[A-Za-z], )?(--[a-z0-9][a-z0-9-]*).*/\2/p; t
+		s/^ +(-[A-Za-z])( .*)?$/\1/p' | while read -r opt; do
+		# roff writes each - of an option as \-
+		if ! grep -qF -- "$(printf '%s' "$opt" | sed 's/-/\\-/g')" "$man_page"; then
+			echo "$cmd $opt"
+		fi
+	done
+done <"$TMP/commands" >"$TMP/undocumented"
+check "options in --help missing from docs/hiblab.1: $(cat "$TMP/undocumented")" \
+	[ ! -s "$TMP/undocumented" ]
+
 # bad input: exit 2, one line, nothing written
 run 2 "unknown filter 'zzip'" suspend --source "$src" --filters zero,zzip --target "file:$img"
 run 2 "'12XB' is not a size" suspend --source sim:mixed,size=12XB --target "file:$img"
@@ -61,6 +79,19 @@ run 2 'chunk-pages' suspend --source "$src" --target "file:$img" --chunk-pages 0
 run 2 'unknown option' suspend --source "$src" --target "file:$img" --frob
 run 2 'not a regular file' suspend --source "$src" --target file:/dev/null
 run 2 'not a multiple of 4096' suspend --source "$src" --target "file:$img,buffer=5000"
+# a path without its type, a size without its unit, an empty source: one
+# line naming the thing, and a hint where one helps
+run 2 "^hiblab: --target $img: no type given: did you mean file:$img\\?\$" \
+	suspend --source "$src" --target "$img"
+run 2 '^hiblab: sim: size=256: 256 bytes is less than a page; did you mean 256MiB\?$' \
+	suspend --source sim:mixed,size=256 --target "file:$img"
+run 2 '^hiblab: sim: size=256: 256 bytes is less than the 8 KiB a disk needs; did you mean 256MiB\?$' \
+	suspend --source "$src" --target sim:ssd,size=256
+: >"$TMP/empty.raw"
+run 2 "^hiblab: --source file:$TMP/empty.raw is empty: nothing to suspend\$" \
+	suspend --source "file:$TMP/empty.raw" --target "file:$img"
+run 2 '^hiblab: --source sim:mixed,size=0 is empty: nothing to suspend$' \
+	suspend --source sim:mixed,size=0 --target "file:$img"
 check "a refused target was removed or replaced" [ -c /dev/null ]
 check_not "a refused suspend left $img" [ -e "$img" ]
 
@@ -91,7 +122,8 @@ run 4 'record 0: checksum mismatch' resume --target "file:$img" --sink "file:$TM
 check_not "refused image restored pages" [ -e "$TMP/out.raw" ]
 run 0 'state: +spent' inspect "file:$img"
 printf 'NOTHIBER' | dd of="$img" bs=1 seek=0 conv=notrunc 2>/dev/null
-run 4 'not a hiblab image' inspect "file:$img"
+run 4 "^hiblab: file:$img: not a hiblab image \\(magic \"NOTHIBER\"" inspect "file:$img"
+run 4 "^hiblab: file:$img: not a hiblab image \\(magic \"NOTHIBER\"" resume --target "file:$img"
 # a file that is not a hiblab image is never overwritten: it is the user's
 cp "$img" "$TMP/foreign.copy"
 run 2 'holds something that is not a hiblab image; remove it first' \
@@ -369,6 +401,47 @@ done
 run 0 'suspended' suspend --source "$src" --target "file:$timg"
 run 0 '^  time: read [0-9]+%, filters [0-9]+%, digest [0-9]+%, sink [0-9]+%, invalidate' \
 	resume --target "file:$timg"
+
+# progress: to a pipe, a plain line every 5 s (a disk of 1 MB/s makes the
+# suspend take 6 s); on a terminal, a bar redrawn in place that never
+# reaches the last column, at 40 columns too
+slow=sim:ssd,write-mbps=1,cache-mib=0,qd=1
+"$HIBLAB" suspend --source sim:random,size=6MiB --target "$slow" >"$TMP/out" 2>"$TMP/err"
+got=$?
+if [ "$got" -eq 0 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] && grep -Eq \
+	'^suspend: [0-9.]+ MiB of 6\.0 MiB \([0-9]+%\), [0-9.]+ MB/s, ETA [0-9]+ s$' "$TMP/err"; then ok
+else bad "progress to a pipe: exit $got: $(cat "$TMP/err")"; fi
+# tty_draws COLS: a suspend on a terminal of COLS columns, its redraws one a
+# line in $TMP/draws; fails when one is wider than COLS - 1
+tty_draws() {
+	script -qec "stty cols $1; $HIBLAB suspend --source sim:mixed,size=64MiB \\
+		--target sim:ssd,write-mbps=64,cache-mib=0,qd=1" /dev/null >"$TMP/tty" 2>&1 || return 1
+	tr '\r' '\n' <"$TMP/tty" | sed 's/\x1b\[K//g' | grep -Ev '^(suspended|  time:)' >"$TMP/draws"
+	[ "$(awk -v w="$1" 'length >= w' "$TMP/draws" | wc -l)" -eq 0 ]
+}
+if command -v script >/dev/null 2>&1; then
+	check "progress at 40 columns: a redraw wider than 39" tty_draws 40
+	check "progress at 40 columns: no bar line" grep -Eq \
+		'^suspend( \[[#.]+\])? +[0-9]+% [0-9.]+/64\.0 MiB ETA ' "$TMP/draws"
+	check "progress at 120 columns: a redraw wider than 119" tty_draws 120
+	check "progress at 120 columns: no bar" grep -Eq \
+		'^suspend \[[#.]+\] +[0-9]+% [0-9.]+/64\.0 MiB [0-9.]+ MB/s ETA ' "$TMP/draws"
+else
+	echo "skipped: the progress bar on a terminal (no script(1))"
+fi
+
+# hiblab run to a pipe: before each run a line with run N/M and the ETA of
+# all runs, unknown until one run is done; stdout keeps its line per run
+printf 'name = eta\nmemory = mixed size=1MiB\ndisk = instant\ncompress = none, lz4\n' >"$TMP/eta.scn"
+"$HIBLAB" run "$TMP/eta.scn" --out "$TMP/eta" >"$TMP/out" 2>"$TMP/err"
+got=$?
+if [ "$got" -eq 0 ] && [ "$(wc -l <"$TMP/err")" -eq 2 ] &&
+	grep -Eq '^run 1/2 \(all ETA unknown\): memory=mixed' "$TMP/err" &&
+	grep -Eq '^run 2/2 \(all ETA [0-9]+ s\): memory=mixed' "$TMP/err" &&
+	[ "$(grep -c '^\[[12]/2\] ok' "$TMP/out")" -eq 2 ]; then ok
+else bad "hiblab run to a pipe: exit $got: $(cat "$TMP/err" "$TMP/out")"; fi
+"$HIBLAB" run "$TMP/eta.scn" --out "$TMP/eta-q" -q >"$TMP/out" 2>"$TMP/err"
+check "hiblab run -q printed progress: $(cat "$TMP/err")" [ ! -s "$TMP/err" ]
 
 # learn: a profile from a dump, used as a source, resumed with --verify
 run 0 suspended suspend --source sim:database,size=8MiB,seed=4 --target "file:$TMP/db.img"

@@ -167,15 +167,25 @@ Test(refuse, truncated_image)
 	free(data);
 }
 
+/* The line names the target and shows what is there instead, unprintable
+ * bytes as \xNN. */
 Test(refuse, wrong_magic)
 {
+	char want[800];
 	int err;
 
 	edit_header(0, "NOTHIBER", 8);
 	err = resume_to_sink();
 	cr_assert_eq(err, HB_EFOREIGN, "%s", hb_detail(err));
 	cr_assert_eq(hb_exit_code(err), 4);
-	cr_assert(strstr(hb_detail(err), "not a hiblab image"), "%s", hb_detail(err));
+	snprintf(want, sizeof(want), "%s: not a hiblab image (magic \"NOTHIBER\", a hiblab "
+		 "image begins \"HIBLABOK\")", target);
+	cr_assert_str_eq(hb_detail(err), want);
+	edit_header(0, "\033[2J\"\\\xffO", 8);
+	err = resume_to_sink();
+	snprintf(want, sizeof(want), "%s: not a hiblab image (magic \"\\x1b[2J\\x22\\x5c\\xffO\", "
+		 "a hiblab image begins \"HIBLABOK\")", target);
+	cr_assert_str_eq(hb_detail(err), want);
 }
 
 Test(refuse, newer_version_is_refused_untouched)

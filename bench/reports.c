@@ -26,11 +26,14 @@ int scn_mkdirs(const char *path)
 	return 0;
 }
 
-int scn_write_all(const char *dir, const char *title, const struct scn_results *rs, FILE *log)
+int scn_write_all(const char *dir, const char *title, char *const *scenarios,
+		  unsigned scenario_count, const struct scn_results *rs, FILE *log)
 {
 	char path[1200];
 	int err = scn_mkdirs(dir);
 
+	(void)scenarios;
+	(void)scenario_count;
 	if (!err) {
 		snprintf(path, sizeof(path), "%s/runs.csv", dir);
 		err = scn_write_csv(path, rs);

@@ -40,6 +40,8 @@ static void help(void)
 
 struct run_opts {
 	const char *out, *only;
+	char **files;            /* the scenario files, for report.html */
+	unsigned file_count;
 	unsigned shard, shards;
 	bool list, quiet, keep_disks;
 };
@@ -166,7 +168,7 @@ static int run_all(const struct scn_runs *sel, const struct run_opts *o, const c
 	scn_runner_fini(&rn);
 	if (!err) {
 		scn_results_sort(&rs);
-		err = scn_write_all(dir, title, &rs, stdout);
+		err = scn_write_all(dir, title, o->files, o->file_count, &rs, stdout);
 	}
 	scn_results_free(&rs);
 	if (err)
@@ -228,6 +230,8 @@ int cmd_run(int argc, char **argv)
 	}
 	if (optind == argc)
 		return cli_usage_error("run", "no scenario file given");
+	o.files = argv + optind;
+	o.file_count = (unsigned)(argc - optind);
 	rc = load(argc - optind, argv + optind, &runs, title, sizeof(title));
 	if (!rc) {
 		pick_runs(&runs, &o);

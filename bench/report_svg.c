@@ -16,9 +16,23 @@
 /* Labels are wrapped at this many characters a line, never cut: what tells
  * runs apart (a chain, a fault) is often at the end.  Across the axis with
  * a few runs, along it (rotated) with many. */
-#define LABEL_WRAP 30
+#define LABEL_WRAP_MIN 18
+#define LABEL_WRAP_MAX 30
 #define LABEL_WRAP_ROTATED 44
 #define ROTATE_ABOVE 12   /* runs */
+#define CHAR_PX 6         /* a label character's width at 9 points */
+#define FIT_PX 1040       /* the plot's width that fits report.html's page */
+
+/* Characters a label's line may hold: as many as fit the page with every run
+ * side by side, within bounds (then the chart scrolls). */
+static unsigned label_wrap(unsigned runs)
+{
+	unsigned w = runs ? (FIT_PX / runs - 10) / CHAR_PX : LABEL_WRAP_MAX;
+
+	if (runs > ROTATE_ABOVE)
+		return LABEL_WRAP_ROTATED;
+	return w < LABEL_WRAP_MIN ? LABEL_WRAP_MIN : w > LABEL_WRAP_MAX ? LABEL_WRAP_MAX : w;
+}
 
 /* Append c to out (room for the closing quote kept). */
 static void put(char *out, size_t cap, size_t *o, char c)
@@ -110,7 +124,7 @@ static void speed_cells(FILE *f, const struct scn_result *r, bool resume)
 static int write_data(const char *dir, const struct scn_results *rs, unsigned *lines)
 {
 	char path[1200], label[600], text[700], wrapped[1500];
-	unsigned i, width = rs->count > ROTATE_ABOVE ? LABEL_WRAP_ROTATED : LABEL_WRAP, n;
+	unsigned i, width = label_wrap(rs->count), n;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/charts.dat", dir);
@@ -288,7 +302,7 @@ struct layout {
 static struct layout run_layout(unsigned runs, unsigned lines)
 {
 	struct layout l = { .rotated = runs > ROTATE_ABOVE };
-	unsigned slot = l.rotated ? 14 * lines + 16 : 6 * LABEL_WRAP + 10;
+	unsigned slot = l.rotated ? 14 * lines + 16 : CHAR_PX * label_wrap(runs) + 10;
 
 	if (slot < 36)
 		slot = 36;

@@ -30,10 +30,8 @@ int scn_write_all(const char *dir, const char *title, char *const *scenarios,
 		  unsigned scenario_count, const struct scn_results *rs, FILE *log)
 {
 	char path[1200];
-	int err = scn_mkdirs(dir);
+	int drawn = 1, err = scn_mkdirs(dir);
 
-	(void)scenarios;
-	(void)scenario_count;
 	if (!err) {
 		snprintf(path, sizeof(path), "%s/runs.csv", dir);
 		err = scn_write_csv(path, rs);
@@ -50,7 +48,12 @@ int scn_write_all(const char *dir, const char *title, char *const *scenarios,
 		snprintf(path, sizeof(path), "%s/junit.xml", dir);
 		err = scn_write_junit(path, rs);
 	}
-	if (!err && rs->count)
-		err = scn_write_charts(dir, rs, log) < 0 ? HB_EIO : 0;
+	if (!err && rs->count) {
+		drawn = scn_write_charts(dir, rs, log);
+		err = drawn < 0 ? HB_EIO : 0;
+	}
+	/* last: it embeds the charts */
+	if (!err)
+		err = scn_write_html(dir, title, scenarios, scenario_count, rs, drawn == 0);
 	return err;
 }

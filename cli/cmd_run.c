@@ -34,7 +34,8 @@ static void help(void)
 	       "                       suspend (DIR/disks/run-N-cycle-C.disk, sparse), for\n"
 	       "                       hiblab inspect by hand\n"
 	       "  -h, --help           this help\n\n"
-	       "Writes runs.csv, runs.json, summary.md, junit.xml and SVG charts (gnuplot).\n"
+	       "Writes runs.csv, runs.json, summary.md, junit.xml, SVG charts (gnuplot) and\n"
+	       "report.html, one page with all of them.\n"
 	       "Exit status: 0 every run as expected, 1 some run not, 2 a bad file or option.\n");
 }
 

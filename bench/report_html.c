@@ -1,7 +1,8 @@
 /* report.html: one page a person opens after a run, offline or in a CI
  * artifact viewer.  Self-contained on purpose: the CSS inline, gnuplot's
  * SVG charts copied in, no script, font or image fetched from anywhere.
- * Every text that came from results or a scenario file is escaped. */
+ * Every text that came from results or a scenario file is escaped
+ * (scn_xml_text). */
 #include "reports.h"
 
 #include "core/error.h"
@@ -29,32 +30,6 @@ static const char style[] =
 	"pre{background:#f7f7f7;border:1px solid #e0e0e0;padding:.6em;overflow-x:auto;"
 	"font-size:12px}.chart{overflow-x:auto;margin:.5em 0 1.5em}.chart svg{display:block}"
 	".missing{color:#8a5a00;background:#fff8e6;border:1px solid #f0d9a0;padding:.5em}";
-
-/* s with &, <, >, " and ' escaped. */
-static void esc(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		case '\'':
-			fputs("&#39;", f);
-			break;
-		default:
-			fputc(*s, f);
-		}
-	}
-}
 
 /* path's bytes, NUL-terminated (malloc'd), or NULL with errno. */
 static char *slurp(const char *path)
@@ -100,7 +75,7 @@ static void cpu_flags(char *buf, size_t cap)
 static void meta_item(FILE *f, const char *name, const char *value)
 {
 	fprintf(f, "<dt>%s</dt><dd>", name);
-	esc(f, value[0] ? value : "unknown");
+	scn_xml_text(f, value[0] ? value : "unknown");
 	fputs("</dd>\n", f);
 }
 
@@ -136,7 +111,7 @@ static void meta_section(FILE *f, const struct scn_results *rs)
 	if (flags[0]) {
 		fputs("<details><summary class=\"small\">CPU flags (of the host that wrote this "
 		      "report)</summary><p class=\"flags\">", f);
-		esc(f, flags);
+		scn_xml_text(f, flags);
 		fputs("</p></details>\n", f);
 	}
 }
@@ -151,10 +126,10 @@ static void scenario_section(FILE *f, char *const *scenarios, unsigned count)
 	for (i = 0; i < count; i++) {
 		char *text = slurp(scenarios[i]);
 		fputs("<details open><summary>", f);
-		esc(f, scenarios[i]);
+		scn_xml_text(f, scenarios[i]);
 		fputs("</summary><pre>", f);
 		if (text)
-			esc(f, text);
+			scn_xml_text(f, text);
 		else
 			fprintf(f, "(cannot read it: %s)", strerror(errno));
 		fputs("</pre></details>\n", f);
@@ -186,16 +161,16 @@ static void run_row(FILE *f, const struct scn_results *rs, unsigned i)
 	fprintf(f, "<tr%s><td class=\"n\">%u</td><td title=\"", r->met ? "" : " class=\"miss\"",
 		r->index);
 	scn_result_key(r, text, sizeof(text));
-	esc(f, text);
+	scn_xml_text(f, text);
 	fputs("\">", f);
 	scn_result_label(rs, i, text, sizeof(text));
-	esc(f, text);
+	scn_xml_text(f, text);
 	fprintf(f, "</td><td class=\"%s\">", r->verdict == SCN_VERDICT_WRONG ? "bad" : "");
 	scn_result_verdict_text(r, text, sizeof(text));
-	esc(f, text);
+	scn_xml_text(f, text);
 	if (r->suspend_error[0]) {
 		fputs("<br><small>suspend: ", f);
-		esc(f, r->suspend_error);
+		scn_xml_text(f, r->suspend_error);
 		fputs("</small>", f);
 	}
 	fputs("</td>", f);
@@ -208,7 +183,7 @@ static void run_row(FILE *f, const struct scn_results *rs, unsigned i)
 	fprintf(f, "<td class=\"n\">%.1f</td><td>%s", (double)r->rss_kib / 1024.0,
 		r->met ? "yes" : "<span class=\"bad\">no</span>, expected ");
 	if (!r->met)
-		esc(f, r->expect);
+		scn_xml_text(f, r->expect);
 	fputs("</td></tr>\n", f);
 }
 
@@ -245,7 +220,7 @@ static void chain_table(FILE *f, const struct scn_results *rs)
 	      "</th></tr></thead><tbody>\n", f);
 	for (i = 0; i < n; i++) {
 		fputs("<tr><td>", f);
-		esc(f, p[i].chain);
+		scn_xml_text(f, p[i].chain);
 		fprintf(f, "</td><td class=\"n\">%u</td><td class=\"n\">%.2f</td>"
 			   "<td class=\"n\">%.1f</td><td class=\"n\">%.1f</td><td>%s%s%s</td></tr>\n",
 			p[i].runs, p[i].ratio, p[i].suspend_mbps, p[i].resume_mbps,
@@ -381,9 +356,9 @@ int scn_write_html(const char *dir, const char *title, char *const *scenarios,
 		return hb_fail(HB_EIO, "%s: %s", path, strerror(errno));
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
 	      "<meta name=\"viewport\" content=\"width=device-width\">\n<title>hiblab: ", f);
-	esc(f, title);
+	scn_xml_text(f, title);
 	fprintf(f, "</title>\n<style>%s</style></head><body>\n<h1>hiblab: ", style);
-	esc(f, title);
+	scn_xml_text(f, title);
 	fputs("</h1>\n", f);
 	if (rs->count) {
 		meta_section(f, rs);

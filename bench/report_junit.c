@@ -7,29 +7,6 @@
 #include <errno.h>
 #include <string.h>
 
-static void put_xml(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		default:
-			if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t')
-				fputc(*s, f);
-		}
-	}
-}
-
 static void suite(FILE *f, const struct scn_results *rs, unsigned from, unsigned to)
 {
 	unsigned i, failures = 0;
@@ -40,26 +17,26 @@ static void suite(FILE *f, const struct scn_results *rs, unsigned from, unsigned
 		secs += (rs->v[i].suspend_s + rs->v[i].resume_s) * rs->v[i].cycles;
 	}
 	fputs("  <testsuite name=\"", f);
-	put_xml(f, rs->v[from].scenario);
+	scn_xml_text(f, rs->v[from].scenario);
 	fprintf(f, "\" tests=\"%u\" failures=\"%u\" errors=\"0\" time=\"%.3f\">\n", to - from,
 		failures, secs);
 	for (i = from; i < to; i++) {
 		const struct scn_result *r = &rs->v[i];
 		char verdict[700];
 		fputs("    <testcase classname=\"hiblab.", f);
-		put_xml(f, r->scenario);
+		scn_xml_text(f, r->scenario);
 		if (r->part[0]) {
 			fputc('.', f);
-			put_xml(f, r->part);
+			scn_xml_text(f, r->part);
 		}
 		fprintf(f, "\" name=\"#%u memory=", r->index);
-		put_xml(f, r->memory);
+		scn_xml_text(f, r->memory);
 		fputs(" disk=", f);
-		put_xml(f, r->disk);
+		scn_xml_text(f, r->disk);
 		fputs(" chain=", f);
-		put_xml(f, r->chain);
+		scn_xml_text(f, r->chain);
 		fputs(" fault=", f);
-		put_xml(f, r->fault);
+		scn_xml_text(f, r->fault);
 		fprintf(f, " chunk=%u\" time=\"%.3f\"", r->chunk_pages,
 			(r->suspend_s + r->resume_s) * r->cycles);
 		if (r->met) {
@@ -68,12 +45,12 @@ static void suite(FILE *f, const struct scn_results *rs, unsigned from, unsigned
 		}
 		scn_result_verdict_text(r, verdict, sizeof(verdict));
 		fputs(">\n      <failure message=\"", f);
-		put_xml(f, verdict);
+		scn_xml_text(f, verdict);
 		fprintf(f, "\" type=\"expected %s\">expected %s, got ", r->expect, r->expect);
-		put_xml(f, verdict);
+		scn_xml_text(f, verdict);
 		if (r->suspend_error[0]) {
 			fputs("; suspend: ", f);
-			put_xml(f, r->suspend_error);
+			scn_xml_text(f, r->suspend_error);
 		}
 		fputs("</failure>\n    </testcase>\n", f);
 	}

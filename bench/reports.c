@@ -26,6 +26,33 @@ int scn_mkdirs(const char *path)
 	return 0;
 }
 
+void scn_xml_text(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '"':
+			fputs("&quot;", f);
+			break;
+		case '\'':
+			fputs("&#39;", f);
+			break;
+		default:
+			/* XML 1.0 has no other control characters */
+			if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t')
+				fputc(*s, f);
+		}
+	}
+}
+
 int scn_write_all(const char *dir, const char *title, char *const *scenarios,
 		  unsigned scenario_count, const struct scn_results *rs, FILE *log)
 {

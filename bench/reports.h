@@ -76,6 +76,10 @@ unsigned scn_pareto_front(const double *x, const double *y, unsigned n, unsigned
 /* One CSV field, quoted (RFC 4180) when it holds a comma, quote or newline. */
 void scn_csv_field(FILE *f, const char *s);
 
+/* s as XML or HTML text or attribute value: &, <, >, " and ' escaped,
+ * control characters but newline and tab dropped. */
+void scn_xml_text(FILE *f, const char *s);
+
 /* mkdir -p: a results directory and what goes under it. */
 int scn_mkdirs(const char *path);
 

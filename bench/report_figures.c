@@ -37,6 +37,8 @@ bool scn_report_has_ratio(const struct scn_result *r)
 
 const char *scn_report_unmeasured(const struct scn_result *r)
 {
+	if (r->verdict == SCN_VERDICT_RESTORED)
+		return "";  /* a figure a restored run lacks: nothing to say but the dash */
 	return r->verdict == SCN_VERDICT_NONE ? "none" : scn_verdict_name(r->verdict);
 }
 

@@ -50,7 +50,8 @@ void scn_report_speed(const struct scn_result *r, bool resume, struct scn_speed 
 bool scn_report_has_ratio(const struct scn_result *r);
 
 /* The word that stands where r measured nothing: "refused", "skipped",
- * "WRONG", "CRASH" (the verdict), "none" for a run without one. */
+ * "WRONG", "CRASH" (the verdict), "none" for a run without one, "" for a
+ * restored run (a figure it lacks, such as a guest run's engine time). */
 const char *scn_report_unmeasured(const struct scn_result *r);
 
 /* One point per chain for the ratio-against-speed chart: the chain's

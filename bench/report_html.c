@@ -330,6 +330,9 @@ static void charts_section(FILE *f, const char *dir, const struct scn_results *r
 		      "One point per chain (the mean of its restored runs); the best trade-offs "
 		      "(no other chain both smaller and faster) joined and named.");
 		chain_table(f, rs);
+	} else {
+		fputs("<h2>Ratio against speed</h2>\n<p class=\"small\">No run restored: no chain "
+		      "to weigh.</p>\n", f);
 	}
 	free(p);
 	chart(f, dir, "throughput", "Throughput per run",

@@ -109,7 +109,7 @@ static void figure(FILE *f, bool measured, double v, int decimals)
 }
 
 /* A speed's cells: the median, then the cycles' min and max (NaN below two
- * cycles: a point without whiskers), then the word for an empty slot. */
+ * cycles: a point without whiskers). */
 static void speed_cells(FILE *f, const struct scn_result *r, bool resume)
 {
 	struct scn_speed s;
@@ -165,6 +165,7 @@ static void timeline_script(FILE *f, unsigned cycles)
 
 	fprintf(f, "set output 'timeline.svg'\n"
 		   "set terminal svg size 1100,%u dynamic font 'sans,10' background '#ffffff'\n"
+		   "set offsets 0, 0, 0, 0\n"
 		   "set title 'guest cycles: where the seconds go (suspend, then resume)'\n"
 		   "set style data lines\nset xtics auto norotate\n"
 		   "set ytics noenhanced font 'sans,9'\nset yrange [%u:-1]\n"

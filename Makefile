@@ -64,13 +64,13 @@ BENCH_LIB := $(BUILD)/libhiblab-bench.a
 BIN := $(BUILD)/hiblab
 UNIT := $(BUILD)/unit-tests
 
-.PHONY: all deps test unit cli-test valgrind san-test scenario-test vectors-test threads-test layers-test install-test check bench faults big install uninstall clean help guest guest-kernel qemu-kernels qemu-matrix qemu-test libvirt-test libvirt-remote-test fuzz fuzz-smoke fuzz-bins deb deb-test
+.PHONY: all deps test unit cli-test valgrind san-test scenario-test vectors-test threads-test layers-test install-test check bench faults big install uninstall clean help guest guest-kernel qemu-kernels qemu-matrix qemu-test libvirt-test libvirt-remote-test fuzz fuzz-smoke fuzz-bins deb deb-test report-test
 .DEFAULT_GOAL := all
 
 all: $(BIN) $(LIB)
 
 help:
-	@echo "targets: all test check valgrind vectors-test layers-test install-test bench faults big fuzz fuzz-smoke guest guest-kernel qemu-kernels qemu-test libvirt-test libvirt-remote-test qemu-matrix install uninstall deb deb-test clean deps"
+	@echo "targets: all test check valgrind vectors-test layers-test install-test report-test bench faults big fuzz fuzz-smoke guest guest-kernel qemu-kernels qemu-test libvirt-test libvirt-remote-test qemu-matrix install uninstall deb deb-test clean deps"
 	@echo "vars: V=1 CC=clang SAN=1 FUZZ_SECONDS=60 PREFIX=$(PREFIX) DESTDIR="
 
 deps:
@@ -156,7 +156,7 @@ $(UNIT): $(TEST_OBJ) $(BENCH_LIB) $(LIB)
 # The README's test command: unit tests, CLI tests, then both again under
 # ASan+UBSan.  Installs missing packages first.
 test: deps
-	$(Q)$(MAKE) --no-print-directory unit cli-test scenario-test vectors-test layers-test install-test deb-test
+	$(Q)$(MAKE) --no-print-directory unit cli-test scenario-test report-test vectors-test layers-test install-test deb-test
 	$(Q)$(MAKE) --no-print-directory SAN=1 BUILD=$(BUILD)/san unit cli-test
 	$(Q)$(MAKE) --no-print-directory SAN=thread BUILD=$(BUILD)/tsan threads-test THREADS_TEST=quick
 	$(Q)$(MAKE) --no-print-directory fuzz-smoke
@@ -232,6 +232,10 @@ vectors-test: $(BIN)
 # scenarios/smoke.scn, the parser's bad inputs, --shard, merge and compare
 scenario-test: $(BIN)
 	$(Q)HIBLAB=$(BIN) sh tests/scenario.sh
+
+# report.html of the smoke scenario in headless Chromium (make deps installs it)
+report-test: $(BIN)
+	$(Q)HIBLAB=$(BIN) sh tests/report.sh
 
 # hiblab run scenarios/bench.scn, then its summary.md
 bench: deps

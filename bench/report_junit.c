@@ -7,29 +7,6 @@
 #include <errno.h>
 #include <string.h>
 
-void scn_xml_text(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		default:
-			if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t')
-				fputc(*s, f);
-		}
-	}
-}
-
 static void suite(FILE *f, const struct scn_results *rs, unsigned from, unsigned to)
 {
 	unsigned i, failures = 0;

@@ -19,6 +19,29 @@ static void rate_cell(FILE *f, double mbps)
 		fputs("| - ", f);
 }
 
+/* A figure the run may not have measured: "—" and the verdict's word
+ * instead of a 0.0 that reads as measured. */
+static void figure_cell(FILE *f, bool measured, int decimals, double v,
+			const struct scn_result *r)
+{
+	if (measured)
+		fprintf(f, "| %.*f ", decimals, v);
+	else
+		fprintf(f, "| — %s ", scn_report_unmeasured(r));
+}
+
+/* A speed: the median, with the slowest and fastest cycle from two cycles. */
+static void speed_cell(FILE *f, const struct scn_result *r, bool resume)
+{
+	struct scn_speed s;
+
+	scn_report_speed(r, resume, &s);
+	if (s.measured && s.cycles >= 2)
+		fprintf(f, "| %.1f (%.1f–%.1f) ", s.mbps, s.min, s.max);
+	else
+		figure_cell(f, s.measured, 1, s.mbps, r);
+}
+
 static void cell(FILE *f, const char *s)
 {
 	fputs("| ", f);
@@ -75,6 +98,7 @@ static void qemu_section(FILE *f, const struct scn_results *rs)
 	for (i = 0; i < rs->count; i++) {
 		const struct scn_result *r = &rs->v[i], *k;
 		double total = r->suspend_s + r->resume_s;
+		struct scn_speed sus, res;
 		char ratio_t[32] = "", ratio_i[32] = "";
 		if (!r->qemu)
 			continue;
@@ -85,11 +109,18 @@ static void qemu_section(FILE *f, const struct scn_results *rs)
 			snprintf(ratio_i, sizeof(ratio_i), "%.2f",
 				 over((double)r->bytes_out, (double)k->bytes_out));
 		}
-		fprintf(f, "| %u | %s | %s | %s | %s | %s/%s | %llu | %.1f | %.2f | %.2f | %.2f | %.2f | %s | "
-			"%s | %s |\n", r->index, r->kernel ? "kernel" : "hiblab",
-			r->kernel_release[0] ? r->kernel_release : r->guest_kernel, r->disk, r->chain, r->machine, r->accel,
-			(unsigned long long)r->pages, (double)r->bytes_out / 1048576.0, r->suspend_s,
-			r->resume_s, r->restore_s, total, ratio_t, ratio_i, scn_verdict_name(r->verdict));
+		scn_report_speed(r, false, &sus);
+		scn_report_speed(r, true, &res);
+		fprintf(f, "| %u | %s | %s | %s | %s | %s/%s ", r->index, r->kernel ? "kernel" : "hiblab",
+			r->kernel_release[0] ? r->kernel_release : r->guest_kernel, r->disk, r->chain,
+			r->machine, r->accel);
+		figure_cell(f, r->pages > 0, 0, (double)r->pages, r);
+		figure_cell(f, scn_report_has_ratio(r), 1, (double)r->bytes_out / 1048576.0, r);
+		figure_cell(f, sus.measured, 2, r->suspend_s, r);
+		figure_cell(f, res.measured, 2, r->resume_s, r);
+		figure_cell(f, res.measured && r->restore_s > 0, 2, r->restore_s, r);
+		figure_cell(f, sus.measured && res.measured, 2, total, r);
+		fprintf(f, "| %s | %s | %s |\n", ratio_t, ratio_i, scn_verdict_name(r->verdict));
 	}
 	fputs("\nSuspend: the trigger (hiblab suspend, or echo disk > /sys/power/state) to "
 	      "the guest's power-off, timed on the host from its serial console.  Resume: "
@@ -153,9 +184,10 @@ int scn_write_summary(const char *path, const char *title, const struct scn_resu
 		cell(f, r->disk);
 		cell(f, r->chain);
 		cell(f, r->fault);
-		fprintf(f, "| %.2f | %.1f ", r->ratio, r->suspend_mbps);
+		figure_cell(f, scn_report_has_ratio(r), 2, r->ratio, r);
+		speed_cell(f, r, false);
 		rate_cell(f, r->suspend_engine_mbps);
-		fprintf(f, "| %.1f ", r->resume_mbps);
+		speed_cell(f, r, true);
 		rate_cell(f, r->resume_engine_mbps);
 		fprintf(f, "| %.1f ", (double)r->rss_kib / 1024.0);
 		scn_result_verdict_text(r, verdict, sizeof(verdict));
@@ -178,7 +210,9 @@ int scn_write_summary(const char *path, const char *title, const struct scn_resu
 	fputs("\nSuspend: source pages generated or read, filters, writes to the (simulated) "
 	      "disk and the commit.  Resume: reads, record checks, filters undone, the digest, "
 	      "and with verify every page compared with its source.  MB/s = source bytes / "
-	      "seconds, mean over the cycles.  Engine MB/s: the same bytes over the seconds "
+	      "seconds: the median over the cycles, the slowest and the fastest cycle in "
+	      "brackets; \"—\" and the verdict where the run measured none.  Engine MB/s: "
+	      "the same bytes over the seconds "
 	      "not spent producing the source pages (suspend) or handing pages to the sink, "
 	      "with verify comparing them with the source (resume): what the chain, the "
 	      "digest and the disk cost (docs/BENCHMARKS.md, \"Where the time went\").  "

@@ -26,10 +26,38 @@ int scn_mkdirs(const char *path)
 	return 0;
 }
 
-int scn_write_all(const char *dir, const char *title, const struct scn_results *rs, FILE *log)
+void scn_xml_text(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '"':
+			fputs("&quot;", f);
+			break;
+		case '\'':
+			fputs("&#39;", f);
+			break;
+		default:
+			/* XML 1.0 has no other control characters */
+			if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t')
+				fputc(*s, f);
+		}
+	}
+}
+
+int scn_write_all(const char *dir, const char *title, char *const *scenarios,
+		  unsigned scenario_count, const struct scn_results *rs, FILE *log)
 {
 	char path[1200];
-	int err = scn_mkdirs(dir);
+	int drawn = 1, err = scn_mkdirs(dir);
 
 	if (!err) {
 		snprintf(path, sizeof(path), "%s/runs.csv", dir);
@@ -47,7 +75,12 @@ int scn_write_all(const char *dir, const char *title, const struct scn_results *
 		snprintf(path, sizeof(path), "%s/junit.xml", dir);
 		err = scn_write_junit(path, rs);
 	}
-	if (!err && rs->count)
-		err = scn_write_charts(dir, rs, log) < 0 ? HB_EIO : 0;
+	if (!err && rs->count) {
+		drawn = scn_write_charts(dir, rs, log);
+		err = drawn < 0 ? HB_EIO : 0;
+	}
+	/* last: it embeds the charts */
+	if (!err)
+		err = scn_write_html(dir, title, scenarios, scenario_count, rs, drawn == 0);
 	return err;
 }

@@ -67,7 +67,7 @@ int cmd_merge(int argc, char **argv)
 			missed += !all.v[i].met;
 		if (all.count)
 			snprintf(title, sizeof(title), "%s (merged)", all.v[0].scenario);
-		err = scn_write_all(out, title, &all, stdout);
+		err = scn_write_all(out, title, NULL, 0, &all, stdout);
 	}
 	if (!err)
 		printf("merged %u runs (%u duplicates dropped): %u as expected, %u not\nresults: %s\n",

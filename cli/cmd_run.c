@@ -34,12 +34,15 @@ static void help(void)
 	       "                       suspend (DIR/disks/run-N-cycle-C.disk, sparse), for\n"
 	       "                       hiblab inspect by hand\n"
 	       "  -h, --help           this help\n\n"
-	       "Writes runs.csv, runs.json, summary.md, junit.xml and SVG charts (gnuplot).\n"
+	       "Writes runs.csv, runs.json, summary.md, junit.xml, SVG charts (gnuplot) and\n"
+	       "report.html, one page with all of them.\n"
 	       "Exit status: 0 every run as expected, 1 some run not, 2 a bad file or option.\n");
 }
 
 struct run_opts {
 	const char *out, *only;
+	char **files;            /* the scenario files, for report.html */
+	unsigned file_count;
 	unsigned shard, shards;
 	bool list, quiet, keep_disks;
 };
@@ -166,7 +169,7 @@ static int run_all(const struct scn_runs *sel, const struct run_opts *o, const c
 	scn_runner_fini(&rn);
 	if (!err) {
 		scn_results_sort(&rs);
-		err = scn_write_all(dir, title, &rs, stdout);
+		err = scn_write_all(dir, title, o->files, o->file_count, &rs, stdout);
 	}
 	scn_results_free(&rs);
 	if (err)
@@ -228,6 +231,8 @@ int cmd_run(int argc, char **argv)
 	}
 	if (optind == argc)
 		return cli_usage_error("run", "no scenario file given");
+	o.files = argv + optind;
+	o.file_count = (unsigned)(argc - optind);
 	rc = load(argc - optind, argv + optind, &runs, title, sizeof(title));
 	if (!rc) {
 		pick_runs(&runs, &o);

@@ -16,7 +16,7 @@ TOOLS="pkg-config:pkg-config gcc:gcc make:make fio:fio gnuplot-nox:gnuplot time:
 qemu-system-x86:qemu-system-x86_64 busybox-static:busybox cpio:cpio kmod:depmod
 libvirt-clients:virsh libvirt-daemon:libvirtd libxml2-utils:xmllint passwd:useradd
 e2fsprogs:mkfs.ext4 valgrind:valgrind clang:clang openssh-server:/usr/sbin/sshd
-openssh-client:ssh"
+openssh-client:ssh chromium:chromium"
 case $mode in
 all) ;;
 deb)

@@ -2,6 +2,8 @@
 # Install the Debian packages hiblab needs, if any is missing.
 # Checks with pkg-config (libraries) and command -v (tools); installs with
 # apt-get only what is missing and says what it installs.
+#   sh scripts/deps.sh              what building and testing hiblab needs
+#   sh scripts/deps.sh debian-guest what guest/debian.sh needs (mmdebstrap)
 set -eu
 
 # package:pkg-config-name or package:command
@@ -13,6 +15,11 @@ qemu-system-x86:qemu-system-x86_64 busybox-static:busybox cpio:cpio kmod:depmod
 libvirt-clients:virsh libvirt-daemon:libvirtd libxml2-utils:xmllint passwd:useradd
 e2fsprogs:mkfs.ext4 valgrind:valgrind clang:clang openssh-server:/usr/sbin/sshd
 openssh-client:ssh"
+# the Debian guest (guest/debian.sh) only: not for every build
+if [ "${1:-}" = debian-guest ]; then
+	LIBS=""
+	TOOLS="mmdebstrap:mmdebstrap e2fsprogs:mkfs.ext4 qemu-system-x86:qemu-system-x86_64"
+fi
 
 missing=""
 for pair in $TOOLS; do

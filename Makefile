@@ -64,13 +64,13 @@ BENCH_LIB := $(BUILD)/libhiblab-bench.a
 BIN := $(BUILD)/hiblab
 UNIT := $(BUILD)/unit-tests
 
-.PHONY: all deps test unit cli-test valgrind san-test scenario-test vectors-test threads-test layers-test install-test check bench faults big install uninstall clean help guest guest-kernel qemu-kernels qemu-matrix qemu-test libvirt-test libvirt-remote-test debian-guest fuzz fuzz-smoke fuzz-bins
+.PHONY: all deps test unit cli-test valgrind san-test scenario-test vectors-test threads-test layers-test install-test check bench faults big install uninstall clean help guest guest-kernel qemu-kernels qemu-matrix qemu-test libvirt-test libvirt-remote-test debian-guest debian-test fuzz fuzz-smoke fuzz-bins
 .DEFAULT_GOAL := all
 
 all: $(BIN) $(LIB)
 
 help:
-	@echo "targets: all test check valgrind vectors-test layers-test install-test bench faults big fuzz fuzz-smoke guest guest-kernel debian-guest qemu-kernels qemu-test libvirt-test libvirt-remote-test qemu-matrix install uninstall clean deps"
+	@echo "targets: all test check valgrind vectors-test layers-test install-test bench faults big fuzz fuzz-smoke guest guest-kernel debian-guest debian-test qemu-kernels qemu-test libvirt-test libvirt-remote-test qemu-matrix install uninstall clean deps"
 	@echo "vars: V=1 CC=clang SAN=1 FUZZ_SECONDS=60 PREFIX=$(PREFIX) DESTDIR="
 
 deps:
@@ -148,6 +148,11 @@ qemu-kernels: $(BIN) $(WORKLOAD)
 DEBIAN_GUEST ?= build/debian-guest
 debian-guest: $(BIN) $(WORKLOAD)
 	$(Q)sh guest/debian.sh $(BUILD) $(DEBIAN_GUEST)
+
+# one cycle of the kernel's hibernation of it (and hiblab's, once its
+# package is built): not part of `make test`, a few minutes under TCG
+debian-test: debian-guest
+	$(Q)HIBLAB_DEBIAN_GUEST=$(DEBIAN_GUEST) $(BIN) run scenarios/debian-smoke.scn --out $(BUILD)/debian-smoke
 
 # every compressor x encryption x swap/block, with the kernel baseline
 qemu-matrix: guest

@@ -152,7 +152,8 @@ debian-guest: $(BIN) $(WORKLOAD)
 # one cycle of the kernel's hibernation of it (and hiblab's, once its
 # package is built): not part of `make test`, a few minutes under TCG
 debian-test: debian-guest
-	$(Q)HIBLAB_DEBIAN_GUEST=$(DEBIAN_GUEST) $(BIN) run scenarios/debian-smoke.scn --out $(BUILD)/debian-smoke
+	$(Q)HIBLAB_DEBIAN_GUEST=$(DEBIAN_GUEST) HIBLAB_QEMU_TIMEOUT=$${HIBLAB_QEMU_TIMEOUT:-300} \
+		$(BIN) run scenarios/debian-smoke.scn --out $(BUILD)/debian-smoke
 
 # every compressor x encryption x swap/block, with the kernel baseline
 qemu-matrix: guest

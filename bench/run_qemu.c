@@ -49,15 +49,9 @@ static int machine_boot(const struct qrun *q, struct hb_qemu_boot *b)
 	return q->r->libvirt ? hb_libvirt_boot(&q->m, q->r->uri, b) : hb_qemu_boot(&q->m, b);
 }
 
-/* One boot; a KVM that cannot run the guest is said once (in the scratch
- * directory, for the runs after this one) and the boot runs again on TCG. */
-static int boot(struct qrun *q, const char *what, struct hb_qemu_boot *b)
+/* The busybox guest's command line: the hb_* words guest/init.sh reads. */
+static void busybox_append(struct qrun *q, const char *what)
 {
-	int err;
-
-	if (q->r->debian)
-		scn_debian_append(q, what);
-	else
 	snprintf(q->append, sizeof(q->append),
 		 "hb_boot=%s hb_role=%s hb_target=%.16s:/dev/vda hb_filters=%.400s hb_mib=%llu "
 		 "hb_profile=%s hb_seed=%llu%s hb_threads=%u hb_kcomp=%s hb_kthreads=%u hb_stress=%u "
@@ -70,6 +64,18 @@ static int boot(struct qrun *q, const char *what, struct hb_qemu_boot *b)
 		 q->r->kernel ? q->r->kernel_comp : "none", q->r->kernel_threads,
 		 q->r->stress ? q->r->cycles : 1u, (unsigned long long)q->r->zero_top_mib,
 		 q->r->kernel_args[0] ? " " : "", q->r->kernel_args);
+}
+
+/* One boot; a KVM that cannot run the guest is said once (in the scratch
+ * directory, for the runs after this one) and the boot runs again on TCG. */
+static int boot(struct qrun *q, const char *what, struct hb_qemu_boot *b)
+{
+	int err;
+
+	if (q->r->debian)
+		scn_debian_append(q, what);
+	else
+		busybox_append(q, what);
 	q->m.accel = q->accel;
 	err = machine_boot(q, b);
 	if (!err && b->kvm_failed && strcmp(q->accel, "kvm") == 0) {
@@ -334,8 +340,8 @@ static int resume_half(struct qrun *q, const struct hb_qemu_boot *sus, const str
 	}
 	if (!strstr(b->text[HB_QM_RESUMED], " rc=0")) {
 		/* memory came back, but the command that hibernated says it failed */
-		scn_qemu_verdict(res, SCN_VERDICT_CRASH,
-				 "after the restore the suspend command ended with ", b->text[HB_QM_RESUMED], "");
+		scn_qemu_verdict(res, SCN_VERDICT_CRASH, "after the restore the suspend command ended "
+				 "with ", b->text[HB_QM_RESUMED], "");
 		return 0;
 	}
 	if (q->r->debian && !scn_debian_done(q, b, res))

@@ -64,13 +64,13 @@ BENCH_LIB := $(BUILD)/libhiblab-bench.a
 BIN := $(BUILD)/hiblab
 UNIT := $(BUILD)/unit-tests
 
-.PHONY: all deps test unit cli-test valgrind san-test scenario-test vectors-test threads-test layers-test install-test check bench faults big install uninstall clean help guest guest-kernel qemu-kernels qemu-matrix qemu-test libvirt-test libvirt-remote-test fuzz fuzz-smoke fuzz-bins deb deb-test report-test
+.PHONY: all deps test unit cli-test valgrind san-test scenario-test vectors-test threads-test layers-test install-test check bench faults big install uninstall clean help guest guest-kernel qemu-kernels qemu-matrix qemu-test libvirt-test libvirt-remote-test fuzz fuzz-smoke fuzz-bins deb deb-test report-test debian-guest debian-test
 .DEFAULT_GOAL := all
 
 all: $(BIN) $(LIB)
 
 help:
-	@echo "targets: all test check valgrind vectors-test layers-test install-test report-test bench faults big fuzz fuzz-smoke guest guest-kernel qemu-kernels qemu-test libvirt-test libvirt-remote-test qemu-matrix install uninstall deb deb-test clean deps"
+	@echo "targets: all test check valgrind vectors-test layers-test install-test report-test bench faults big fuzz fuzz-smoke guest guest-kernel debian-guest debian-test qemu-kernels qemu-test libvirt-test libvirt-remote-test qemu-matrix install uninstall deb deb-test clean deps"
 	@echo "vars: V=1 CC=clang SAN=1 FUZZ_SECONDS=60 PREFIX=$(PREFIX) DESTDIR="
 
 deps:
@@ -144,6 +144,18 @@ qemu-kernels: $(BIN) $(WORKLOAD)
 	$(Q)sh guest/build.sh $(BUILD) $(GUEST) debian-6.1
 	$(Q)sh guest/build.sh $(BUILD) $(GUEST) debian-6.12
 	$(Q)HIBLAB_GUEST=$(GUEST) $(BIN) run scenarios/qemu-kernels.scn
+
+# a real Debian 12 guest (mmdebstrap, systemd, the cloud kernel) into
+# $(DEBIAN_GUEST), cached there (docs/QEMU.md, "A real Debian guest")
+DEBIAN_GUEST ?= build/debian-guest
+debian-guest: $(BIN) $(WORKLOAD)
+	$(Q)sh guest/debian.sh $(BUILD) $(DEBIAN_GUEST)
+
+# one cycle of the kernel's hibernation of it (and hiblab's, once its
+# package is built): not part of `make test`, a few minutes under TCG
+debian-test: debian-guest
+	$(Q)HIBLAB_DEBIAN_GUEST=$(DEBIAN_GUEST) HIBLAB_QEMU_TIMEOUT=$${HIBLAB_QEMU_TIMEOUT:-300} \
+		$(BIN) run scenarios/debian-smoke.scn --out $(BUILD)/debian-smoke
 
 # every compressor x encryption x swap/block, with the kernel baseline
 qemu-matrix: guest

@@ -23,11 +23,17 @@
 
 int scn_kimage_check(const char *disk, struct scn_kimage *k)
 {
-	char target[800];
+	return scn_kimage_check_at(disk, 0, k);
+}
+
+int scn_kimage_check_at(const char *disk, uint64_t header_page, struct scn_kimage *k)
+{
+	char target[840];
 	int err;
 
 	memset(k, 0, sizeof(*k));
-	snprintf(target, sizeof(target), "swap:%.780s", disk);
+	snprintf(target, sizeof(target), "swap:%.780s,offset=%llu", disk,
+		 (unsigned long long)header_page);
 	err = hb_kimage_read(target, &k->report);
 	if (err == 0) {
 		k->sound = true;

@@ -17,6 +17,11 @@ struct scn_kimage {
  * k->sound, or the reader's error with k->why. */
 int scn_kimage_check(const char *disk, struct scn_kimage *k);
 
+/* The same for a swap file on the disk: its swap header at page header_page
+ * (the kernel's resume_offset), the image's pages where the kernel put them
+ * on the disk. */
+int scn_kimage_check_at(const char *disk, uint64_t header_page, struct scn_kimage *k);
+
 /* Damage the kernel's image on disk as fault says: "flip" a bit in the
  * record page in the middle of the image, "truncate" the chain of map pages
  * halfway, "zero-header" the image's own header (swsusp_info; the swap

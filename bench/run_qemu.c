@@ -3,6 +3,7 @@
  * own code for the baseline), the host's fault if any, a boot that restores
  * and lets the workload verify every byte.  docs/QEMU.md. */
 #include "reports.h"
+#include "run_qemu.h"
 #include "runner.h"
 #include "scn_specs.h"
 #include "qemu_kimage.h"
@@ -24,24 +25,12 @@
 
 #define PAGE 4096u  /* the guest's page (x86-64) */
 
-struct qrun {
-	const struct scn_runner *rn;
-	const struct scn_run *r;
-	struct hb_qemu_machine m;
-	char disk[700], console[800], accel_file[700], append[HB_STR_MAX * 3];
-	char kernel[600], initrd[600], accel[8];
-	unsigned timeout;
-	unsigned restored;  /* cycles that came back verified */
-	struct hb_qemu_boot boots[2];  /* the boot that hibernated, the one that restored */
-	/* why this cycle's refusal, from the guest's words (set with the verdict) */
-	bool no_image;       /* there was no image to restore */
-	bool swapon_failed;  /* and the area did not come back as swap */
-};
-
 static int fresh_disk(const struct qrun *q)
 {
 	int fd;
 
+	if (q->r->debian)
+		return scn_debian_fresh_disk(q);
 	unlink(q->disk);
 	fd = open(q->disk, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	/* room for an uncompressed image of all memory */
@@ -60,12 +49,9 @@ static int machine_boot(const struct qrun *q, struct hb_qemu_boot *b)
 	return q->r->libvirt ? hb_libvirt_boot(&q->m, q->r->uri, b) : hb_qemu_boot(&q->m, b);
 }
 
-/* One boot; a KVM that cannot run the guest is said once (in the scratch
- * directory, for the runs after this one) and the boot runs again on TCG. */
-static int boot(struct qrun *q, const char *what, struct hb_qemu_boot *b)
+/* The busybox guest's command line: the hb_* words guest/init.sh reads. */
+static void busybox_append(struct qrun *q, const char *what)
 {
-	int err;
-
 	snprintf(q->append, sizeof(q->append),
 		 "hb_boot=%s hb_role=%s hb_target=%.16s:/dev/vda hb_filters=%.400s hb_mib=%llu "
 		 "hb_profile=%s hb_seed=%llu%s hb_threads=%u hb_kcomp=%s hb_kthreads=%u hb_stress=%u "
@@ -78,6 +64,18 @@ static int boot(struct qrun *q, const char *what, struct hb_qemu_boot *b)
 		 q->r->kernel ? q->r->kernel_comp : "none", q->r->kernel_threads,
 		 q->r->stress ? q->r->cycles : 1u, (unsigned long long)q->r->zero_top_mib,
 		 q->r->kernel_args[0] ? " " : "", q->r->kernel_args);
+}
+
+/* One boot; a KVM that cannot run the guest is said once (in the scratch
+ * directory, for the runs after this one) and the boot runs again on TCG. */
+static int boot(struct qrun *q, const char *what, struct hb_qemu_boot *b)
+{
+	int err;
+
+	if (q->r->debian)
+		scn_debian_append(q, what);
+	else
+		busybox_append(q, what);
 	q->m.accel = q->accel;
 	err = machine_boot(q, b);
 	if (!err && b->kvm_failed && strcmp(q->accel, "kvm") == 0) {
@@ -145,7 +143,7 @@ static int check_kernel_image(const struct qrun *q, const struct hb_qemu_boot *b
 	struct stat st;
 
 	res->pages = b1->kernel_pages;
-	if (scn_kimage_check(q->disk, &k) == 0) {
+	if (scn_kimage_check_at(q->disk, q->swap_page, &k) == 0) {
 		res->bytes_out = k.report.stored_bytes;
 	} else {
 		/* still a figure, if a rough one: the blocks the suspend wrote */
@@ -179,8 +177,8 @@ static bool says_no_image(const char *text)
 }
 
 /* verdict, and the reason: a, b and c joined */
-static void set_verdict(struct scn_result *res, enum scn_verdict verdict, const char *a,
-			const char *b, const char *c)
+void scn_qemu_verdict(struct scn_result *res, enum scn_verdict verdict, const char *a,
+		      const char *b, const char *c)
 {
 	res->verdict = verdict;
 	snprintf(res->reason, sizeof(res->reason), "%.200s%.200s%.100s", a, b, c);
@@ -270,8 +268,8 @@ static int suspend_half(struct qrun *q, unsigned c, const struct hb_qemu_boot *b
 		snprintf(res->kernel_release, sizeof(res->kernel_release), "%s", b->kernel_release);
 	if (b->seen[HB_QM_UNSUPPORTED] > 0) {
 		const char *what = b->text[HB_QM_UNSUPPORTED] + strlen("HIBLAB-UNSUPPORTED");
-		set_verdict(res, SCN_VERDICT_SKIPPED, "not supported by ",
-			    res->kernel_release[0] ? res->kernel_release : "this kernel", "");
+		scn_qemu_verdict(res, SCN_VERDICT_SKIPPED, "not supported by ",
+				 res->kernel_release[0] ? res->kernel_release : "this kernel", "");
 		snprintf(res->reason + strlen(res->reason), sizeof(res->reason) - strlen(res->reason),
 			 ":%.300s", what);
 		return 0;
@@ -284,8 +282,8 @@ static int suspend_half(struct qrun *q, unsigned c, const struct hb_qemu_boot *b
 		/* the suspend failed and the guest thawed: it must carry on intact */
 		bool ok = strstr(verify, "VERIFY ok") != NULL;
 		q->no_image = says_no_image(b->error);
-		set_verdict(res, ok ? SCN_VERDICT_REFUSED : SCN_VERDICT_WRONG, "suspend refused: ",
-			    b->error, ok ? "; the guest thawed and its memory verified" : verify);
+		scn_qemu_verdict(res, ok ? SCN_VERDICT_REFUSED : SCN_VERDICT_WRONG, "suspend refused: ",
+				 b->error, ok ? "; the guest thawed and its memory verified" : verify);
 		return 0;
 	}
 	/* to the kernel's "Power down": qemu's and libvirt's own teardown apart */
@@ -327,30 +325,32 @@ static int resume_half(struct qrun *q, const struct hb_qemu_boot *sus, const str
 		q->swapon_failed = strcmp(q->r->disk, "swap") == 0 &&
 				   !strstr(b->text[HB_QM_SWAPON], "SWAPON ok");
 		q->no_image = says_no_image(why);
-		set_verdict(res, SCN_VERDICT_REFUSED, "", why,
-			    q->swapon_failed ? "; swapon of the area failed" : "");
+		scn_qemu_verdict(res, SCN_VERDICT_REFUSED, "", why,
+				 q->swapon_failed ? "; swapon of the area failed" : "");
 		return 0;
 	}
 	if (b->seen[HB_QM_VERIFY] <= 0) {
-		set_verdict(res, SCN_VERDICT_CRASH, "no HIBLAB-VERIFY line after the resume (console: ",
-			    q->console, ")");
+		scn_qemu_verdict(res, SCN_VERDICT_CRASH,
+				 "no HIBLAB-VERIFY line after the resume (console: ", q->console, ")");
 		return 0;
 	}
 	if (!strstr(b->text[HB_QM_VERIFY], "VERIFY ok")) {
-		set_verdict(res, SCN_VERDICT_WRONG, "", b->text[HB_QM_VERIFY], "");
+		scn_qemu_verdict(res, SCN_VERDICT_WRONG, "", b->text[HB_QM_VERIFY], "");
 		return 0;
 	}
 	if (!strstr(b->text[HB_QM_RESUMED], " rc=0")) {
 		/* memory came back, but the command that hibernated says it failed */
-		set_verdict(res, SCN_VERDICT_CRASH, "after the restore the suspend command ended with ",
-			    b->text[HB_QM_RESUMED], "");
+		scn_qemu_verdict(res, SCN_VERDICT_CRASH, "after the restore the suspend command ended "
+				 "with ", b->text[HB_QM_RESUMED], "");
 		return 0;
 	}
+	if (q->r->debian && !scn_debian_done(q, b, res))
+		return 0;
 	fig->resume_s = b->seen[HB_QM_VERIFY] - b->start;
 	fig->restore_s = b->seen[HB_QM_RESUMED] - b->seen[HB_QM_RESTORE_START];
 	hb_guest_phases(sus, b, q->r->kernel, fig->phase);
 	q->restored++;
-	set_verdict(res, SCN_VERDICT_RESTORED, "", "", "");
+	scn_qemu_verdict(res, SCN_VERDICT_RESTORED, "", "", "");
 	return 1;
 }
 
@@ -371,6 +371,8 @@ static int cycle(struct qrun *q, unsigned c, struct scn_result *res, struct qcyc
 	err = fresh_disk(q);
 	if (!err)
 		err = boot(q, "suspend", b1);
+	if (!err && q->r->debian)
+		err = scn_debian_booted(q, b1);
 	if (!err)
 		err = suspend_half(q, c, b1, false, res, fig);
 	if (err <= 0)
@@ -388,10 +390,10 @@ static int cycle(struct qrun *q, unsigned c, struct scn_result *res, struct qcyc
 		if (b2->seen[HB_QM_RESUME_FAILED] > 0) {
 			const char *why = b2->error[0] ? b2->error : "no image";
 			q->no_image = says_no_image(why);
-			set_verdict(res, SCN_VERDICT_REFUSED, "second resume: ", why, "");
+			scn_qemu_verdict(res, SCN_VERDICT_REFUSED, "second resume: ", why, "");
 		} else {
-			set_verdict(res, SCN_VERDICT_WRONG, "second resume of one image: ",
-				    b2->seen[HB_QM_RESUMED] > 0 ? "restored again" : "no answer", "");
+			scn_qemu_verdict(res, SCN_VERDICT_WRONG, "second resume of one image: ",
+					 b2->seen[HB_QM_RESUMED] > 0 ? "restored again" : "no answer", "");
 		}
 	}
 	return 0;
@@ -487,7 +489,7 @@ void scn_run_qemu(const struct scn_runner *rn, const struct scn_run *r, struct s
 	struct qrun q = { .rn = rn, .r = r };
 	double sus = 0, rsm = 0, rst = 0;
 	unsigned c, ok;
-	char dir[700], gdir[500];
+	char dir[700], gdir[500], why[sizeof(res->reason)];
 	FILE *f;
 	int err = 0;
 
@@ -511,12 +513,21 @@ void scn_run_qemu(const struct scn_runner *rn, const struct scn_run *r, struct s
 		.mem_mib = r->guest_mem >> 20, .vcpus = r->vcpus, .cpu = r->cpu, .append = q.append,
 		.console = q.console, .timeout_s = q.timeout, .disk_bps = r->guest_disk_bps,
 	};
-	if ((access(q.kernel, R_OK) != 0 || access(q.initrd, R_OK) != 0) && r->guest_kernel[0])
+	if (r->debian)
+		err = scn_debian_setup(&q, why, sizeof(why));
+	else if ((access(q.kernel, R_OK) != 0 || access(q.initrd, R_OK) != 0) && r->guest_kernel[0])
 		err = hb_fail(HB_EUSAGE, "qemu: no guest for kernel %s in %s (run make guest-kernel "
 					 "KERNEL=%s)", r->guest_kernel, gdir, r->guest_kernel);
 	else if (access(q.kernel, R_OK) != 0 || access(q.initrd, R_OK) != 0)
 		err = hb_fail(HB_EUSAGE, "qemu: no guest in %s (run make guest)", guest);
-	else if (scn_mkdirs(dir) != 0)
+	if (err == 1) {
+		/* a run this guest cannot make yet: nothing is wrong, the reason says why */
+		scn_qemu_verdict(res, SCN_VERDICT_SKIPPED, why, "", "");
+		snprintf(res->accel, sizeof(res->accel), "%s", q.accel);
+		res->met = true;
+		return;
+	}
+	if (!err && scn_mkdirs(dir) != 0)
 		err = hb_fail(HB_EIO, "qemu: cannot make %s", dir);
 	if (!err && r->stress) {
 		double sums[3] = { 0, 0, 0 };

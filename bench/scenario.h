@@ -45,6 +45,7 @@ enum scn_single {
 	SCN_KEY_GUEST_DISK,    /* qemu, libvirt: the guest disk throttled to RATE (200MB/s) */
 	SCN_KEY_REBOOT,        /* qemu, libvirt: no: every cycle in one running guest */
 	SCN_KEY_ZERO_TOP,      /* qemu, libvirt: the workload ends memory with SIZE of zero pages */
+	SCN_KEY_GUEST,         /* qemu: busybox (the initramfs guest) | debian (guest/debian.sh) */
 	SCN_SINGLES
 };
 
@@ -154,6 +155,7 @@ struct scn_run {
 	char kernel_args[SCN_ITEM_MAX + 1]; /* kernel-args, "" none */
 	uint64_t guest_disk_bps;     /* guest-disk in bytes/s; 0: not throttled */
 	bool stress;                 /* reboot = no: cycles in one running guest */
+	bool debian;                 /* guest = debian: the Debian 12 disk image, systemctl hibernate */
 	uint64_t zero_top_mib;       /* zero-top: MiB of zero pages at the highest frames */
 	uint64_t guest_mem;          /* bytes */
 	unsigned vcpus;

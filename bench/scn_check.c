@@ -229,6 +229,10 @@ static void check_single(const struct scn_file *f, enum scn_single k, const stru
 		if (hb_parse_size(v, &size) || size == 0 || size % (1u << 20))
 			add(d, f, l->line, "zero-top: '%s': expected whole MiB, like 4MiB", v);
 		return;
+	case SCN_KEY_GUEST:
+		if (strcmp(v, "busybox") && strcmp(v, "debian"))
+			add(d, f, l->line, "guest: '%s': expected busybox or debian", v);
+		return;
 	case SCN_KEY_REBOOT:
 		if (strcmp(v, "yes") && strcmp(v, "no"))
 			add(d, f, l->line, "reboot: '%s': expected yes or no", v);
@@ -356,6 +360,51 @@ static void reboot_faults(const struct scn_file *f, const struct scn_section *s,
 	}
 }
 
+/* guest = debian boots one disk image whose kernel is its own, hibernates to
+ * its swap file with systemctl hibernate, and is booted by qemu itself: the
+ * keys that shape the busybox guest's cycle do not apply. */
+static void debian_limits(const struct scn_file *f, const struct scn_section *s,
+			  const char *machine, struct scn_diag *d)
+{
+	static const enum scn_single busybox_only[] = { SCN_KEY_REBOOT, SCN_KEY_ZERO_TOP,
+							SCN_KEY_SWAPON };
+	const struct scn_list *guest = in_effect(f, s, SCN_KEY_GUEST);
+	const struct scn_list *kern = axis_in_effect(f, s, SCN_AX_KERNEL);
+	const struct scn_list *disks = axis_in_effect(f, s, SCN_AX_DISK);
+	const struct scn_list *faults = axis_in_effect(f, s, SCN_AX_FAULT);
+	int block = item_index(disks, "block");
+	unsigned i;
+
+	if (!single_is(f, s, SCN_KEY_GUEST, "debian"))
+		return;
+	/* machine = sim: the line every guest key gets says it */
+	if (strcmp(machine, "qemu") != 0) {
+		if (strcmp(machine, "libvirt") == 0)
+			add(d, f, guest->line, "guest: 'debian': only with machine = qemu (this is "
+			    "machine = libvirt)");
+		return;
+	}
+	if (kern->count)
+		add(d, f, kern->lines[0], "kernel: not with guest = debian (it boots its own kernel, "
+		    "linux-image-cloud-amd64)");
+	if (block >= 0)
+		add(d, f, disks->lines[block], "disk: 'block': not with guest = debian (it hibernates "
+		    "to its swap file: disk = swap)");
+	for (i = 0; i < faults->count; i++) {
+		if (strcmp(faults->items[i], "none") != 0) {
+			add(d, f, faults->lines[i], "fault: '%s': not with guest = debian yet (none only)",
+			    faults->items[i]);
+			break;
+		}
+	}
+	for (i = 0; i < sizeof(busybox_only) / sizeof(busybox_only[0]); i++) {
+		const struct scn_list *l = in_effect(f, s, busybox_only[i]);
+		if (l->count)
+			add(d, f, l->line, "%s: not with guest = debian (the busybox guest's key; the "
+			    "Debian guest's swap file is always on)", scn_single_key(busybox_only[i]));
+	}
+}
+
 static void check_section(const struct scn_file *f, const struct scn_section *s,
 			  struct scn_diag *d)
 {
@@ -364,6 +413,7 @@ static void check_section(const struct scn_file *f, const struct scn_section *s,
 	static const enum scn_single guest_keys[] = {
 		SCN_KEY_CPU, SCN_KEY_SWAPON, SCN_KEY_THREADS, SCN_KEY_KERNEL_ARGS,
 		SCN_KEY_KERNEL_THREADS, SCN_KEY_GUEST_DISK, SCN_KEY_REBOOT, SCN_KEY_ZERO_TOP,
+		SCN_KEY_GUEST,
 	};
 	const struct scn_list *mach = in_effect(f, s, SCN_KEY_MACHINE);
 	const char *machine = mach->count ? mach->items[0] : "sim";
@@ -376,6 +426,7 @@ static void check_section(const struct scn_file *f, const struct scn_section *s,
 	swapon_faults(f, s, d);
 	kernel_chain_limits(f, s, d);
 	reboot_faults(f, s, d);
+	debian_limits(f, s, machine, d);
 	for (i = 0; i < sizeof(guest_keys) / sizeof(guest_keys[0]) && !guest; i++) {
 		const struct scn_list *l = &s->single[guest_keys[i]];
 		if (l->count)

@@ -157,6 +157,7 @@ static int make_run(const struct scn_file *f, const struct scn_section *s,
 				   sizeof(msg)))
 			r->guest_disk_bps = 0;
 		r->stress = strcmp(single(f, s, SCN_KEY_REBOOT, "yes"), "no") == 0;
+		r->debian = strcmp(single(f, s, SCN_KEY_GUEST, "busybox"), "debian") == 0;
 		if (hb_parse_size(single(f, s, SCN_KEY_ZERO_TOP, "0"), &r->zero_top_mib))
 			r->zero_top_mib = 0;
 		r->zero_top_mib >>= 20;

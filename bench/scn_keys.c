@@ -20,7 +20,7 @@ static const char *const single_keys[SCN_SINGLES] = {
 	[SCN_KEY_SWAPON] = "swapon", [SCN_KEY_THREADS] = "threads",
 	[SCN_KEY_KERNEL_ARGS] = "kernel-args", [SCN_KEY_KERNEL_THREADS] = "kernel-threads",
 	[SCN_KEY_GUEST_DISK] = "guest-disk", [SCN_KEY_REBOOT] = "reboot",
-	[SCN_KEY_ZERO_TOP] = "zero-top",
+	[SCN_KEY_ZERO_TOP] = "zero-top", [SCN_KEY_GUEST] = "guest",
 };
 
 static const char *const expect_names[] = {

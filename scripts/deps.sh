@@ -5,6 +5,7 @@
 # Usage: sh scripts/deps.sh        what the build, the tests and the benchmarks need
 #        sh scripts/deps.sh deb    what `make deb` needs: the packaging tools, then
 #                                  debian/control's Build-Depends (apt-get build-dep)
+#        sh scripts/deps.sh debian-guest   what guest/debian.sh needs (mmdebstrap)
 set -eu
 mode=${1:-all}
 
@@ -27,8 +28,13 @@ deb)
 	TOOLS="dpkg-dev:dpkg-buildpackage debhelper:dh lintian:lintian fakeroot:fakeroot
 build-essential:g++"
 	;;
+debian-guest)
+	# the Debian guest (guest/debian.sh) only: not for every build
+	LIBS=""
+	TOOLS="mmdebstrap:mmdebstrap e2fsprogs:mkfs.ext4 qemu-system-x86:qemu-system-x86_64"
+	;;
 *)
-	echo "deps: unknown mode '$mode' (all or deb)" >&2
+	echo "deps: unknown mode '$mode' (all, deb or debian-guest)" >&2
 	exit 2
 	;;
 esac

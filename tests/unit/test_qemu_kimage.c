@@ -125,3 +125,18 @@ Test(qemu_kimage, unknown_fault_damages_nothing)
 	cr_assert(strstr(hb_detail(HB_EINTERNAL), "'twice' is not one for the kernel's image"));
 	cr_assert_eq(scn_kimage_check(img, &k), 0, "%s", k.why);
 }
+
+/* A swap file's image (guest = debian): the header where the resume offset
+ * says, nowhere else. */
+Test(qemu_kimage, the_header_is_read_at_the_page_given)
+{
+	struct kfx_layout l;
+	struct scn_kimage k;
+
+	build(&l);
+	cr_assert_eq(scn_kimage_check_at(img, 0, &k), 0, "%s", k.why);
+	cr_assert_eq(k.report.header_page, 0);
+	cr_assert_eq(k.report.stored_bytes, (l.nmaps + l.entries) * 4096u);
+	cr_assert_neq(scn_kimage_check_at(img, 5, &k), 0, "no swap header at page 5");
+	cr_assert_str_eq(k.why, "no S1SUSPEND signature: the kernel wrote no image");
+}

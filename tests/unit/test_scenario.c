@@ -21,6 +21,14 @@ static void fini(void)
 
 TestSuite(scenario, .fini = fini);
 
+/* text parses with no mistake and expands to count runs */
+static void expand_to(const char *text, struct scn_runs *runs, unsigned count)
+{
+	cr_assert_eq(scn_parse_text("x.scn", text, &f, &d), 0, "%s", d.msg[0]);
+	cr_assert_eq(scn_expand(&f, runs), 0);
+	cr_assert_eq(runs->count, count);
+}
+
 /* text must fail with exactly msg as its first (and only) mistake */
 static void bad(const char *text, const char *msg)
 {
@@ -466,10 +474,8 @@ Test(scenario, reboot_no_is_stress_and_takes_no_fault)
 	bad("machine = qemu\nchain = kernel:lzo\nfault = twice\n",
 	    "t.scn:2: chain: 'kernel:lzo': not with fault = twice (line 3; hiblab's rule, not the "
 	    "kernel's)");
-	cr_assert_eq(scn_parse_text("s.scn", "machine = qemu\nreboot = no\ncycles = 20\n"
-				    "chain = lz4,crc32c | kernel:lzo\n", &f, &d), 0, "%s", d.msg[0]);
-	cr_assert_eq(scn_expand(&f, &runs), 0);
-	cr_assert_eq(runs.count, 2);
+	expand_to("machine = qemu\nreboot = no\ncycles = 20\nchain = lz4,crc32c | kernel:lzo\n", &runs,
+		  2);
 	cr_assert(runs.v[0].stress && runs.v[1].stress);
 	cr_assert_eq(runs.v[1].cycles, 20);
 	scn_runs_free(&runs);
@@ -500,4 +506,32 @@ Test(scenario, damaging_faults_with_swapon_only_for_kernel_chains)
 	bad("machine = qemu\nswapon = yes\nchain = kernel:lzo | lz4\nfault = flip\n",
 	    "t.scn:4: fault: 'flip': not with swapon = yes (the kernel places the image among its "
 	    "swap pages; the host cannot find the records)");
+}
+
+/* guest = debian (issue 16): the Debian disk image, machine = qemu only, its
+ * own kernel and swap file; busybox stays the default. */
+Test(scenario, guest_debian_is_a_qemu_run_of_its_own_disk)
+{
+	struct scn_runs runs = { .v = NULL };
+
+	bad("guest = debian\n", "t.scn:1: guest: only with machine = qemu or libvirt (this is "
+				 "machine = sim)");
+	bad("machine = qemu\nguest = ubuntu\n", "t.scn:2: guest: 'ubuntu': expected busybox or debian");
+	bad("machine = libvirt\nguest = debian\n",
+	    "t.scn:2: guest: 'debian': only with machine = qemu (this is machine = libvirt)");
+	bad("machine = qemu\nguest = debian\nkernel = debian-6.12\n",
+	    "t.scn:3: kernel: not with guest = debian (it boots its own kernel, "
+	    "linux-image-cloud-amd64)");
+	bad("machine = qemu\nguest = debian\ndisk = swap, block\n",
+	    "t.scn:3: disk: 'block': not with guest = debian (it hibernates to its swap file: "
+	    "disk = swap)");
+	bad("machine = qemu\nguest = debian\nfault = none, flip\n",
+	    "t.scn:3: fault: 'flip': not with guest = debian yet (none only)");
+	bad("machine = qemu\nguest = debian\nreboot = no\n",
+	    "t.scn:3: reboot: not with guest = debian (the busybox guest's key; the Debian guest's "
+	    "swap file is always on)");
+	expand_to("machine = qemu\nchain = kernel:lzo\n[busybox]\n[debian]\nguest = debian\n", &runs, 2);
+	cr_assert(!runs.v[0].debian, "busybox is the default");
+	cr_assert(runs.v[1].debian);
+	scn_runs_free(&runs);
 }

@@ -1,0 +1,60 @@
+/* One machine = qemu or libvirt run (bench/run_qemu.c) and its Debian guest
+ * (bench/run_debian.c, guest = debian): the run's state, shared by both. */
+#ifndef HB_BENCH_RUN_QEMU_H
+#define HB_BENCH_RUN_QEMU_H
+
+#include "runner.h"
+
+#include "backends/qemu.h"
+#include "core/options.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct qrun {
+	const struct scn_runner *rn;
+	const struct scn_run *r;
+	struct hb_qemu_machine m;
+	char disk[700], console[800], accel_file[700], append[HB_STR_MAX * 3];
+	char kernel[600], initrd[600], accel[8];
+	char root_img[600];  /* guest = debian: the disk image each cycle starts from */
+	uint64_t swap_page;  /* guest = debian: the swap file's first page on the disk
+			      * (the kernel's resume_offset); 0: the swap area is the disk */
+	unsigned timeout;
+	unsigned restored;  /* cycles that came back verified */
+	struct hb_qemu_boot boots[2];  /* the boot that hibernated, the one that restored */
+	/* why this cycle's refusal, from the guest's words (set with the verdict) */
+	bool no_image;       /* there was no image to restore */
+	bool swapon_failed;  /* and the area did not come back as swap */
+};
+
+/* verdict, and the reason: a, b and c joined (bench/run_qemu.c) */
+void scn_qemu_verdict(struct scn_result *res, enum scn_verdict verdict, const char *a,
+		      const char *b, const char *c);
+
+/* ---- guest = debian (bench/run_debian.c) ------------------------------------ */
+
+/* The Debian guest's files (HIBLAB_DEBIAN_GUEST, else build/debian-guest)
+ * into q.  0; 1 when the run cannot be made yet, with its reason in why (a
+ * hiblab chain without hiblab's integration in the image); HB_EUSAGE when
+ * the guest is not built. */
+int scn_debian_setup(struct qrun *q, char *why, size_t cap);
+
+/* The cycle's disk: a sparse copy of the image.  0, or HB_EIO. */
+int scn_debian_fresh_disk(const struct qrun *q);
+
+/* q->append for the boot what ("suspend", "resume"): root, the hb_* words
+ * guest/debian/hiblab-guest reads and, to resume, the kernel's resume= and
+ * resume_offset= at the swap file. */
+void scn_debian_append(struct qrun *q, const char *what);
+
+/* After the suspend boot b: the swap file's page from its HIBLAB-BOOTED line
+ * into q->swap_page.  0, or HB_EIO when the guest did not say. */
+int scn_debian_booted(struct qrun *q, const struct hb_qemu_boot *b);
+
+/* After a resume boot b that restored and verified the page workload: the
+ * guest's own checks on its HIBLAB-DONE line (the sqlite3 database, the
+ * system not degraded).  1 all passed; 0 with the verdict set. */
+int scn_debian_done(const struct qrun *q, const struct hb_qemu_boot *b, struct scn_result *res);
+
+#endif

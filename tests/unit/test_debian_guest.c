@@ -1,0 +1,123 @@
+/* guest = debian without booting it (bench/run_debian.c): the guest's files,
+ * the kernel command line of each boot, the swap file's place and the
+ * guest's own checks, read from the lines it prints.  The real boots are
+ * `make debian-test`. */
+#include "testutil.h"
+
+#include "bench/run_qemu.h"
+#include "core/error.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char dir[256];
+static struct scn_run run;
+static struct qrun q;
+static struct scn_result res;
+
+static void setup(void)
+{
+	tu_mkdir(dir, sizeof(dir));
+	setenv("HIBLAB_DEBIAN_GUEST", dir, 1);
+	run = (struct scn_run){ .kernel = true, .guest_mem = 512ull << 20, .debian = true,
+				.workload = { .profile = "mixed", .mib = 64, .seed = 1 } };
+	q = (struct qrun){ .r = &run };
+	snprintf(q.console, sizeof(q.console), "/r/console/run-0-cycle-1.log");
+	memset(&res, 0, sizeof(res));
+}
+
+static void teardown(void)
+{
+	unsetenv("HIBLAB_DEBIAN_GUEST");
+	tu_rmdir(dir);
+}
+
+TestSuite(debian_guest, .init = setup, .fini = teardown);
+
+static void put(const char *name, const char *text)
+{
+	char path[400];
+
+	tu_write_file(tu_path(path, sizeof(path), dir, name), text, strlen(text));
+}
+
+Test(debian_guest, a_hiblab_chain_waits_for_the_package_with_its_initramfs_script)
+{
+	char why[200] = "";
+
+	cr_assert_eq(scn_debian_setup(&q, why, sizeof(why)), HB_EUSAGE, "no image: make debian-guest");
+	put("vmlinuz", "k");
+	put("initrd.img", "i");
+	put("root.img", "r");
+	cr_assert_eq(scn_debian_setup(&q, why, sizeof(why)), 0, "the kernel's side needs no hiblab");
+	cr_assert(strstr(q.root_img, "/root.img"));
+	run.kernel = false;
+	put("hiblab.txt", "binary build/hiblab in /usr/local/bin\n");
+	cr_assert_eq(scn_debian_setup(&q, why, sizeof(why)), 1);
+	cr_assert_str_eq(why, "needs the hiblab package with its systemd and initramfs integration "
+			      "(make deb)");
+	put("hiblab.txt", "package hiblab_0.1_amd64.deb\n");
+	cr_assert_eq(scn_debian_setup(&q, why, sizeof(why)), 1, "a package without the script");
+	put("hiblab.txt", "package hiblab_0.1_amd64.deb "
+			  "/usr/share/initramfs-tools/scripts/local-premount/hiblab\n");
+	cr_assert_eq(scn_debian_setup(&q, why, sizeof(why)), 0);
+}
+
+Test(debian_guest, only_the_kernels_resume_boot_names_the_swap_file)
+{
+	q.swap_page = 102400;
+	scn_debian_append(&q, "suspend");
+	cr_assert(strstr(q.append, "root=/dev/vda rw hb_boot=suspend hb_role=kernel "));
+	cr_assert(strstr(q.append, " hb_mib=64 hb_profile=mixed hb_seed=1 hb_swap_mib=512"));
+	cr_assert_null(strstr(q.append, "resume="), "%s", q.append);
+	scn_debian_append(&q, "resume");
+	cr_assert(strstr(q.append, " resume=/dev/vda resume_offset=102400"), "%s", q.append);
+	run.kernel = false;
+	scn_debian_append(&q, "resume");
+	cr_assert(strstr(q.append, "hb_role=hiblab"));
+	cr_assert_null(strstr(q.append, "resume="), "hiblab finds its target in its configuration");
+}
+
+Test(debian_guest, the_swap_file_is_where_the_guest_says)
+{
+	struct hb_qemu_boot b = { .start = 1 };
+
+	cr_assert_neq(scn_debian_booted(&q, &b), 0, "no HIBLAB-BOOTED line");
+	snprintf(b.text[HB_QM_BOOTED], sizeof(b.text[0]),
+		 "HIBLAB-BOOTED boot=suspend role=kernel swapfile_offset=none");
+	cr_assert_neq(scn_debian_booted(&q, &b), 0, "no swap file");
+	snprintf(b.text[HB_QM_BOOTED], sizeof(b.text[0]),
+		 "HIBLAB-BOOTED boot=suspend role=kernel swapfile_offset=102400");
+	cr_assert_eq(scn_debian_booted(&q, &b), 0);
+	cr_assert_eq(q.swap_page, 102400);
+}
+
+static int done(const char *line)
+{
+	struct hb_qemu_boot b = { .start = 1 };
+
+	if (line) {
+		b.seen[HB_QM_DONE] = 2;
+		snprintf(b.text[HB_QM_DONE], sizeof(b.text[0]), "%s", line);
+	}
+	return scn_debian_done(&q, &b, &res);
+}
+
+Test(debian_guest, the_guests_checks_decide_the_verdict)
+{
+	cr_assert_eq(done("HIBLAB-DONE workload=ok sqlite=ok system=running failed=none"), 1);
+	cr_assert_eq(done(NULL), 0);
+	cr_assert_eq(res.verdict, SCN_VERDICT_CRASH);
+	cr_assert(strstr(res.reason, "no HIBLAB-DONE line"));
+	cr_assert_eq(done("HIBLAB-DONE workload=ok sqlite=mismatch:1|2/1|3 system=running "
+			  "failed=none"), 0);
+	cr_assert_eq(res.verdict, SCN_VERDICT_WRONG, "the database came back different");
+	cr_assert_str_eq(res.reason, "the sqlite3 database after the resume: mismatch:1|2/1|3");
+	cr_assert_eq(done("HIBLAB-DONE workload=ok sqlite=ok system=degraded "
+			  "failed=systemd-journald.service"), 0);
+	cr_assert_eq(res.verdict, SCN_VERDICT_CRASH, "the system did not come back whole");
+	cr_assert_str_eq(res.reason, "after the resume systemctl is-system-running says degraded; "
+				     "failed units: systemd-journald.service");
+}

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bench/hibconf.h"
 #include "core/engine.h"
 
 int cmd_suspend(int argc, char **argv);
@@ -53,6 +54,12 @@ int cli_parse_threads(const char *cmd, const char *text, unsigned *out);
 /* A count option's value, 1..max; -1 after a usage line naming option. */
 int cli_parse_count(const char *cmd, const char *option, const char *text, unsigned max,
 		    unsigned *out);
+
+/* --config FILE: read it (cli/config.c) and fill *target and *key_spec
+ * (either may be NULL) where the command line left them NULL.  0, or the
+ * exit code after the message (a disabled configuration is refused too). */
+int cli_config_load(const char *cmd, const char *path, struct hb_hibconf *c,
+		    const char **target, const char **key_spec);
 
 /* Monotonic seconds. */
 double cli_now(void);

@@ -19,6 +19,7 @@ int cmd_merge(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_learn(int argc, char **argv);
 int cmd_swapfile(int argc, char **argv);
+int cmd_setup(int argc, char **argv);
 
 /* text into buf (cap >= 5) with control characters as \xNN, cut short
  * rather than overflow: for text that may come from an image. */

@@ -28,8 +28,9 @@ check "the scripts are executable" test -x "$HOOK" -a -x "$PREMOUNT"
 # the stubbed initramfs: /scripts/functions, a hiblab whose snapshot sink is
 # null, a plymouth that answers from a list
 R=$TMP/root
-mkdir -p "$R/scripts" "$R/bin" "$R/etc/hiblab" "$TMP/path"
+mkdir -p "$R/scripts" "$R/bin" "$R/etc/hiblab" "$R/proc" "$TMP/path"
 chmod 755 "$R/etc/hiblab"
+echo "root=/dev/vda ro quiet" >"$R/proc/cmdline"
 cat >"$R/scripts/functions" <<'STUB'
 log_warning_msg() { echo "Warning: $*"; }
 STUB
@@ -108,6 +109,10 @@ check "three wrong passphrases: the image is spent" \
 
 : >"$TMP/calls"
 conf "filters = lz4"
-HIBLAB_TEST_ROOT=$R noresume=y sh "$PREMOUNT" >"$TMP/out" 2>&1
-check "noresume: hiblab is not run" test ! -s "$TMP/calls"
+echo "root=/dev/vda ro noresume quiet" >"$R/proc/cmdline"
+premount
+check "noresume on the kernel command line: hiblab is not run" test ! -s "$TMP/calls"
+echo "root=/dev/vda ro quiet" >"$R/proc/cmdline"
+(export noresume=y RESUME=none && premount)
+check "RESUME=none (init sets noresume=y): hiblab still runs" test -s "$TMP/calls"
 finish

@@ -239,3 +239,20 @@ const char *hb_hibconf_key_file(const struct hb_hibconf *c)
 		return c->key + 9;
 	return NULL;
 }
+
+int hb_hibconf_check_initramfs(const struct hb_hibconf *c, const char *initramfs_path)
+{
+	struct hb_hibconf boot;
+	int err;
+
+	if (access(initramfs_path, F_OK) != 0 && errno == ENOENT)
+		return 0;
+	err = hb_hibconf_read(initramfs_path, &boot);
+	if (err)
+		return err;
+	if (strcmp(boot.target, c->target) == 0)
+		return 0;
+	return hb_fail(HB_EUSAGE, "%s: the initramfs resumes from %s, but the image would go to "
+				  "%s%s: run hiblab setup", initramfs_path, boot.target, c->target,
+		       c->swapfile[0] ? " (the swap file was recreated?)" : "");
+}

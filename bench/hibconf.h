@@ -20,6 +20,8 @@
 #include <stdbool.h>
 
 #define HB_HIBCONF_PATH "/etc/hiblab/hibernate.conf"
+/* what hiblab setup writes for the initramfs (the target resolved) */
+#define HB_HIBCONF_INITRAMFS_PATH "/etc/hiblab/initramfs.conf"
 #define HB_HIBCONF_MAX_BYTES 65536
 /* key = passphrase: typed at resume, no file */
 #define HB_HIBCONF_PASSPHRASE "passphrase"
@@ -37,6 +39,12 @@ struct hb_hibconf {
  * Every refusal is HB_EUSAGE with one line that begins with path (and
  * ":LINE" for a line's fault); HB_EIO when it cannot be read. */
 int hb_hibconf_read(const char *path, struct hb_hibconf *c);
+
+/* Does the initramfs configuration at initramfs_path (when there is one)
+ * resume from c's target?  A swap file recreated since hiblab setup lies
+ * elsewhere: an image written there would never be found.  0 when it
+ * matches or there is no such file; else HB_EUSAGE saying so. */
+int hb_hibconf_check_initramfs(const struct hb_hibconf *c, const char *initramfs_path);
 
 /* The key file the key names (keyfile= or passfile=), or NULL. */
 const char *hb_hibconf_key_file(const struct hb_hibconf *c);

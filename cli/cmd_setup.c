@@ -29,7 +29,7 @@
 
 #define DROPIN_DIR "/etc/systemd/system/systemd-hibernate.service.d"
 #define DROPIN DROPIN_DIR "/hiblab.conf"
-#define INITRAMFS_CONF "/etc/hiblab/initramfs.conf"
+#define INITRAMFS_CONF HB_HIBCONF_INITRAMFS_PATH
 #define KERNEL_RESUME "/etc/initramfs-tools/conf.d/resume"
 /* systemd-sleep runs these hooks around a hibernation; hiblab keeps them */
 #define SLEEP_HOOKS "/usr/lib/systemd/system-sleep"
@@ -59,6 +59,14 @@ static void help(void)
 	       "  -h, --help          this help\n\n"
 	       "exit status: 0 done, 1 a file or a tool failed, 2 refused (the line says why).\n",
 	       DROPIN, INITRAMFS_CONF, HB_HIBCONF_PATH);
+}
+
+/* A path systemd takes as one word in ExecStart, as it stands: no blanks,
+ * quotes, backslashes, $ or % (systemd's specifiers). */
+static bool plain_path(const char *path)
+{
+	return path[strspn(path, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				  "0123456789/._+-@:,")] == '\0';
 }
 
 static void rooted(const struct setup *s, const char *path, char *buf, size_t cap)
@@ -335,6 +343,12 @@ int cmd_setup(int argc, char **argv)
 		return cli_usage_error("setup", "--root %s: an absolute directory other than /",
 				       s.root);
 	s.run_tools = !s.dry_run && !s.root[0] && geteuid() == 0;
+	if (!realpath("/proc/self/exe", self))
+		return cli_fail(hb_fail(HB_EIO, "/proc/self/exe: %s", strerror(errno)));
+	if (!plain_path(self) || !plain_path(s.config))
+		return cli_fail(hb_fail(HB_EUSAGE, "setup: %s: a character systemd would read "
+						   "as more than a path (blank, quote, \\, $, %%)",
+					plain_path(self) ? s.config : self));
 	if (off)
 		return disable(&s) ? cli_fail(HB_EIO) : HB_EXIT_OK;
 	rooted(&s, s.config, path, sizeof(path));
@@ -351,8 +365,6 @@ int cmd_setup(int argc, char **argv)
 		err = check_config(&s, &conf);
 	if (err)
 		return cli_fail(err);
-	if (!realpath("/proc/self/exe", self))
-		return cli_fail(hb_fail(HB_EIO, "/proc/self/exe: %s", strerror(errno)));
 	printf("%s: target %s%s%s%s, filters %s, key %s\n", path, conf.target,
 	       conf.swapfile[0] ? " (swap file " : "", conf.swapfile, conf.swapfile[0] ? ")" : "",
 	       conf.filters[0] ? conf.filters : "none", conf.key[0] ? conf.key : "none");

@@ -112,6 +112,9 @@ int cmd_suspend(int argc, char **argv)
 		err = cli_config_load("suspend", config, &conf, &a.target, &a.key_spec);
 		if (err)
 			return err;
+		err = hb_hibconf_check_initramfs(&conf, HB_HIBCONF_INITRAMFS_PATH);
+		if (err)
+			return cli_fail(err);
 		if (!a.filters)
 			a.filters = conf.filters;
 	}

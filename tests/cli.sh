@@ -467,6 +467,9 @@ mkdir -p "$sroot/etc/initramfs-tools/conf.d"
 echo RESUME=/dev/vdz >"$sroot/etc/initramfs-tools/conf.d/resume"
 run 2 'RESUME=/dev/vdz, the device hiblab hibernates to' setup --root "$sroot"
 check_not "a refused setup wrote the drop-in" [ -e "$dropin" ]
+cp "$sroot/etc/hiblab/hibernate.conf" "$sroot/my conf"
+run 2 "setup: /my conf: a character systemd would read as more than a path" \
+	setup --root "$sroot" --config "/my conf"
 printf 'target = swap:/dev/vdz\nenabled = no\n' >"$sroot/etc/hiblab/hibernate.conf"
 run 2 'says enabled = no' resume --config "$sroot/etc/hiblab/hibernate.conf"
 finish

@@ -243,3 +243,24 @@ Test(hibconf, missing_file)
 	cr_assert(strstr(hb_detail(err), "none.conf: No such file or directory"), "%s",
 		  hb_detail(err));
 }
+
+Test(hibconf, initramfs_target_checked)
+{
+	char boot[600], want[1400];
+	int err;
+
+	write_conf("target = swap:/dev/vda,offset=200\n", 0644);
+	cr_assert_eq(hb_hibconf_read(conf_path, &conf), 0);
+	tu_path(boot, sizeof(boot), dir, "initramfs.conf");
+	cr_assert_eq(hb_hibconf_check_initramfs(&conf, boot), 0, "no initramfs configuration");
+	tu_write_file(boot, "target = swap:/dev/vda,offset=200\n", 34);
+	chmod(boot, 0644);
+	err = hb_hibconf_check_initramfs(&conf, boot);
+	cr_assert_eq(err, 0, "%s", hb_detail(err));
+	tu_write_file(boot, "target = swap:/dev/vda,offset=100\n", 34);
+	err = hb_hibconf_check_initramfs(&conf, boot);
+	cr_assert_eq(err, HB_EUSAGE);
+	snprintf(want, sizeof(want), "%s: the initramfs resumes from swap:/dev/vda,offset=100, but "
+		 "the image would go to swap:/dev/vda,offset=200: run hiblab setup", boot);
+	cr_assert_str_eq(hb_detail(err), want);
+}

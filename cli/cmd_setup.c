@@ -274,9 +274,12 @@ static int remove_file(const struct setup *s, const char *file)
 		printf("would remove %s\n", path);
 		return 0;
 	}
-	if (unlink(path) != 0 && errno != ENOENT)
+	if (unlink(path) == 0)
+		printf("removed %s\n", path);
+	else if (errno == ENOENT)
+		printf("not there: %s\n", path);
+	else
 		return hb_fail(HB_EIO, "%s: %s", path, strerror(errno));
-	printf("removed %s\n", path);
 	return 0;
 }
 

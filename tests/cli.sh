@@ -440,6 +440,7 @@ esac
 check "the drop-in clears systemd-sleep's ExecStart first" grep -qx 'ExecStart=' "$dropin"
 check "the initramfs gets the target" grep -qx 'target = swap:/dev/vdz' "$sroot/etc/hiblab/initramfs.conf"
 run 0 "removed $dropin" setup --root "$sroot" --disable
+run 0 "not there: $dropin" setup --root "$sroot" --disable
 check_not "--disable left the drop-in" [ -e "$dropin" ]
 check_not "--disable left the initramfs configuration" [ -e "$sroot/etc/hiblab/initramfs.conf" ]
 

@@ -11,6 +11,11 @@ MANDIR := $(PREFIX)/share/man
 # learned memory profiles (sim/profiles/*.prof): sim:$(PROFDIR)/NAME.prof
 PROFDIR := $(PREFIX)/share/hiblab/profiles
 PCDIR := $(LIBDIR)/pkgconfig
+# the Debian integration (docs/DEBIAN.md): initramfs-tools reads $(ITDIR) when
+# PREFIX=/usr; the example configuration, which `hiblab setup` never
+# installs by itself, goes beside the profiles
+ITDIR := $(PREFIX)/share/initramfs-tools
+CONF_EXAMPLE := $(PREFIX)/share/hiblab/hibernate.conf.example
 VERSION := 0.1
 
 CC ?= cc
@@ -216,6 +221,7 @@ unit: $(UNIT)
 
 cli-test: $(BIN)
 	$(Q)HIBLAB=$(BIN) sh tests/cli.sh
+	$(Q)HIBLAB=$(BIN) sh tests/dist.sh
 
 # The CLI suite with every hiblab run under Valgrind's memcheck: an error or
 # a definite leak fails it (tests/valgrind.sh; tests/valgrind.supp holds what
@@ -313,11 +319,21 @@ install: $(BIN) $(LIB)
 	install -m 0644 $(PUBLIC_HEADERS) $(DESTDIR)$(INCDIR)/
 	install -m 0644 docs/hiblab.1 $(DESTDIR)$(MANDIR)/man1/hiblab.1
 	install -m 0644 sim/profiles/*.prof $(DESTDIR)$(PROFDIR)/
+	install -d $(DESTDIR)$(ITDIR)/hooks $(DESTDIR)$(ITDIR)/scripts/local-premount
+	install -m 0755 dist/initramfs-tools/hooks/hiblab $(DESTDIR)$(ITDIR)/hooks/hiblab
+	install -m 0755 dist/initramfs-tools/scripts/local-premount/hiblab \
+		$(DESTDIR)$(ITDIR)/scripts/local-premount/hiblab
+	install -m 0644 dist/hibernate.conf $(DESTDIR)$(CONF_EXAMPLE)
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/hiblab $(DESTDIR)$(LIBDIR)/libhiblab.a $(DESTDIR)$(PCDIR)/hiblab.pc \
 		$(DESTDIR)$(MANDIR)/man1/hiblab.1
+	rm -f $(DESTDIR)$(ITDIR)/hooks/hiblab $(DESTDIR)$(ITDIR)/scripts/local-premount/hiblab \
+		$(DESTDIR)$(CONF_EXAMPLE)
 	rm -rf $(DESTDIR)$(INCDIR) $(DESTDIR)$(PROFDIR)
+	@# only where empty: on a system these hold other packages' files
+	-rmdir $(DESTDIR)$(ITDIR)/scripts/local-premount $(DESTDIR)$(ITDIR)/scripts \
+		$(DESTDIR)$(ITDIR)/hooks $(DESTDIR)$(ITDIR) 2>/dev/null
 	-rmdir $(DESTDIR)$(PREFIX)/share/hiblab 2>/dev/null
 
 clean:

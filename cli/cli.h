@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bench/hibconf.h"
 #include "bench/progress.h"
 #include "core/engine.h"
 
@@ -18,6 +19,8 @@ int cmd_run(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_learn(int argc, char **argv);
+int cmd_swapfile(int argc, char **argv);
+int cmd_setup(int argc, char **argv);
 
 /* text into buf (cap >= 5) with control characters as \xNN, cut short
  * rather than overflow: for text that may come from an image. */
@@ -52,6 +55,12 @@ int cli_parse_threads(const char *cmd, const char *text, unsigned *out);
 /* A count option's value, 1..max; -1 after a usage line naming option. */
 int cli_parse_count(const char *cmd, const char *option, const char *text, unsigned max,
 		    unsigned *out);
+
+/* --config FILE: read it (cli/config.c) and fill *target and *key_spec
+ * (either may be NULL) where the command line left them NULL.  0, or the
+ * exit code after the message (a disabled configuration is refused too). */
+int cli_config_load(const char *cmd, const char *path, struct hb_hibconf *c,
+		    const char **target, const char **key_spec);
 
 /* "612.3 MB/s" style throughput of bytes over seconds (MB = 10^6 bytes). */
 void cli_rate(uint64_t bytes, double seconds, char *buf, unsigned cap);

@@ -26,6 +26,9 @@ static void help(void)
 	       "                      with it, an image without a cipher is refused (anyone\n"
 	       "                      could have written it); without it a passphrase is asked\n"
 	       "                      on the terminal (3 tries, then the image is invalidated)\n"
+	       "      --config FILE   target and key from FILE (hibernate.conf, docs/DEBIAN.md)\n"
+	       "                      where the options above give none; with a cipher in its\n"
+	       "                      filters, an image without one is refused\n"
 	       "  -j, --threads N     worker threads (default: online CPUs)\n"
 	       "  -q, --quiet         no progress line, no summary\n"
 	       "  -h, --help          this help\n");
@@ -38,12 +41,15 @@ int cmd_resume(int argc, char **argv)
 		{ "sink", required_argument, NULL, 'o' },
 		{ "verify", no_argument, NULL, 'v' },
 		{ "key", required_argument, NULL, 'k' },
+		{ "config", required_argument, NULL, 'C' },
 		{ "threads", required_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct hb_resume_args a = { .sink = NULL };
+	struct hb_hibconf conf = { .seals = false };
+	const char *config = NULL;
 	struct cli_progress prog;
 	struct hb_stats st;
 	bool quiet = false;
@@ -67,6 +73,9 @@ int cmd_resume(int argc, char **argv)
 		case 'k':
 			a.key_spec = optarg;
 			break;
+		case 'C':
+			config = optarg;
+			break;
 		case 'j':
 			if (cli_parse_threads("resume", optarg, &a.threads))
 				return HB_EXIT_USAGE;
@@ -85,11 +94,17 @@ int cmd_resume(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error("resume", "unexpected argument '%s'", argv[optind]);
+	if (config) {
+		err = cli_config_load("resume", config, &conf, &a.target, &a.key_spec);
+		if (err)
+			return err;
+	}
 	if (!a.target)
 		return cli_usage_error("resume", "--target is required");
 	if (a.verify && a.sink)
 		return cli_usage_error("resume", "--verify and --sink exclude each other");
-	a.require_sealed = a.key_spec != NULL;
+	/* a configuration with a cipher takes only images its key holder wrote */
+	a.require_sealed = a.key_spec != NULL || conf.seals;
 	if (!a.key_spec)
 		a.ask_passphrase = cli_passphrase_prompt();
 	cli_progress_init(&prog, quiet);

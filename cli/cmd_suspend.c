@@ -29,6 +29,8 @@ static void help(void)
 	       "      --key SPEC         key for cipher filters: keyfile=PATH (32 raw bytes or 64\n"
 	       "                         hex digits) or passfile=PATH (its first line); without\n"
 	       "                         it a passphrase is asked twice on the terminal\n"
+	       "      --config FILE      target, filters and key from FILE (hibernate.conf,\n"
+	       "                         docs/DEBIAN.md) where the options above give none\n"
 	       "  -j, --threads N        worker threads (default: online CPUs)\n"
 	       "      --chunk-pages N    pages per record (default %u, at most 4096)\n"
 	       "  -q, --quiet            no progress line, no summary\n"
@@ -46,6 +48,7 @@ int cmd_suspend(int argc, char **argv)
 		{ "filters", required_argument, NULL, 'f' },
 		{ "target", required_argument, NULL, 't' },
 		{ "key", required_argument, NULL, 'k' },
+		{ "config", required_argument, NULL, 'C' },
 		{ "threads", required_argument, NULL, 'j' },
 		{ "chunk-pages", required_argument, NULL, 'c' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -53,6 +56,8 @@ int cmd_suspend(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct hb_suspend_args a = { .filters = NULL };
+	struct hb_hibconf conf;
+	const char *config = NULL;
 	struct cli_progress prog;
 	struct hb_stats st;
 	bool quiet = false;
@@ -77,6 +82,9 @@ int cmd_suspend(int argc, char **argv)
 		case 'k':
 			a.key_spec = optarg;
 			break;
+		case 'C':
+			config = optarg;
+			break;
 		case 'j':
 			if (cli_parse_threads("suspend", optarg, &a.threads))
 				return HB_EXIT_USAGE;
@@ -100,6 +108,16 @@ int cmd_suspend(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error("suspend", "unexpected argument '%s'", argv[optind]);
+	if (config) {
+		err = cli_config_load("suspend", config, &conf, &a.target, &a.key_spec);
+		if (err)
+			return err;
+		err = hb_hibconf_check_initramfs(&conf, HB_HIBCONF_INITRAMFS_PATH);
+		if (err)
+			return cli_fail(err);
+		if (!a.filters)
+			a.filters = conf.filters;
+	}
 	if (!a.source)
 		return cli_usage_error("suspend", "--source is required");
 	if (!a.target)

@@ -26,6 +26,8 @@ static const struct {
 	{ "merge", cmd_merge, "join the results of shards of a run" },
 	{ "compare", cmd_compare, "hold results against a baseline; exit 1 on a regression" },
 	{ "learn", cmd_learn, "fit a .prof memory profile to real memory (a dump, a process)" },
+	{ "swapfile", cmd_swapfile, "the swap: target and resume_offset of a swap file (ext4, xfs)" },
+	{ "setup", cmd_setup, "make systemctl hibernate and the initramfs use hiblab (hibernate.conf)" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

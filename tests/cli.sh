@@ -494,4 +494,67 @@ check "HIBLAB_PHASE_MARKS: one commit mark: $(cat "$TMP/err")" \
 	[ "$(grep -c '^HIBLAB-PHASE commit$' "$TMP/err")" -eq 1 ]
 "$HIBLAB" suspend -q --source sim:mixed,size=4MiB --target "file:$TMP/pm.img" 2>"$TMP/err"
 check_not "no HIBLAB_PHASE_MARKS: no mark" grep -q HIBLAB-PHASE "$TMP/err"
+# hiblab swapfile: what cannot be a swap file's target is refused, saying why
+# (tests/unit/test_swap_file.c finds a real one)
+dd if=/dev/zero of="$TMP/zeros" bs=4096 count=16 2>/dev/null
+run 2 'zeros: not a swap area \(no SWAPSPACE2 signature; run mkswap first\)' swapfile "$TMP/zeros"
+ln -s "$TMP/zeros" "$TMP/zeros.link"
+run 2 'zeros.link: a symlink: name the swap file itself' swapfile "$TMP/zeros.link"
+run 2 ': not a regular file' swapfile "$TMP"
+run 2 'expected one PATH' swapfile
+run 0 'resume_offset=N' swapfile --help
+
+# hiblab setup --root: the drop-in appears with hiblab's ExecStart, and goes
+sroot=$TMP/sysroot
+mkdir -p "$sroot/etc/hiblab"
+printf 'target = swap:/dev/vdz\nfilters = zero,lz4\n' >"$sroot/etc/hiblab/hibernate.conf"
+chmod 644 "$sroot/etc/hiblab/hibernate.conf"
+dropin=$sroot/etc/systemd/system/systemd-hibernate.service.d/hiblab.conf
+self=$(cd "$(dirname "$HIBLAB")" && pwd -P)/$(basename "$HIBLAB")
+run 0 'skipped: update-initramfs -u \(--dry-run\)' setup --root "$sroot" --dry-run
+check_not "--dry-run wrote the drop-in" [ -e "$dropin" ]
+run 0 "wrote $dropin" setup --root "$sroot"
+case $HIBLAB in
+*valgrind*) ;;  # the drop-in names valgrind's hiblab
+*)
+	check "the drop-in runs hiblab suspend: $(cat "$dropin")" grep -qx \
+		"ExecStart=$self suspend --source snapshot --config /etc/hiblab/hibernate.conf --quiet" \
+		"$dropin" ;;
+esac
+check "the drop-in clears systemd-sleep's ExecStart first" grep -qx 'ExecStart=' "$dropin"
+check "the initramfs gets the target" grep -qx 'target = swap:/dev/vdz' "$sroot/etc/hiblab/initramfs.conf"
+run 0 "removed $dropin" setup --root "$sroot" --disable
+run 0 "not there: $dropin" setup --root "$sroot" --disable
+check_not "--disable left the drop-in" [ -e "$dropin" ]
+check_not "--disable left the initramfs configuration" [ -e "$sroot/etc/hiblab/initramfs.conf" ]
+
+# what setup refuses: the file others could write, an unknown key (its line),
+# a target that is not swap, a passphrase nobody can type under systemd, the
+# kernel's resume from the same device
+chmod 666 "$sroot/etc/hiblab/hibernate.conf"
+run 2 'hibernate.conf: writable by group or others, and it decides what runs as root at boot' \
+	setup --root "$sroot"
+chmod 644 "$sroot/etc/hiblab/hibernate.conf"
+printf '# mine\ntarget = swap:/dev/vdz\nresume_offset = 4\n' >"$sroot/etc/hiblab/hibernate.conf"
+run 2 "hibernate.conf:3: unknown key 'resume_offset'" setup --root "$sroot"
+run 2 "hibernate.conf:3: unknown key 'resume_offset'" suspend --source snapshot \
+	--config "$sroot/etc/hiblab/hibernate.conf"
+printf 'target = file:/tmp/x.img\n' >"$sroot/etc/hiblab/hibernate.conf"
+run 2 'target file:/tmp/x.img is not a swap area' setup --root "$sroot"
+printf 'target = swap:/dev/vdz\nfilters = aes-256-gcm\nkey = passphrase\n' \
+	>"$sroot/etc/hiblab/hibernate.conf"
+run 2 'key = passphrase: systemctl hibernate runs hiblab with no terminal' setup --root "$sroot"
+printf 'target = swap:/dev/vdz\nfilters = aes-256-gcm\nkey = keyfile=/etc/hiblab/key\n' \
+	>"$sroot/etc/hiblab/hibernate.conf"
+run 2 'key file /etc/hiblab/key: No such file or directory' setup --root "$sroot"
+printf 'target = swap:/dev/vdz\n' >"$sroot/etc/hiblab/hibernate.conf"
+mkdir -p "$sroot/etc/initramfs-tools/conf.d"
+echo RESUME=/dev/vdz >"$sroot/etc/initramfs-tools/conf.d/resume"
+run 2 'RESUME=/dev/vdz, the device hiblab hibernates to' setup --root "$sroot"
+check_not "a refused setup wrote the drop-in" [ -e "$dropin" ]
+cp "$sroot/etc/hiblab/hibernate.conf" "$sroot/my conf"
+run 2 "setup: /my conf: a character systemd would read as more than a path" \
+	setup --root "$sroot" --config "/my conf"
+printf 'target = swap:/dev/vdz\nenabled = no\n' >"$sroot/etc/hiblab/hibernate.conf"
+run 2 'says enabled = no' resume --config "$sroot/etc/hiblab/hibernate.conf"
 finish

@@ -27,6 +27,19 @@ check "an installed profile generates memory" \
 	"$PREFIX/bin/hiblab" suspend -q --source "sim:$PREFIX/share/hiblab/profiles/sqlite.prof,size=1MiB" \
 	--filters zero,lz4 --target "file:$TMP/p.img"
 
+# the Debian integration (docs/DEBIAN.md): where initramfs-tools looks when PREFIX=/usr
+it=$PREFIX/share/initramfs-tools
+check "the initramfs-tools hook and local-premount script are installed, executable" \
+	test -x "$it/hooks/hiblab" -a -x "$it/scripts/local-premount/hiblab"
+check "the example configuration is installed" test -f "$PREFIX/share/hiblab/hibernate.conf.example"
+# the example is valid as shipped but for its swap file, which this machine lacks
+mkdir -p "$TMP/root/etc/hiblab"
+sed "s|^swapfile = .*|target = swap:/dev/vdz|" "$PREFIX/share/hiblab/hibernate.conf.example" \
+	>"$TMP/root/etc/hiblab/hibernate.conf"
+chmod 644 "$TMP/root/etc/hiblab/hibernate.conf"
+check "the example configuration passes hiblab setup (its swap file named as a device)" \
+	sh -c "'$PREFIX/bin/hiblab' setup --dry-run --root '$TMP/root' >/dev/null"
+
 cat >"$TMP/use.c" <<'PROG'
 #include <hiblab/engine.h>
 #include <hiblab/error.h>

@@ -334,7 +334,7 @@ static int write_script(const char *dir, unsigned runs, unsigned lines, unsigned
 		   "set style fill solid 0.75 border -1\nset boxwidth 0.34\n"
 		   "set xtics %s scale 0 noenhanced font 'sans,9'\nset grid ytics\n"
 		   "set xrange [-0.6:%u.6]\nset yrange [0:*]\nset offsets 0, 0, graph 0.08, 0\n"
-		   "set key top left noenhanced\nset bmargin %u\n"
+		   "set key outside top center horizontal noenhanced\nset bmargin %u\n"
 		   "set output 'throughput.svg'\n"
 		   "set title 'suspend and resume throughput: median of the cycles, whiskers from "
 		   "the slowest to the fastest'\n"

@@ -537,6 +537,7 @@ Test(scenario, guest_debian_is_a_qemu_run_of_its_own_disk)
 		  &runs, 3);
 	cr_assert_str_eq(runs.v[2].fault, "wrong-key");
 	scn_runs_free(&runs);
+	scn_free(&f);
 	bad("machine = qemu\nguest = debian\nreboot = no\n",
 	    "t.scn:3: reboot: not with guest = debian (the busybox guest's key; the Debian guest's "
 	    "swap file is always on)");

@@ -585,4 +585,6 @@ void scn_run_qemu(const struct scn_runner *rn, const struct scn_run *r, struct s
 	}
 	res->ratio = res->bytes_out ? (double)res->bytes_in / (double)res->bytes_out : 0;
 	unlink(q.disk);
+	if (q.own_initrd[0])
+		unlink(q.own_initrd);
 }

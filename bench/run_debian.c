@@ -10,9 +10,12 @@
 #include "core/error.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* The initramfs-tools script the hiblab package ships (dist/, issue 16): a
@@ -80,11 +83,53 @@ void scn_debian_append(struct qrun *q, const char *what)
 	/* a swap file as large as the guest's memory: room for any image */
 	snprintf(q->append, sizeof(q->append),
 		 "root=/dev/vda rw hb_boot=%s hb_role=%s hb_filters=%.400s hb_mib=%llu hb_profile=%s "
-		 "hb_seed=%llu hb_swap_mib=%llu%s%s%.400s", what, r->kernel ? "kernel" : "hiblab",
-		 r->chain[0] ? r->chain : "none", (unsigned long long)r->workload.mib,
-		 r->workload.profile, (unsigned long long)r->workload.seed,
-		 (unsigned long long)(r->guest_mem >> 20), resume, r->kernel_args[0] ? " " : "",
-		 r->kernel_args);
+		 "hb_seed=%llu hb_swap_mib=%llu hb_fault=%.40s%s%s%.400s", what,
+		 r->kernel ? "kernel" : "hiblab", r->chain[0] ? r->chain : "none",
+		 (unsigned long long)r->workload.mib, r->workload.profile,
+		 (unsigned long long)r->workload.seed, (unsigned long long)(r->guest_mem >> 20),
+		 r->fault, resume, r->kernel_args[0] ? " " : "", r->kernel_args);
+	q->m.initrd = strcmp(what, "resume") == 0 && q->own_initrd[0] ? q->own_initrd : q->initrd;
+}
+
+
+/* The initrd the guest's hiblab setup wrote (update-initramfs -u, holding
+ * hiblab's hook and configuration), read off the cycle's disk with debugfs:
+ * the resume boots it, as a machine boots its own /boot.  The guest froze
+ * its root after writing it, so ext4's journal is checkpointed and debugfs,
+ * which does not replay the journal, finds the file where it lies. */
+static int read_own_initrd(struct qrun *q, const char *release)
+{
+	char cmd[900];
+	struct stat st;
+	pid_t pid;
+	int status = 0;
+
+	snprintf(q->own_initrd, sizeof(q->own_initrd), "%.600s/run-%u.initrd", q->rn->scratch,
+		 q->r->index);
+	snprintf(cmd, sizeof(cmd), "dump /boot/initrd.img-%.100s %s", release, q->own_initrd);
+	unlink(q->own_initrd);
+	pid = fork();
+	if (pid < 0)
+		return hb_fail(HB_EIO, "qemu: fork: %s", strerror(errno));
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		if (null >= 0) {
+			dup2(null, STDOUT_FILENO);
+			dup2(null, STDERR_FILENO);
+		}
+		execlp("debugfs", "debugfs", "-R", cmd, q->disk, (char *)NULL);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	/* debugfs exits 0 whatever its command did: the file says */
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || stat(q->own_initrd, &st) != 0 ||
+	    st.st_size < 4096)
+		return hb_fail(HB_EIO, "qemu: cannot read the guest's /boot/initrd.img-%s off %s with "
+				       "debugfs (%s)", release, q->disk,
+			       WIFEXITED(status) && WEXITSTATUS(status) == 127 ?
+			       "debugfs not found: install e2fsprogs" : "nothing read");
+	return 0;
 }
 
 int scn_debian_booted(struct qrun *q, const struct hb_qemu_boot *b)
@@ -102,6 +147,10 @@ int scn_debian_booted(struct qrun *q, const struct hb_qemu_boot *b)
 		return hb_fail(HB_EIO, "qemu: the Debian guest's swap file: %.100s (console: %.300s)",
 			       at, q->console);
 	q->swap_page = page;
+	/* hiblab's suspend boot ran hiblab setup: its initrd resumes */
+	q->own_initrd[0] = '\0';
+	if (!q->r->kernel && b->seen[HB_QM_SUSPEND_START] > 0)
+		return read_own_initrd(q, b->kernel_release);
 	return 0;
 }
 
@@ -146,4 +195,20 @@ int scn_debian_done(const struct qrun *q, const struct hb_qemu_boot *b, struct s
 		return 0;
 	}
 	return 1;
+}
+
+int scn_debian_refused(const struct hb_qemu_boot *b, struct scn_result *res)
+{
+	const char *line = b->text[HB_QM_SWAPON];
+	char state[40], failed[120], why[sizeof(res->reason)];
+
+	word(line, "system=", state, sizeof(state));
+	if (strcmp(state, "running") == 0)
+		return 1;
+	word(line, "failed=", failed, sizeof(failed));
+	snprintf(why, sizeof(why), "%.250s; the boot after it did not come up: systemctl "
+		 "is-system-running says %.39s, failed units: %.100s", res->reason,
+		 state[0] ? state : "nothing", failed[0] ? failed : "none");
+	scn_qemu_verdict(res, SCN_VERDICT_CRASH, why, "", "");
+	return 0;
 }

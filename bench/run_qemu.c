@@ -6,6 +6,7 @@
 #include "run_qemu.h"
 #include "runner.h"
 #include "scn_specs.h"
+#include "qemu_himage.h"
 #include "qemu_kimage.h"
 
 #include "backends/libvirt.h"
@@ -106,6 +107,12 @@ static int inject(const struct qrun *q, uint64_t data_bytes)
 	uint8_t buf[PAGE];
 	int fd = open(q->disk, O_RDWR | O_CLOEXEC), err = 0;
 
+	if (fd >= 0 && q->swap_page) {
+		/* the Debian guest's active swap file: the kernel placed the pages
+		 * (its other faults act in the guest, on the key) */
+		close(fd);
+		return strcmp(f, "flip") == 0 ? scn_himage_flip(q->disk, q->swap_page) : 0;
+	}
 	if (fd < 0)
 		return hb_fail(HB_EIO, "qemu: fault: %s: %s", q->disk, strerror(errno));
 	if (strcmp(f, "flip") == 0) {
@@ -300,6 +307,10 @@ static int suspend_half(struct qrun *q, unsigned c, const struct hb_qemu_boot *b
 	} else {
 		snprintf(target, sizeof(target), "%s:%s", strcmp(q->r->disk, "swap") == 0 ? "swap" :
 			 "file", q->disk);
+		/* the Debian guest's swap file, at its place on the disk */
+		if (q->swap_page)
+			snprintf(target + strlen(target), sizeof(target) - strlen(target),
+				 ",offset=%llu", (unsigned long long)q->swap_page);
 		err = hb_inspect(target, &h);
 		if (err)
 			return hb_fail(err, "qemu: cycle %u: the image after the suspend: %s", c + 1,
@@ -327,6 +338,8 @@ static int resume_half(struct qrun *q, const struct hb_qemu_boot *sus, const str
 		q->no_image = says_no_image(why);
 		scn_qemu_verdict(res, SCN_VERDICT_REFUSED, "", why,
 				 q->swapon_failed ? "; swapon of the area failed" : "");
+		if (q->r->debian)
+			scn_debian_refused(b, res);
 		return 0;
 	}
 	if (b->seen[HB_QM_VERIFY] <= 0) {
@@ -391,6 +404,8 @@ static int cycle(struct qrun *q, unsigned c, struct scn_result *res, struct qcyc
 			const char *why = b2->error[0] ? b2->error : "no image";
 			q->no_image = says_no_image(why);
 			scn_qemu_verdict(res, SCN_VERDICT_REFUSED, "second resume: ", why, "");
+			if (q->r->debian)
+				scn_debian_refused(b2, res);
 		} else {
 			scn_qemu_verdict(res, SCN_VERDICT_WRONG, "second resume of one image: ",
 					 b2->seen[HB_QM_RESUMED] > 0 ? "restored again" : "no answer", "");
@@ -570,4 +585,6 @@ void scn_run_qemu(const struct scn_runner *rn, const struct scn_run *r, struct s
 	}
 	res->ratio = res->bytes_out ? (double)res->bytes_in / (double)res->bytes_out : 0;
 	unlink(q.disk);
+	if (q.own_initrd[0])
+		unlink(q.own_initrd);
 }

@@ -20,6 +20,8 @@ struct qrun {
 	char root_img[600];  /* guest = debian: the disk image each cycle starts from */
 	uint64_t swap_page;  /* guest = debian: the swap file's first page on the disk
 			      * (the kernel's resume_offset); 0: the swap area is the disk */
+	char own_initrd[700];  /* guest = debian, hiblab: the initrd its hiblab setup wrote,
+				* read off the cycle's disk; the resume boots it */
 	unsigned timeout;
 	unsigned restored;  /* cycles that came back verified */
 	struct hb_qemu_boot boots[2];  /* the boot that hibernated, the one that restored */
@@ -45,16 +47,24 @@ int scn_debian_fresh_disk(const struct qrun *q);
 
 /* q->append for the boot what ("suspend", "resume"): root, the hb_* words
  * guest/debian/hiblab-guest reads and, to resume, the kernel's resume= and
- * resume_offset= at the swap file. */
+ * resume_offset= at the swap file; and the initrd the boot starts (a hiblab
+ * resume: the guest's own, q->own_initrd). */
 void scn_debian_append(struct qrun *q, const char *what);
 
 /* After the suspend boot b: the swap file's page from its HIBLAB-BOOTED line
- * into q->swap_page.  0, or HB_EIO when the guest did not say. */
+ * into q->swap_page and, for hiblab, the initrd its setup wrote off the disk
+ * into q->own_initrd.  0, or HB_EIO when the guest did not say or the initrd
+ * cannot be read. */
 int scn_debian_booted(struct qrun *q, const struct hb_qemu_boot *b);
 
 /* After a resume boot b that restored and verified the page workload: the
  * guest's own checks on its HIBLAB-DONE line (the sqlite3 database, the
  * system not degraded).  1 all passed; 0 with the verdict set. */
 int scn_debian_done(const struct qrun *q, const struct hb_qemu_boot *b, struct scn_result *res);
+
+/* After a resume boot b that restored nothing (the verdict refused is set):
+ * the boot must have gone on, the system up (its HIBLAB-SWAPON line).  1 it
+ * did; 0 with the verdict turned to crash. */
+int scn_debian_refused(const struct hb_qemu_boot *b, struct scn_result *res);
 
 #endif

@@ -45,7 +45,10 @@ static bool whole_number(const char *s, long lo, long hi, long *out)
 }
 
 static const char *const qemu_faults[] = { "none", "flip", "truncate", "zero-header", "enomem",
-					   "twice", NULL };
+					   "twice", "wrong-key", NULL };
+/* guest = debian: hiblab's image damaged on the disk, a second resume, the
+ * key file changed in the guest before it hibernates (docs/QEMU.md) */
+static const char *const debian_faults[] = { "none", "flip", "twice", "wrong-key", NULL };
 
 static bool one_of(const char *v, const char *const *set)
 {
@@ -119,7 +122,8 @@ static void check_axis(const struct scn_file *f, enum scn_axis a, const struct s
 			if (guest) {
 				bad = !one_of(item, qemu_faults);
 				snprintf(msg, sizeof(msg), "fault: '%s': with machine = %s, expected "
-					 "none, flip, truncate, zero-header, enomem or twice", item, guest);
+					 "none, flip, truncate, zero-header, enomem, twice or wrong-key",
+					 item, guest);
 				break;
 			}
 			bad = scn_fault_check(item, msg, sizeof(msg));
@@ -295,6 +299,33 @@ static bool kernel_chains_only(const struct scn_file *f, const struct scn_sectio
 	return chains->count > 0;
 }
 
+/* Some chain of s is the kernel's own hibernation (kernel:X). */
+static bool any_kernel_chain(const struct scn_file *f, const struct scn_section *s)
+{
+	const struct scn_list *chains = axis_in_effect(f, s, SCN_AX_CHAIN);
+	char comp[8];
+	unsigned i;
+
+	for (i = 0; i < chains->count; i++) {
+		if (scn_kernel_chain(chains->items[i], comp, sizeof(comp)) > 0)
+			return true;
+	}
+	return false;
+}
+
+/* fault = wrong-key: the Debian guest changes its key file before it
+ * hibernates; only a guest with hiblab's configuration has one. */
+static void wrong_key_fault(const struct scn_file *f, const struct scn_section *s,
+			    struct scn_diag *d)
+{
+	const struct scn_list *faults = axis_in_effect(f, s, SCN_AX_FAULT);
+	int at = item_index(faults, "wrong-key");
+
+	if (at >= 0 && !single_is(f, s, SCN_KEY_GUEST, "debian"))
+		add(d, f, faults->lines[at], "fault: 'wrong-key': only with guest = debian (its "
+		    "key file, changed before it hibernates)");
+}
+
 /* swapon = yes: the kernel places the image's pages among its own, so the
  * host cannot find the records to damage.  The kernel's own image it finds
  * through the kernel's map pages: a part of kernel: chains only may. */
@@ -391,9 +422,15 @@ static void debian_limits(const struct scn_file *f, const struct scn_section *s,
 		add(d, f, disks->lines[block], "disk: 'block': not with guest = debian (it hibernates "
 		    "to its swap file: disk = swap)");
 	for (i = 0; i < faults->count; i++) {
-		if (strcmp(faults->items[i], "none") != 0) {
-			add(d, f, faults->lines[i], "fault: '%s': not with guest = debian yet (none only)",
-			    faults->items[i]);
+		if (!one_of(faults->items[i], debian_faults)) {
+			add(d, f, faults->lines[i], "fault: '%s': not with guest = debian (none, flip, "
+			    "twice or wrong-key)", faults->items[i]);
+			break;
+		}
+		/* the kernel's image in the swap file is not damaged by the host yet */
+		if (strcmp(faults->items[i], "none") != 0 && any_kernel_chain(f, s)) {
+			add(d, f, faults->lines[i], "fault: '%s': not with guest = debian and a "
+			    "kernel: chain (hiblab's chains only)", faults->items[i]);
 			break;
 		}
 	}
@@ -427,6 +464,8 @@ static void check_section(const struct scn_file *f, const struct scn_section *s,
 	kernel_chain_limits(f, s, d);
 	reboot_faults(f, s, d);
 	debian_limits(f, s, machine, d);
+	if (guest)
+		wrong_key_fault(f, s, d);
 	for (i = 0; i < sizeof(guest_keys) / sizeof(guest_keys[0]) && !guest; i++) {
 		const struct scn_list *l = &s->single[guest_keys[i]];
 		if (l->count)

@@ -2,6 +2,7 @@
  * the kernel command line of each boot, the swap file's place and the
  * guest's own checks, read from the lines it prints.  The real boots are
  * `make debian-test`. */
+#include "swaputil.h"
 #include "testutil.h"
 
 #include "bench/run_qemu.h"
@@ -120,4 +121,72 @@ Test(debian_guest, the_guests_checks_decide_the_verdict)
 	cr_assert_eq(res.verdict, SCN_VERDICT_CRASH, "the system did not come back whole");
 	cr_assert_str_eq(res.reason, "after the resume systemctl is-system-running says degraded; "
 				     "failed units: systemd-journald.service");
+}
+
+/* hiblab's resume boots the initrd the guest's hiblab setup wrote, read off
+ * the cycle's disk (an ext4 image, as the guest's root is); the kernel's
+ * side, and every suspend boot, the image's own. */
+Test(debian_guest, hiblabs_resume_boots_the_initrd_its_setup_wrote)
+{
+	static const char release[] = "6.1.0-57-cloud-amd64";
+	struct scn_runner rn = { .scratch = "" };
+	struct hb_qemu_boot b = { .start = 1 };
+	char tree[300], want_path[400];
+	uint8_t *want, *got;
+	size_t n, m;
+
+	if (!su_have("mkfs.ext4") || !su_have("debugfs"))
+		cr_skip("skipped: no mkfs.ext4 or debugfs (e2fsprogs)");
+	tu_path(tree, sizeof(tree), dir, "tree");
+	cr_assert_eq(su_sh("mkdir -p '%s/boot'", tree), 0);
+	snprintf(want_path, sizeof(want_path), "%s/boot/initrd.img-%s", tree, release);
+	tu_write_random(want_path, 3 * 4096 + 100, 7);
+	tu_path(q.disk, sizeof(q.disk), dir, "run-0.disk");
+	cr_assert_eq(su_sh("mkfs.ext4 -q -F -d '%s' '%s' 8M >/dev/null 2>&1", tree, q.disk), 0);
+	snprintf(rn.scratch, sizeof(rn.scratch), "%s", dir);
+	snprintf(q.initrd, sizeof(q.initrd), "%s/initrd.img", dir);
+	q.rn = &rn;
+	run.kernel = false;
+	snprintf(b.text[HB_QM_BOOTED], sizeof(b.text[0]),
+		 "HIBLAB-BOOTED boot=suspend role=hiblab swapfile_offset=102400");
+	b.seen[HB_QM_SUSPEND_START] = 2;
+	snprintf(b.kernel_release, sizeof(b.kernel_release), "%s", release);
+	cr_assert_eq(scn_debian_booted(&q, &b), 0, "%s", hb_detail(HB_EIO));
+	want = tu_read_file(want_path, &n);
+	got = tu_read_file(q.own_initrd, &m);
+	cr_assert(n == m && memcmp(want, got, n) == 0, "the guest's initrd, byte for byte");
+	free(want);
+	free(got);
+	scn_debian_append(&q, "resume");
+	cr_assert_str_eq(q.m.initrd, q.own_initrd);
+	scn_debian_append(&q, "suspend");
+	cr_assert_str_eq(q.m.initrd, q.initrd, "a suspend boot starts from the image's own");
+	snprintf(b.kernel_release, sizeof(b.kernel_release), "6.1.0-99-cloud-amd64");
+	cr_assert_eq(scn_debian_booted(&q, &b), HB_EIO);
+	cr_assert(strstr(hb_detail(HB_EIO), "cannot read the guest's /boot/initrd.img-6.1.0-99"),
+		  "%s", hb_detail(HB_EIO));
+	run.kernel = true;
+	cr_assert_eq(scn_debian_booted(&q, &b), 0, "the kernel's side reads nothing");
+	scn_debian_append(&q, "resume");
+	cr_assert_str_eq(q.m.initrd, q.initrd);
+}
+
+/* A resume boot that restored nothing must still come up whole. */
+Test(debian_guest, a_refused_resume_boots_on_with_its_services)
+{
+	struct hb_qemu_boot b = { .start = 1 };
+
+	res.verdict = SCN_VERDICT_REFUSED;
+	snprintf(res.reason, sizeof(res.reason), "record 3: checksum mismatch");
+	snprintf(b.text[HB_QM_SWAPON], sizeof(b.text[0]),
+		 "HIBLAB-SWAPON ok system=running failed=none");
+	cr_assert_eq(scn_debian_refused(&b, &res), 1);
+	cr_assert_eq(res.verdict, SCN_VERDICT_REFUSED);
+	snprintf(b.text[HB_QM_SWAPON], sizeof(b.text[0]),
+		 "HIBLAB-SWAPON ok system=degraded failed=hiblab-sqlite.service");
+	cr_assert_eq(scn_debian_refused(&b, &res), 0);
+	cr_assert_eq(res.verdict, SCN_VERDICT_CRASH);
+	cr_assert_str_eq(res.reason, "record 3: checksum mismatch; the boot after it did not come "
+				     "up: systemctl is-system-running says degraded, failed units: "
+				     "hiblab-sqlite.service");
 }

@@ -525,8 +525,19 @@ Test(scenario, guest_debian_is_a_qemu_run_of_its_own_disk)
 	bad("machine = qemu\nguest = debian\ndisk = swap, block\n",
 	    "t.scn:3: disk: 'block': not with guest = debian (it hibernates to its swap file: "
 	    "disk = swap)");
-	bad("machine = qemu\nguest = debian\nfault = none, flip\n",
-	    "t.scn:3: fault: 'flip': not with guest = debian yet (none only)");
+	bad("machine = qemu\nguest = debian\nfault = none, truncate\n",
+	    "t.scn:3: fault: 'truncate': not with guest = debian (none, flip, twice or wrong-key)");
+	bad("machine = qemu\nguest = debian\nchain = kernel:lzo\nfault = flip\n",
+	    "t.scn:4: fault: 'flip': not with guest = debian and a kernel: chain (hiblab's chains "
+	    "only)");
+	bad("machine = qemu\nchain = lz4,aes-256-gcm\nfault = wrong-key\n",
+	    "t.scn:3: fault: 'wrong-key': only with guest = debian (its key file, changed before it "
+	    "hibernates)");
+	expand_to("machine = qemu\nguest = debian\nchain = lz4\nfault = flip, twice, wrong-key\n",
+		  &runs, 3);
+	cr_assert_str_eq(runs.v[2].fault, "wrong-key");
+	scn_runs_free(&runs);
+	scn_free(&f);
 	bad("machine = qemu\nguest = debian\nreboot = no\n",
 	    "t.scn:3: reboot: not with guest = debian (the busybox guest's key; the Debian guest's "
 	    "swap file is always on)");

@@ -104,6 +104,19 @@ if [ "$(grep -c '<testcase ' "$TMP/junit-cmp.xml")" -eq "$runs" ] &&
 	[ "$(grep -c '<failure ' "$TMP/junit-cmp.xml")" -eq 1 ] &&
 	grep -q 'failures="1"' "$TMP/junit-cmp.xml"; then ok
 else bad "compare --junit: $(cat "$TMP/junit-cmp.xml")"; fi
+# --junit never waits on a FIFO, follows a symlink or overwrites what is
+# not a JUnit file (one of the runs.csv being compared); its own file is
+# written again
+mkfifo "$TMP/junit.fifo"
+ln -s "$TMP/junit-cmp.xml" "$TMP/junit.link"
+cp "$TMP/slow.csv" "$TMP/slow.keep"
+for j in junit.fifo junit.link slow.csv; do
+	expect 2 compare --junit "$TMP/$j" "$TMP/smoke" "$TMP/slow.csv"
+done
+if grep -q "slow.csv: holds something that is not a JUnit file" "$TMP/err"; then ok
+else bad "compare --junit refusal: $(cat "$TMP/err")"; fi
+if cmp -s "$TMP/slow.csv" "$TMP/slow.keep"; then ok; else bad "compare --junit overwrote its input"; fi
+expect 1 compare --junit "$TMP/junit-cmp.xml" "$TMP/smoke" "$TMP/slow.csv"
 # beyond the tolerance but not below alpha: noise, not a regression
 expect 0 compare --alpha 0.0001 "$TMP/smoke" "$TMP/slow.csv"
 if grep -Eq '^ +suspend MB/s .* noise$' "$TMP/out"; then ok; else bad "compare: no noise row: $(cat "$TMP/out")"; fi

@@ -50,7 +50,7 @@ int hb_console_begin(struct hb_console *c, const struct hb_qemu_machine *m,
 		     struct hb_qemu_boot *b, const char *how)
 {
 	memset(b, 0, sizeof(*b));
-	*c = (struct hb_console){ .b = b, .m = m, .last = -1 };
+	*c = (struct hb_console){ .b = b, .m = m, .last = -1, .next = m->answers };
 	c->log = fopen(m->console, "a");
 	if (!c->log)
 		return hb_fail(HB_EIO, "console log %s: %s", m->console, strerror(errno));
@@ -108,6 +108,7 @@ static void on_line(struct hb_console *c, double t)
 	    strstr(c->line, "failed to initialize KVM"))
 		b->kvm_failed = true;
 	c->len = 0;
+	c->asked = false;
 }
 
 void hb_console_feed(struct hb_console *c, const char *buf, size_t n, double t)
@@ -135,6 +136,34 @@ bool hb_console_expired(struct hb_console *c, double t)
 		return false;
 	b->timed_out = true;
 	snprintf(b->phase, sizeof(b->phase), "%s", c->last < 0 ? "boot" : phase_after[c->last]);
+	return true;
+}
+
+bool hb_console_answer(struct hb_console *c, char *buf, size_t cap)
+{
+	const char *end;
+	size_t n;
+
+	if (!c->m->prompt || c->asked || c->len == 0)
+		return false;
+	c->line[c->len] = '\0';
+	if (!strstr(c->line, c->m->prompt))
+		return false;
+	c->asked = true;
+	c->b->prompts++;
+	if (!c->next || !*c->next) {
+		fprintf(c->log, "[host %8.3f] # the prompt came again: no answer left to type\n",
+			hb_qemu_now() - c->b->start);
+		return false;
+	}
+	end = strchr(c->next, '\n');
+	n = end ? (size_t)(end - c->next) : strlen(c->next);
+	snprintf(buf, cap, "%.*s", (int)n, c->next);
+	c->next += end ? n + 1 : n;
+	c->b->answered++;
+	/* what was typed stays out of the log: it may be a passphrase */
+	fprintf(c->log, "[host %8.3f] # typed answer %u at the prompt\n", hb_qemu_now() - c->b->start,
+		c->b->answered);
 	return true;
 }
 

@@ -26,6 +26,8 @@ struct hb_console {
 	int last;          /* the last mark seen, -1: none */
 	bool kernel;       /* the guest kernel printed its banner */
 	double last_t;     /* when the last mark came (the phase clock) */
+	bool asked;        /* the unfinished line held the prompt: counted once */
+	const char *next;  /* the next answer in m->answers */
 };
 
 /* Resets b, opens m->console for appending and writes the header line.
@@ -40,6 +42,11 @@ void hb_console_feed(struct hb_console *c, const char *buf, size_t n, double t);
  * m->timeout_s (b->timed_out, b->phase), or KVM cannot run the guest
  * (b->kvm_failed). */
 bool hb_console_expired(struct hb_console *c, double t);
+
+/* The line to type now (m->prompt, m->answers), into buf without its
+ * newline: true once for each unfinished line that holds the prompt, while
+ * answers are left.  Counts b->prompts and b->answered. */
+bool hb_console_answer(struct hb_console *c, char *buf, size_t cap);
 
 /* The last partial line, the footer with how the boot ended, and closes the
  * log.  b->end and b->status must be set. */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -113,11 +114,31 @@ int hb_qemu_argv(const struct hb_qemu_machine *m, char **argv, char *store, size
 	return 0;
 }
 
+/* Types line and Enter at the guest's serial input; a guest that is gone
+ * gets nothing (MSG_NOSIGNAL: no SIGPIPE). */
+static void type_line(int fd, const char *line)
+{
+	size_t len = strlen(line);
+	char enter = '\r';
+
+	while (len) {
+		ssize_t n = send(fd, line, len, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		line += n;
+		len -= (size_t)n;
+	}
+	while (send(fd, &enter, 1, MSG_NOSIGNAL) < 0 && errno == EINTR)
+		;
+}
+
 int hb_qemu_boot(const struct hb_qemu_machine *m, struct hb_qemu_boot *b)
 {
-	char store[4096], *argv[HB_QEMU_ARGV];
+	char store[4096], *argv[HB_QEMU_ARGV], answer[256];
 	struct hb_console con;
-	int fds[2], status = 0, err;
+	int fds[2], keys[2] = { -1, -1 }, status = 0, err;
 	bool open_pipe = true;
 	pid_t pid;
 
@@ -131,6 +152,14 @@ int hb_qemu_boot(const struct hb_qemu_machine *m, struct hb_qemu_boot *b)
 		err = hb_fail(HB_EIO, "qemu: pipe: %s", strerror(errno));
 		goto out;
 	}
+	/* the guest's serial input: a socket, so that typing into a qemu that
+	 * is gone fails quietly instead of raising SIGPIPE */
+	if (m->prompt && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, keys) != 0) {
+		close(fds[0]);
+		close(fds[1]);
+		err = hb_fail(HB_EIO, "qemu: socketpair: %s", strerror(errno));
+		goto out;
+	}
 	pid = fork();
 	if (pid < 0) {
 		close(fds[0]);
@@ -139,9 +168,9 @@ int hb_qemu_boot(const struct hb_qemu_machine *m, struct hb_qemu_boot *b)
 		goto out;
 	}
 	if (pid == 0) {
-		int null = open("/dev/null", O_RDONLY);
-		if (null >= 0)
-			dup2(null, STDIN_FILENO);
+		int in = keys[1] >= 0 ? keys[1] : open("/dev/null", O_RDONLY);
+		if (in >= 0)
+			dup2(in, STDIN_FILENO);
 		dup2(fds[1], STDOUT_FILENO);
 		dup2(fds[1], STDERR_FILENO);
 		execvp(argv[0], argv);
@@ -149,6 +178,10 @@ int hb_qemu_boot(const struct hb_qemu_machine *m, struct hb_qemu_boot *b)
 		_exit(127);
 	}
 	close(fds[1]);
+	if (keys[1] >= 0) {
+		close(keys[1]);
+		keys[1] = -1;
+	}
 	while (open_pipe) {
 		struct pollfd pfd = { .fd = fds[0], .events = POLLIN };
 		char buf[4096];
@@ -161,6 +194,8 @@ int hb_qemu_boot(const struct hb_qemu_machine *m, struct hb_qemu_boot *b)
 			else if (n == 0 || errno != EINTR)
 				open_pipe = false;
 		}
+		if (keys[0] >= 0 && hb_console_answer(&con, answer, sizeof(answer)))
+			type_line(keys[0], answer);
 		/* a KVM that cannot run the guest hangs qemu: no use waiting */
 		if (hb_console_expired(&con, t)) {
 			kill(pid, SIGKILL);
@@ -174,6 +209,11 @@ int hb_qemu_boot(const struct hb_qemu_machine *m, struct hb_qemu_boot *b)
 	if (b->status == 127 && b->seen[HB_QM_BOOTED] <= 0)
 		err = hb_fail(HB_EIO, "qemu: cannot run %s (install qemu-system-x86)", argv[0]);
 out:
+	if (keys[0] >= 0)
+		close(keys[0]);
+	if (keys[1] >= 0)
+		close(keys[1]);
+	explicit_bzero(answer, sizeof(answer));
 	b->end = hb_qemu_now();
 	hb_console_end(&con);
 	return err;

@@ -55,6 +55,12 @@ struct hb_qemu_machine {
 	const char *console;     /* the console log, appended to */
 	unsigned timeout_s;      /* per phase */
 	uint64_t disk_bps;       /* the disk throttled to this many bytes/s; 0: not */
+	/* Typed at the console, as a user at the machine would: each time a line
+	 * that is not finished yet (a prompt waits for its answer) holds
+	 * prompt, the next '\n'-ended line of answers goes to the guest's serial
+	 * input, with Enter.  NULL: the guest's input is empty (/dev/null). */
+	const char *prompt;
+	const char *answers;
 };
 
 struct hb_qemu_boot {
@@ -74,6 +80,8 @@ struct hb_qemu_boot {
 	bool timed_out;
 	char phase[32];                /* where it timed out */
 	int status;                    /* qemu's exit status, -1: killed */
+	unsigned prompts;              /* how many times the prompt came */
+	unsigned answered;             /* of them, how many got an answer typed */
 };
 
 /* The argv for one boot: argv[] gets at most HB_QEMU_ARGV entries pointing

@@ -67,9 +67,8 @@ static void busybox_append(struct qrun *q, const char *what)
 		 q->r->kernel_args[0] ? " " : "", q->r->kernel_args);
 }
 
-/* One boot; a KVM that cannot run the guest is said once (in the scratch
- * directory, for the runs after this one) and the boot runs again on TCG. */
-static int boot(struct qrun *q, const char *what, struct hb_qemu_boot *b)
+/* The KVM verdict is kept in the scratch directory, for the runs after this one. */
+int scn_qemu_boot(struct qrun *q, const char *what, struct hb_qemu_boot *b)
 {
 	int err;
 
@@ -291,6 +290,9 @@ static int suspend_half(struct qrun *q, unsigned c, const struct hb_qemu_boot *b
 		q->no_image = says_no_image(b->error);
 		scn_qemu_verdict(res, ok ? SCN_VERDICT_REFUSED : SCN_VERDICT_WRONG, "suspend refused: ",
 				 b->error, ok ? "; the guest thawed and its memory verified" : verify);
+		/* the Debian guest checks its database and services too */
+		if (ok && q->r->debian && b->seen[HB_QM_DONE] > 0)
+			scn_debian_done(q, b, res);
 		return 0;
 	}
 	/* to the kernel's "Power down": qemu's and libvirt's own teardown apart */
@@ -383,21 +385,21 @@ static int cycle(struct qrun *q, unsigned c, struct scn_result *res, struct qcyc
 	q->no_image = q->swapon_failed = false;
 	err = fresh_disk(q);
 	if (!err)
-		err = boot(q, "suspend", b1);
+		err = scn_qemu_boot(q, "suspend", b1);
 	if (!err && q->r->debian)
 		err = scn_debian_booted(q, b1);
 	if (!err)
 		err = suspend_half(q, c, b1, false, res, fig);
 	if (err <= 0)
 		return err;
-	err = boot(q, "resume", b2);
+	err = scn_qemu_boot(q, "resume", b2);
 	if (!err)
 		err = resume_half(q, b1, b2, res, fig);
 	if (err <= 0)
 		return err;
 	if (strcmp(q->r->fault, "twice") == 0) {
 		/* the image was spent by the first resume: a second finds none */
-		err = boot(q, "resume", b2);
+		err = scn_qemu_boot(q, "resume", b2);
 		if (err)
 			return err;
 		if (b2->seen[HB_QM_RESUME_FAILED] > 0) {
@@ -429,13 +431,13 @@ static int stress(struct qrun *q, struct scn_result *res, double sums[3])
 	console_of(q, 0);
 	err = fresh_disk(q);
 	if (!err)
-		err = boot(q, "suspend", sus);
+		err = scn_qemu_boot(q, "suspend", sus);
 	for (c = 0; !err && c < q->r->cycles; c++) {
 		fig = qcycle_none();
 		err = suspend_half(q, c, sus, c > 0, res, &fig);
 		if (err == 1) {
 			console_of(q, c);
-			err = boot(q, "resume", cur);
+			err = scn_qemu_boot(q, "resume", cur);
 			if (!err)
 				err = resume_half(q, sus, cur, res, &fig);
 		}

@@ -22,6 +22,7 @@ struct qrun {
 			      * (the kernel's resume_offset); 0: the swap area is the disk */
 	char own_initrd[700];  /* guest = debian, hiblab: the initrd its hiblab setup wrote,
 				* read off the cycle's disk; the resume boots it */
+	char answers[256];   /* guest = debian, a passphrase fault: typed at the prompt */
 	unsigned timeout;
 	unsigned restored;  /* cycles that came back verified */
 	struct hb_qemu_boot boots[2];  /* the boot that hibernated, the one that restored */
@@ -34,13 +35,26 @@ struct qrun {
 void scn_qemu_verdict(struct scn_result *res, enum scn_verdict verdict, const char *a,
 		      const char *b, const char *c);
 
+/* One boot of q's guest (what: "suspend", "resume", the Debian guest's
+ * "prime"); a KVM that cannot run it is said once and the boot runs again
+ * on TCG.  0, or an error naming the boot (a timeout among them). */
+int scn_qemu_boot(struct qrun *q, const char *what, struct hb_qemu_boot *b);
+
 /* ---- guest = debian (bench/run_debian.c) ------------------------------------ */
 
 /* The Debian guest's files (HIBLAB_DEBIAN_GUEST, else build/debian-guest)
- * into q.  0; 1 when the run cannot be made yet, with its reason in why (a
- * hiblab chain without hiblab's integration in the image); HB_EUSAGE when
- * the guest is not built. */
+ * into q.  With hiblab's package in the image, the image primed once
+ * first (one boot: the swap file, hiblab setup; kept beside it), and q
+ * pointed at the primed disk and initrd.  0; 1 when the run cannot be made
+ * yet, with its reason in why (a hiblab chain without hiblab's integration
+ * in the image); HB_EUSAGE when the guest is not built; HB_EIO when the
+ * prime boot failed (its console log named). */
 int scn_debian_setup(struct qrun *q, char *why, size_t cap);
+
+/* What primed.stamp holds for the image root_img (its size and time, the
+ * prime recipe): a stamp that differs means the prime boot runs again.  0,
+ * or HB_EIO when root_img cannot be read. */
+int scn_debian_prime_stamp(const char *root_img, char *buf, size_t cap);
 
 /* The cycle's disk: a sparse copy of the image.  0, or HB_EIO. */
 int scn_debian_fresh_disk(const struct qrun *q);

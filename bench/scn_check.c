@@ -3,6 +3,7 @@
 #include "scenario.h"
 #include "scn_specs.h"
 
+#include "core/chain.h"
 #include "core/options.h"
 
 #include <stdarg.h>
@@ -45,10 +46,36 @@ static bool whole_number(const char *s, long lo, long hi, long *out)
 }
 
 static const char *const qemu_faults[] = { "none", "flip", "truncate", "zero-header", "enomem",
-					   "twice", "wrong-key", NULL };
+					   "twice", "wrong-key", "passphrase",
+					   "wrong-passphrase", "sparse-swapfile", NULL };
 /* guest = debian: hiblab's image damaged on the disk, a second resume, the
- * key file changed in the guest before it hibernates (docs/QEMU.md) */
-static const char *const debian_faults[] = { "none", "flip", "twice", "wrong-key", NULL };
+ * key file changed in the guest before it hibernates, a passphrase typed
+ * right or wrong at the initramfs's prompt, a swap file hiblab setup must
+ * refuse (docs/QEMU.md) */
+static const char *const debian_faults[] = { "none", "flip", "twice", "wrong-key", "passphrase",
+					     "wrong-passphrase", "sparse-swapfile", NULL };
+/* the faults only the Debian guest makes (it has hiblab's configuration),
+ * and why */
+static const struct {
+	const char *fault, *why;
+	bool sealed;  /* the image must be encrypted: every chain has a cipher */
+} debian_only[] = {
+	{ "wrong-key", "its key file, changed before it hibernates", true },
+	{ "passphrase", "its initramfs asks for the passphrase on the console", true },
+	{ "wrong-passphrase", "its initramfs asks for the passphrase on the console", true },
+	{ "sparse-swapfile", "its hiblab setup, given a swap file with holes", false },
+};
+
+/* "a, b or c" of a NULL-ended set, into buf */
+static void set_words(const char *const *set, char *buf, size_t cap)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (; *set && n < cap; set++)
+		n += (size_t)snprintf(buf + n, cap - n, "%s%s", n == 0 ? "" : set[1] ? ", " : " or ",
+				      *set);
+}
 
 static bool one_of(const char *v, const char *const *set)
 {
@@ -120,10 +147,11 @@ static void check_axis(const struct scn_file *f, enum scn_axis a, const struct s
 			break;
 		case SCN_AX_FAULT:
 			if (guest) {
+				char words[200];
 				bad = !one_of(item, qemu_faults);
-				snprintf(msg, sizeof(msg), "fault: '%s': with machine = %s, expected "
-					 "none, flip, truncate, zero-header, enomem, twice or wrong-key",
-					 item, guest);
+				set_words(qemu_faults, words, sizeof(words));
+				snprintf(msg, sizeof(msg), "fault: '%s': with machine = %s, expected %s",
+					 item, guest, words);
 				break;
 			}
 			bad = scn_fault_check(item, msg, sizeof(msg));
@@ -313,17 +341,49 @@ static bool any_kernel_chain(const struct scn_file *f, const struct scn_section 
 	return false;
 }
 
-/* fault = wrong-key: the Debian guest changes its key file before it
- * hibernates; only a guest with hiblab's configuration has one. */
-static void wrong_key_fault(const struct scn_file *f, const struct scn_section *s,
-			    struct scn_diag *d)
+/* Whether the hiblab chain text encrypts (a cipher among its filters). */
+static bool chain_seals(const char *text)
+{
+	struct hb_chain chain;
+	bool seals;
+
+	if (hb_chain_from_text(&chain, text) != 0)
+		return false;
+	seals = hb_chain_seals(&chain);
+	hb_chain_free(&chain);
+	return seals;
+}
+
+/* The Debian guest's own faults (debian_only): only with guest = debian,
+ * and those of a key only with chains that encrypt. */
+static void debian_only_faults(const struct scn_file *f, const struct scn_section *s,
+			       struct scn_diag *d)
 {
 	const struct scn_list *faults = axis_in_effect(f, s, SCN_AX_FAULT);
-	int at = item_index(faults, "wrong-key");
+	const struct scn_list *chains = axis_in_effect(f, s, SCN_AX_CHAIN);
+	char comp[8];
+	unsigned i, c;
+	int at;
 
-	if (at >= 0 && !single_is(f, s, SCN_KEY_GUEST, "debian"))
-		add(d, f, faults->lines[at], "fault: 'wrong-key': only with guest = debian (its "
-		    "key file, changed before it hibernates)");
+	for (i = 0; i < sizeof(debian_only) / sizeof(debian_only[0]); i++) {
+		at = item_index(faults, debian_only[i].fault);
+		if (at < 0)
+			continue;
+		if (!single_is(f, s, SCN_KEY_GUEST, "debian")) {
+			add(d, f, faults->lines[at], "fault: '%s': only with guest = debian (%s)",
+			    debian_only[i].fault, debian_only[i].why);
+			return;
+		}
+		for (c = 0; debian_only[i].sealed && c < chains->count; c++) {
+			if (scn_kernel_chain(chains->items[c], comp, sizeof(comp)) > 0 ||
+			    chain_seals(chains->items[c]))
+				continue;
+			add(d, f, faults->lines[at], "fault: '%s': chain '%s' does not encrypt (add "
+			    "aes-256-gcm: the fault is about its key)", debian_only[i].fault,
+			    chains->items[c]);
+			return;
+		}
+	}
 }
 
 /* swapon = yes: the kernel places the image's pages among its own, so the
@@ -423,8 +483,10 @@ static void debian_limits(const struct scn_file *f, const struct scn_section *s,
 		    "to its swap file: disk = swap)");
 	for (i = 0; i < faults->count; i++) {
 		if (!one_of(faults->items[i], debian_faults)) {
-			add(d, f, faults->lines[i], "fault: '%s': not with guest = debian (none, flip, "
-			    "twice or wrong-key)", faults->items[i]);
+			char words[200];
+			set_words(debian_faults, words, sizeof(words));
+			add(d, f, faults->lines[i], "fault: '%s': not with guest = debian (%s)",
+			    faults->items[i], words);
 			break;
 		}
 		/* the kernel's image in the swap file is not damaged by the host yet */
@@ -465,7 +527,7 @@ static void check_section(const struct scn_file *f, const struct scn_section *s,
 	reboot_faults(f, s, d);
 	debian_limits(f, s, machine, d);
 	if (guest)
-		wrong_key_fault(f, s, d);
+		debian_only_faults(f, s, d);
 	for (i = 0; i < sizeof(guest_keys) / sizeof(guest_keys[0]) && !guest; i++) {
 		const struct scn_list *l = &s->single[guest_keys[i]];
 		if (l->count)

@@ -58,7 +58,7 @@ bad_file 3 "cycles: takes one value, not a list" "$(printf '[a]\n\ncycles = 1, 2
 bad_file 1 "machine: 'vm': expected sim, qemu or libvirt" "machine = vm"
 bad_file 2 "disk: 'ssd': with machine = qemu, expected swap or block" "$(printf 'machine = qemu\ndisk = ssd')"
 bad_file 1 "baseline: 'bios': expected none or kernel" "baseline = bios"
-bad_file 2 "fault: 'eio': with machine = libvirt, expected none, flip, truncate, zero-header, enomem, twice or wrong-key" "$(printf 'machine = libvirt\nfault = eio')"
+bad_file 2 "fault: 'eio': with machine = libvirt, expected none, flip, truncate, zero-header, enomem, twice, wrong-key, passphrase, wrong-passphrase or sparse-swapfile" "$(printf 'machine = libvirt\nfault = eio')"
 bad_file 2 "cpu: 'max;reboot': expected default, max, host or a QEMU CPU model (qemu-system-x86_64 -cpu help)" "$(printf 'machine = qemu\ncpu = max;reboot')"
 bad_file 1 "cpu: only with machine = qemu or libvirt (this is machine = sim)" "cpu = max"
 bad_file 2 "swapon: 'maybe': expected yes or no" "$(printf 'machine = qemu\nswapon = maybe')"

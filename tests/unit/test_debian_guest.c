@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static char dir[256];
 static struct scn_run run;
@@ -37,6 +38,16 @@ static void teardown(void)
 
 TestSuite(debian_guest, .init = setup, .fini = teardown);
 
+/* what the runner gives a boot (bench/run_qemu.c): a qemu that does not
+ * exist, so that a prime boot fails at once instead of booting */
+static void setup_machine(void)
+{
+	snprintf(q.accel, sizeof(q.accel), "tcg");
+	q.m = (struct hb_qemu_machine){ .qemu = "/nonexistent/qemu-system-x86_64", .kernel = q.kernel,
+					.disk = q.disk, .mem_mib = 512, .vcpus = 1,
+					.append = q.append, .console = q.console, .timeout_s = 5 };
+}
+
 static void put(const char *name, const char *text)
 {
 	char path[400];
@@ -46,7 +57,9 @@ static void put(const char *name, const char *text)
 
 Test(debian_guest, a_hiblab_chain_waits_for_the_package_with_its_initramfs_script)
 {
-	char why[200] = "";
+	char why[200] = "", path[400];
+
+	setup_machine();
 
 	cr_assert_eq(scn_debian_setup(&q, why, sizeof(why)), HB_EUSAGE, "no image: make debian-guest");
 	put("vmlinuz", "k");
@@ -63,7 +76,40 @@ Test(debian_guest, a_hiblab_chain_waits_for_the_package_with_its_initramfs_scrip
 	cr_assert_eq(scn_debian_setup(&q, why, sizeof(why)), 1, "a package without the script");
 	put("hiblab.txt", "package hiblab_0.1_amd64.deb "
 			  "/usr/share/initramfs-tools/scripts/local-premount/hiblab\n");
-	cr_assert_eq(scn_debian_setup(&q, why, sizeof(why)), 0);
+	/* with the package the image is primed first; a qemu that cannot
+	 * start fails that whole, and leaves nothing that looks primed */
+	cr_assert_eq(scn_debian_setup(&q, why, sizeof(why)), HB_EIO);
+	cr_assert(strstr(hb_detail(HB_EIO), "cannot run /nonexistent/qemu-system-x86_64"), "%s",
+		  hb_detail(HB_EIO));
+	cr_assert_neq(access(tu_path(path, sizeof(path), dir, "primed.img"), F_OK), 0);
+	cr_assert_neq(access(tu_path(path, sizeof(path), dir, "primed.img.tmp"), F_OK), 0);
+	cr_assert_neq(access(tu_path(path, sizeof(path), dir, "primed.stamp"), F_OK), 0);
+	cr_assert(strstr(q.root_img, "/root.img"), "%s", q.root_img);
+}
+
+Test(debian_guest, a_primed_image_is_used_while_its_stamp_names_the_image)
+{
+	char why[200] = "", stamp[160], path[400];
+
+	setup_machine();
+	put("vmlinuz", "k");
+	put("initrd.img", "i");
+	put("root.img", "r");
+	put("hiblab.txt", "package hiblab_0.1_amd64.deb "
+			  "/usr/share/initramfs-tools/scripts/local-premount/hiblab\n");
+	put("primed.img", "p");
+	put("primed-initrd.img", "pi");
+	cr_assert_eq(scn_debian_prime_stamp(tu_path(path, sizeof(path), dir, "root.img"), stamp,
+					    sizeof(stamp)), 0);
+	cr_assert(strstr(stamp, "root.img 1 "), "%s", stamp);
+	put("primed.stamp", stamp);
+	cr_assert_eq(scn_debian_setup(&q, why, sizeof(why)), 0, "%s", hb_detail(HB_EIO));
+	cr_assert(strstr(q.root_img, "/primed.img"), "%s", q.root_img);
+	cr_assert(strstr(q.initrd, "/primed-initrd.img"), "%s", q.initrd);
+	/* make debian-guest built another image: primed again (here: fails) */
+	put("root.img", "r2");
+	cr_assert_eq(scn_debian_setup(&q, why, sizeof(why)), HB_EIO);
+	cr_assert_eq(scn_debian_prime_stamp("/nonexistent/root.img", stamp, sizeof(stamp)), HB_EIO);
 }
 
 Test(debian_guest, only_the_kernels_resume_boot_names_the_swap_file)
@@ -189,4 +235,27 @@ Test(debian_guest, a_refused_resume_boots_on_with_its_services)
 	cr_assert_str_eq(res.reason, "record 3: checksum mismatch; the boot after it did not come "
 				     "up: systemctl is-system-running says degraded, failed units: "
 				     "hiblab-sqlite.service");
+}
+
+Test(debian_guest, a_passphrase_is_typed_only_at_the_resume_and_the_prime_boot_is_plain)
+{
+	run.kernel = false;
+	snprintf(run.chain, sizeof(run.chain), "lz4,aes-256-gcm");
+	snprintf(run.fault, sizeof(run.fault), "passphrase");
+	scn_debian_append(&q, "suspend");
+	cr_assert(strstr(q.append, " hb_fault=passphrase hb_passphrase=hiblab-1-passphrase"), "%s",
+		  q.append);
+	cr_assert_null(q.m.prompt, "the suspend boot asks nothing");
+	scn_debian_append(&q, "resume");
+	cr_assert_str_eq(q.m.prompt, "Passphrase for the");
+	cr_assert_str_eq(q.m.answers, "hiblab-1-passphrase\n");
+	snprintf(run.fault, sizeof(run.fault), "wrong-passphrase");
+	scn_debian_append(&q, "resume");
+	cr_assert_str_eq(q.m.answers, "wrong-1\nwrong-2\nwrong-3\n");
+	scn_debian_append(&q, "prime");
+	cr_assert(strstr(q.append, "hb_boot=prime hb_role=hiblab hb_filters=lz4,crc32c "), "%s",
+		  q.append);
+	cr_assert(strstr(q.append, " hb_fault=none"), "%s", q.append);
+	cr_assert_null(strstr(q.append, "hb_passphrase"), "%s", q.append);
+	cr_assert_null(q.m.prompt);
 }

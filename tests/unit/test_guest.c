@@ -83,6 +83,60 @@ Test(guest, console_times_each_mark_once_and_picks_the_kernel_lines)
 	free(log);
 }
 
+
+Test(guest, a_prompt_gets_the_next_answer_once_and_the_log_keeps_no_secret)
+{
+	struct hb_qemu_machine m = machine("tcg");
+	struct hb_qemu_boot b;
+	struct hb_console c;
+	char typed[64];
+	size_t len;
+	char *log;
+
+	m.prompt = "Passphrase for the";
+	m.answers = "not-it\nopen sesame\n";
+	cr_assert_eq(hb_console_begin(&c, &m, &b, "qemu"), 0);
+	cr_assert_not(hb_console_answer(&c, typed, sizeof(typed)), "nothing asked yet");
+	feed(&c, "Begin: Running /scripts/local-premount ... \n", 1.0);
+	feed(&c, "\x1b[0mPassphrase for the aes-256-gcm", 2.0);
+	cr_assert(hb_console_answer(&c, typed, sizeof(typed)), "the unfinished line holds the prompt");
+	/* the prompt split across reads: asked once, answered once */
+	cr_assert_eq(b.prompts, 1);
+	cr_assert_str_eq(typed, "not-it");
+	feed(&c, " image: ", 2.1);
+	cr_assert_not(hb_console_answer(&c, typed, sizeof(typed)), "the same line asks once");
+	feed(&c, "\nWrong passphrase. Passphrase for the aes-256-gcm image (2 of 3): ", 3.0);
+	cr_assert(hb_console_answer(&c, typed, sizeof(typed)));
+	cr_assert_str_eq(typed, "open sesame");
+	feed(&c, "\nWrong passphrase. Passphrase for the aes-256-gcm image (3 of 3): ", 4.0);
+	cr_assert_not(hb_console_answer(&c, typed, sizeof(typed)), "no answer left");
+	cr_assert_eq(b.prompts, 3);
+	cr_assert_eq(b.answered, 2);
+	feed(&c, "\n", 5.0);
+	b.end = 5.0;
+	hb_console_end(&c);
+	log = (char *)tu_read_file(log_path, &len);
+	cr_assert(strstr(log, "# typed answer 2 at the prompt"), "%s", log);
+	cr_assert(strstr(log, "no answer left to type"), "%s", log);
+	cr_assert_null(strstr(log, "sesame"), "what was typed stays out of the log: %s", log);
+	cr_assert_null(strstr(log, "not-it"), "%s", log);
+	free(log);
+}
+
+Test(guest, without_a_prompt_nothing_is_typed)
+{
+	struct hb_qemu_machine m = machine("tcg");
+	struct hb_qemu_boot b;
+	struct hb_console c;
+	char typed[16];
+
+	cr_assert_eq(hb_console_begin(&c, &m, &b, "qemu"), 0);
+	feed(&c, "Passphrase for the aes-256-gcm image: ", 1.0);
+	cr_assert_not(hb_console_answer(&c, typed, sizeof(typed)));
+	cr_assert_eq(b.prompts, 0);
+	b.end = 2.0;
+	hb_console_end(&c);
+}
 Test(guest, a_quiet_phase_times_out_naming_the_phase)
 {
 	struct hb_qemu_machine m = machine("tcg");

@@ -526,16 +526,28 @@ Test(scenario, guest_debian_is_a_qemu_run_of_its_own_disk)
 	    "t.scn:3: disk: 'block': not with guest = debian (it hibernates to its swap file: "
 	    "disk = swap)");
 	bad("machine = qemu\nguest = debian\nfault = none, truncate\n",
-	    "t.scn:3: fault: 'truncate': not with guest = debian (none, flip, twice or wrong-key)");
+	    "t.scn:3: fault: 'truncate': not with guest = debian (none, flip, twice, wrong-key, "
+	    "passphrase, wrong-passphrase or sparse-swapfile)");
 	bad("machine = qemu\nguest = debian\nchain = kernel:lzo\nfault = flip\n",
 	    "t.scn:4: fault: 'flip': not with guest = debian and a kernel: chain (hiblab's chains "
 	    "only)");
 	bad("machine = qemu\nchain = lz4,aes-256-gcm\nfault = wrong-key\n",
 	    "t.scn:3: fault: 'wrong-key': only with guest = debian (its key file, changed before it "
 	    "hibernates)");
-	expand_to("machine = qemu\nguest = debian\nchain = lz4\nfault = flip, twice, wrong-key\n",
-		  &runs, 3);
+	bad("machine = qemu\nfault = sparse-swapfile\n",
+	    "t.scn:2: fault: 'sparse-swapfile': only with guest = debian (its hiblab setup, given a "
+	    "swap file with holes)");
+	bad("machine = qemu\nguest = debian\nchain = lz4,aes-256-gcm | lz4\nfault = wrong-passphrase\n",
+	    "t.scn:4: fault: 'wrong-passphrase': chain 'lz4' does not encrypt (add aes-256-gcm: the "
+	    "fault is about its key)");
+	bad("machine = qemu\nguest = debian\nchain = lz4\nfault = wrong-key\n",
+	    "t.scn:4: fault: 'wrong-key': chain 'lz4' does not encrypt (add aes-256-gcm: the fault "
+	    "is about its key)");
+	expand_to("machine = qemu\nguest = debian\nchain = lz4,aes-256-gcm\n"
+		  "fault = flip, twice, wrong-key, passphrase, wrong-passphrase, sparse-swapfile\n",
+		  &runs, 6);
 	cr_assert_str_eq(runs.v[2].fault, "wrong-key");
+	cr_assert_str_eq(runs.v[5].fault, "sparse-swapfile");
 	scn_runs_free(&runs);
 	scn_free(&f);
 	bad("machine = qemu\nguest = debian\nreboot = no\n",

@@ -81,8 +81,11 @@ static void on_line(struct hb_console *c, double t)
 			snprintf(b->text[i], sizeof(b->text[i]), "%s", p);
 		}
 		c->last = (int)i;
-		c->last_t = t;
 	}
+	/* any word of the guest's, a mark or not (HIBLAB-SETUP running ...), says
+	 * it is alive: the time limit is for silence, not for a long phase */
+	if (strstr(c->line, "HIBLAB-"))
+		c->last_t = t;
 	for (i = 0; i < sizeof(event_text) / sizeof(event_text[0]); i++) {
 		if (b->event[event_text[i].ev] <= 0 && strstr(c->line, event_text[i].text))
 			b->event[event_text[i].ev] = t;

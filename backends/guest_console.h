@@ -25,7 +25,7 @@ struct hb_console {
 	size_t len;
 	int last;          /* the last mark seen, -1: none */
 	bool kernel;       /* the guest kernel printed its banner */
-	double last_t;     /* when the last mark came (the phase clock) */
+	double last_t;     /* when the guest last spoke (a HIBLAB- line): the silence clock */
 	bool asked;        /* the unfinished line held the prompt: counted once */
 	const char *next;  /* the next answer in m->answers */
 };

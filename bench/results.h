@@ -123,6 +123,9 @@ double scn_mann_whitney_p(const double *a, unsigned na, const double *b, unsigne
 /* Fill r's build and machine fields from this process and host. */
 void scn_run_meta(struct scn_result *r);
 
+/* The commit this program was built from (git describe), or "unknown". */
+const char *scn_build_commit(void);
+
 /* The key that pairs runs across result sets: scenario, part and combination. */
 void scn_result_key(const struct scn_result *r, char *buf, size_t cap);
 

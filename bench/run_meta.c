@@ -47,7 +47,7 @@ void scn_run_meta(struct scn_result *r)
 		if (uname(&u) != 0)
 			memset(&u, 0, sizeof(u));
 		snprintf(meta.hiblab_version, sizeof(meta.hiblab_version), "%s", HIBLAB_VERSION);
-		snprintf(meta.commit, sizeof(meta.commit), "%s", HIBLAB_COMMIT);
+		snprintf(meta.commit, sizeof(meta.commit), "%s", scn_build_commit());
 		snprintf(meta.host, sizeof(meta.host), "%s", u.nodename);
 		snprintf(meta.host_kernel, sizeof(meta.host_kernel), "%s", u.release);
 		cpu_model(meta.cpu, sizeof(meta.cpu), u.machine);
@@ -58,4 +58,9 @@ void scn_run_meta(struct scn_result *r)
 	memcpy(r->host, meta.host, sizeof(meta.host));
 	memcpy(r->host_kernel, meta.host_kernel, sizeof(meta.host_kernel));
 	memcpy(r->cpu, meta.cpu, sizeof(meta.cpu));
+}
+
+const char *scn_build_commit(void)
+{
+	return HIBLAB_COMMIT;
 }

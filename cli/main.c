@@ -1,6 +1,7 @@
 /* hiblab: write, read and measure hibernation images. */
 #include "cli.h"
 
+#include "bench/results.h"
 #include "core/error.h"
 #include "core/registry.h"
 
@@ -83,7 +84,8 @@ int main(int argc, char **argv)
 		return HB_EXIT_OK;
 	}
 	if (strcmp(argv[1], "--version") == 0) {
-		printf("hiblab %s (image format %u)\n", HIBLAB_VERSION, HB_FORMAT_VERSION);
+		printf("hiblab %s (commit %s, image format %u)\n", HIBLAB_VERSION, scn_build_commit(),
+		       HB_FORMAT_VERSION);
 		return HB_EXIT_OK;
 	}
 	for (i = 0; i < NCOMMANDS; i++) {

@@ -42,7 +42,7 @@ run 0 'exit status' --help
 run 0 '--source SPEC' suspend --help
 run 0 '--verify' resume --help
 run 0 'state' inspect --help
-run 0 '^hiblab [0-9]' --version
+run 0 '^hiblab [0-9][^ ]* \(commit [^ ,]+, image format [0-9]+\)$' --version
 run 0 'crc32c +CRC-32C' plugins
 run 0 'size=256MiB +memory size' plugins
 run 2 'unknown command' frobnicate

@@ -259,6 +259,10 @@ void scn_debian_append(struct qrun *q, const char *what)
 	if (resume && r->kernel)
 		snprintf(resume_at, sizeof(resume_at), " resume=/dev/vda resume_offset=%llu",
 			 (unsigned long long)q->swap_page);
+	/* hiblab's own phase marks in the initramfs (init passes a word with = on
+	 * as its environment): the script keeps hiblab's stderr, so the console */
+	else if (resume)
+		snprintf(resume_at, sizeof(resume_at), " HIBLAB_PHASE_MARKS=/dev/console");
 	/* the passphrase the guest seals its image with, and the host types at
 	 * the initramfs's prompt (wrong-passphrase: three wrong ones) */
 	q->m.prompt = NULL;

@@ -54,8 +54,10 @@ void hb_stats_times(struct hb_stats *st, double start, const double outside[HB_P
 
 
 /* hiblab in a test guest (docs/QEMU.md): with HIBLAB_PHASE_MARKS in the
- * environment, one "HIBLAB-PHASE name" line on stderr at a phase boundary the
- * host times on the serial console; without it, nothing. */
+ * environment, one "HIBLAB-PHASE name" line at a phase boundary the host times
+ * on the serial console: on stderr, or appended to the file it names when it
+ * is a path ("/dev/console": an initramfs script that keeps stderr for
+ * itself); without it, nothing. */
 void hb_phase_mark(const char *name);
 
 #endif

@@ -125,6 +125,7 @@ Test(debian_guest, only_the_kernels_resume_boot_names_the_swap_file)
 	scn_debian_append(&q, "resume");
 	cr_assert(strstr(q.append, "hb_role=hiblab"));
 	cr_assert_null(strstr(q.append, "resume="), "hiblab finds its target in its configuration");
+	cr_assert(strstr(q.append, " HIBLAB_PHASE_MARKS=/dev/console"), "%s", q.append);
 }
 
 Test(debian_guest, the_swap_file_is_where_the_guest_says)

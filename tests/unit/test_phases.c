@@ -13,6 +13,8 @@
 #include <math.h>
 #include <stdio.h>
 #include <time.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #define WORKED 5
 
@@ -225,4 +227,30 @@ Test(phases, free_source_leaves_the_wall, .timeout = 30)
 	cr_assert_lt(t.excluded[HB_STAGE_READ], 0.2 * t.wall);
 	cr_assert_geq(t.engine, 0.95 * t.wall, "engine %f, wall %f", t.engine, t.wall);
 	cr_assert_leq(t.engine, t.wall);
+}
+
+Test(phases, marks_go_to_stderr_or_to_the_file_named_and_nowhere_without_the_variable)
+{
+	char dir[256], path[300], missing[300];
+	size_t len;
+	char *text;
+
+	tu_mkdir(dir, sizeof(dir));
+	tu_path(path, sizeof(path), dir, "console");
+	tu_path(missing, sizeof(missing), dir, "absent");
+	tu_write_file(path, "boot\n", 5);
+	unsetenv("HIBLAB_PHASE_MARKS");
+	hb_phase_mark("write");
+	setenv("HIBLAB_PHASE_MARKS", path, 1);
+	hb_phase_mark("read");
+	hb_phase_mark("restore");
+	/* a path that is not there is not made: marks are for a console */
+	setenv("HIBLAB_PHASE_MARKS", missing, 1);
+	hb_phase_mark("commit");
+	unsetenv("HIBLAB_PHASE_MARKS");
+	text = (char *)tu_read_file(path, &len);
+	cr_assert_str_eq(text, "boot\nHIBLAB-PHASE read\nHIBLAB-PHASE restore\n");
+	cr_assert_neq(access(missing, F_OK), 0);
+	free(text);
+	tu_rmdir(dir);
 }

@@ -228,7 +228,7 @@ cli-test: $(BIN)
 # is not ours).  Minutes, not seconds: part of `make check`, not `make test`.
 valgrind: $(BIN)
 	$(Q)command -v valgrind >/dev/null 2>&1 || { echo "valgrind: not installed (make deps)" >&2; exit 1; }
-	$(Q)HIBLAB=$(CURDIR)/tests/valgrind.sh VALGRIND_HIBLAB=$(abspath $(BIN)) sh tests/cli.sh
+	$(Q)HIBLAB=$(CURDIR)/tests/valgrind.sh VALGRIND_HIBLAB=$(abspath $(BIN)) HIBLAB_TIMEOUT=900 sh tests/cli.sh
 
 # the layering rule of docs/PLUGINS.md, on the sources and the objects
 layers-test: $(BIN)

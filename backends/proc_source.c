@@ -324,7 +324,8 @@ static int walk_mappings(struct proc_priv *s, unsigned what)
 {
 	char path[64], name[512] = "";
 	unsigned long long start = 0, end = 0, rss_kb = 0;
-	void *scratch = malloc(SCRATCH_BYTES);
+	/* zeroed: PAGEMAP_SCAN fills it through an ioctl memcheck does not know */
+	void *scratch = calloc(1, SCRATCH_BYTES);
 	char *line = NULL;
 	size_t line_cap = 0;
 	bool have = false;

@@ -38,6 +38,10 @@ STUB
 cat >"$R/bin/hiblab" <<STUB
 #!/bin/sh
 echo "\$*" >>"$TMP/calls"
+if [ "\$1" = invalidate ] && [ -n "\${STUB_INVALIDATE_FAILS:-}" ]; then
+	echo "hiblab: \$STUB_INVALIDATE_FAILS" >&2
+	exit 1
+fi
 for a in "\$@"; do
 	shift
 	[ "\$a" = snapshot ] && a=null
@@ -89,6 +93,15 @@ printf "XXXX" | dd of="$img" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
 (export quiet=y && premount)
 check "quiet: still one console line: $(cat "$TMP/out")" \
 	grep -q "^Warning: hiblab: hibernation image not resumed (exit 4): " "$TMP/out"
+
+# the invalidation itself failing (the area is not swap again): said too
+"$HIBLAB" suspend -q --source sim:mixed,size=1MiB,seed=2 --filters lz4 --target "file:$img"
+printf "XXXX" | dd of="$img" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
+(export STUB_INVALIDATE_FAILS="/dev/vda: Input/output error" && premount)
+check "a failed invalidation: a second line names it: $(cat "$TMP/out")" \
+	grep -q "^Warning: hiblab: the image could not be invalidated: /dev/vda: Input/output error$" \
+	"$TMP/out"
+check "a failed invalidation: two lines in all" test "$(grep -c . "$TMP/out")" -eq 2
 
 # key = passphrase: plymouth asks, three tries
 printf 'right\n' >"$TMP/pass"

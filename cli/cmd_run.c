@@ -6,6 +6,8 @@
 #include "bench/scenario.h"
 #include "core/error.h"
 
+#include <dirent.h>
+#include <fnmatch.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,6 +145,30 @@ static void default_dir(const char *title, char *dir, size_t cap)
 	}
 }
 
+/* What runs append to as they go (a guest run's cycles.csv and console
+ * logs), left in dir by an earlier run set given the same --out: removed,
+ * so that this set's results hold its own cycles alone. */
+static void clear_appended(const char *dir)
+{
+	char path[900];
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%.600s/cycles.csv", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%.600s/console", dir);
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (fnmatch("run-*-cycle-*.log", e->d_name, 0) != 0)
+			continue;
+		snprintf(path, sizeof(path), "%.600s/console/%.250s", dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+}
+
 static int run_all(const struct scn_runs *sel, const struct run_opts *o, const char *title)
 {
 	struct scn_results rs = { .v = NULL };
@@ -159,6 +185,7 @@ static int run_all(const struct scn_runs *sel, const struct run_opts *o, const c
 	else
 		default_dir(title, dir, sizeof(dir));
 	snprintf(rn.outdir, sizeof(rn.outdir), "%s", dir);
+	clear_appended(dir);
 	rn.keep_disks = o->keep_disks;
 	for (i = 0; i < sel->count && !err; i++) {
 		err = scn_runner_run(&rn, &sel->v[i], &res);

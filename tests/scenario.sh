@@ -77,7 +77,16 @@ expect 0 run scenarios/smoke.scn --list
 if [ "$(wc -l <"$TMP/out")" -eq "$runs" ]; then ok; else bad "--list: $(wc -l <"$TMP/out") lines for $runs runs"; fi
 expect 0 run scenarios/smoke.scn --list --only 'powercut@flush*'
 if [ "$(wc -l <"$TMP/out")" -ge 1 ] && ! grep -qv 'powercut@flush' "$TMP/out"; then ok; else bad "--only"; fi
+# a run set into an --out that holds an earlier set's appended files (a guest
+# run's cycles.csv and console logs): those go, anything else stays
+mkdir -p "$TMP/s1/console"
+echo "stale" >"$TMP/s1/cycles.csv"
+echo "stale" >"$TMP/s1/console/run-0-cycle-1.log"
+echo "mine" >"$TMP/s1/console/notes.txt"
 expect 0 run scenarios/smoke.scn --quiet --shard 1/2 --out "$TMP/s1"
+check "the earlier set's cycles.csv is gone" test ! -e "$TMP/s1/cycles.csv"
+check "the earlier set's console log is gone" test ! -e "$TMP/s1/console/run-0-cycle-1.log"
+check "a file of the user's stays" test -e "$TMP/s1/console/notes.txt"
 expect 0 run scenarios/smoke.scn --quiet --shard 2/2 --out "$TMP/s2"
 expect 0 merge --out "$TMP/merged" "$TMP/s1" "$TMP/s2"
 merged=$(($(wc -l <"$TMP/merged/runs.csv") - 1))

@@ -52,6 +52,7 @@ uint8_t *tu_read_file(const char *path, size_t *len)
 	buf = malloc((size_t)n + 1);
 	cr_assert_not_null(buf);
 	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n, "read %s", path);
+	buf[n] = 0;  /* a text file reads as a string */
 	fclose(f);
 	*len = (size_t)n;
 	return buf;

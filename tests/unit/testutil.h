@@ -13,7 +13,7 @@ void tu_rmdir(const char *dir);
 char *tu_path(char *buf, size_t cap, const char *dir, const char *name);
 
 /* Whole-file helpers: they abort the test on failure. */
-uint8_t *tu_read_file(const char *path, size_t *len);
+uint8_t *tu_read_file(const char *path, size_t *len);  /* NUL after the len bytes */
 void tu_write_file(const char *path, const void *buf, size_t len);
 void tu_copy_file(const char *from, const char *to);
 size_t tu_file_size(const char *path);

@@ -32,7 +32,7 @@ int scn_himage_flip(const char *disk, uint64_t header_page)
 		return hb_fail(HB_EIO, "qemu: fault flip: %s: %s", disk, strerror(errno));
 	/* the trailer in the header page's last bytes names the descriptor */
 	if (read_page(fd, header_page, page) ||
-	    memcmp(page + HPAGE - 10, SIGNATURE, strlen(SIGNATURE)) != 0) {
+	    memcmp(page + HPAGE - HB_SWAP_MAGIC_LEN, SIGNATURE, HB_SWAP_MAGIC_LEN) != 0) {
 		err = hb_fail(HB_EIO, "qemu: fault flip: no hiblab image at page %llu of %s",
 			      (unsigned long long)header_page, disk);
 		goto out;

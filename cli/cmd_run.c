@@ -7,6 +7,7 @@
 #include "core/error.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -147,24 +148,28 @@ static void default_dir(const char *title, char *dir, size_t cap)
 
 /* What runs append to as they go (a guest run's cycles.csv and console
  * logs), left in dir by an earlier run set given the same --out: removed,
- * so that this set's results hold its own cycles alone. */
+ * so that this set's results hold its own cycles alone.  A console that is
+ * a symbolic link is not followed: its target is somebody else's. */
 static void clear_appended(const char *dir)
 {
 	char path[900];
 	struct dirent *e;
 	DIR *d;
+	int fd;
 
 	snprintf(path, sizeof(path), "%.600s/cycles.csv", dir);
 	unlink(path);
 	snprintf(path, sizeof(path), "%.600s/console", dir);
-	d = opendir(path);
-	if (!d)
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
 		return;
+	}
 	while ((e = readdir(d)) != NULL) {
-		if (fnmatch("run-*-cycle-*.log", e->d_name, 0) != 0)
-			continue;
-		snprintf(path, sizeof(path), "%.600s/console/%.250s", dir, e->d_name);
-		unlink(path);
+		if (fnmatch("run-*-cycle-*.log", e->d_name, 0) == 0)
+			unlinkat(dirfd(d), e->d_name, 0);
 	}
 	closedir(d);
 }

@@ -87,6 +87,15 @@ expect 0 run scenarios/smoke.scn --quiet --shard 1/2 --out "$TMP/s1"
 check "the earlier set's cycles.csv is gone" test ! -e "$TMP/s1/cycles.csv"
 check "the earlier set's console log is gone" test ! -e "$TMP/s1/console/run-0-cycle-1.log"
 check "a file of the user's stays" test -e "$TMP/s1/console/notes.txt"
+# a console directory that is a symbolic link is not followed: what it names
+# is not this set's to clear
+mkdir -p "$TMP/elsewhere"
+echo "theirs" >"$TMP/elsewhere/run-0-cycle-1.log"
+rm -rf "$TMP/s1/console"
+ln -s "$TMP/elsewhere" "$TMP/s1/console"
+expect 0 run scenarios/smoke.scn --quiet --shard 1/2 --out "$TMP/s1"
+check "a symlinked console's target keeps its files" test -e "$TMP/elsewhere/run-0-cycle-1.log"
+rm "$TMP/s1/console"
 expect 0 run scenarios/smoke.scn --quiet --shard 2/2 --out "$TMP/s2"
 expect 0 merge --out "$TMP/merged" "$TMP/s1" "$TMP/s2"
 merged=$(($(wc -l <"$TMP/merged/runs.csv") - 1))
